@@ -1,0 +1,16 @@
+// Three projects: `unit` (pure logic, no I/O), `integration` (a real Kafka broker and ClickHouse
+// engine, reached through KAFKA_BROKERS / CLICKHOUSE_URL) and `e2e` (the three built apps as
+// child processes). scripts/test.ts brings the infrastructure up before jest runs.
+const swc = ['@swc/jest', { swcrc: true }];
+const moduleNameMapper = {
+  '^@pulse/([a-z-]+)$': '<rootDir>/libs/$1/src',
+};
+const common = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+  ],
+};

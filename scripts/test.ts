@@ -1,0 +1,46 @@
+// `npm test` (after lint and build): brings up a throw-away Kafka and ClickHouse on their own
+// ports under .local/test (or uses KAFKA_BROKERS / CLICKHOUSE_URL), runs the unit, integration
+// and end-to-end jest projects against them, and tears down what it started.
+import { bringUpInfra, tearDownInfra } from '@pulse/local-infra';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '..', '..');
+const log = (line: string): void => console.log(`pulse test: ${line}`);
+
+async function main(): Promise<number> {
+  const stateDir = join(root, '.local', 'test');
+  // Tests start from empty brokers and databases every run.
+  rmSync(stateDir, { recursive: true, force: true });
+  const startedAt = performance.now();
+  const infra = await bringUpInfra({
+    stateDir,
+    kafkaPort: 19092,
+    clickhousePort: 18123,
+    externalKafkaBrokers: process.env.KAFKA_BROKERS || undefined,
+    externalClickHouseUrl: process.env.CLICKHOUSE_URL || undefined,
+    log,
+  });
+  log(`infrastructure ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+  try {
+    const jest = spawn(process.execPath, [require.resolve('jest/bin/jest'), '--ci', ...process.argv.slice(2)], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, KAFKA_BROKERS: infra.kafkaBrokers, CLICKHOUSE_URL: infra.clickhouseUrl, PULSE_TEST_STATE_DIR: stateDir },
+    });
+    const [code] = await once(jest, 'exit');
+    return typeof code === 'number' ? code : 1;
+  } finally {
+    await tearDownInfra(infra.started);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`pulse test: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+
+/**
+ * The infrastructure the test command brought up (`npm test` sets these). Tests fail loudly when
+ * run outside it rather than skip.
+ */
+export function testInfra(): { kafkaBrokers: string; clickhouseUrl: string } {
+  const kafkaBrokers = process.env.KAFKA_BROKERS;
+  const clickhouseUrl = process.env.CLICKHOUSE_URL;
+  if (!kafkaBrokers || !clickhouseUrl) {
+    throw new Error('KAFKA_BROKERS and CLICKHOUSE_URL are not set: run integration and e2e tests through `npm test`');
+  }
+  return { kafkaBrokers, clickhouseUrl };
+}
+
+/** A name no other test run uses: databases, topic prefixes and consumer groups stay apart. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${randomBytes(4).toString('hex')}`;
+}
+
+/** Free TCP ports on 127.0.0.1, found by binding port 0. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise<import('node:net').Server>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve(server));
+    })),
+  );
+  const ports = servers.map((server) => (server.address() as import('node:net').AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
