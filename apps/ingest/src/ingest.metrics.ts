@@ -1,0 +1,20 @@
+import { MetricsRegistry } from '@pulse/platform';
+
+/** What ingest counts beyond HTTP requests: events by kind and outcome, producer batches. */
+export class IngestMetrics {
+  readonly events;
+  readonly producedBatches;
+  readonly produceLatency;
+
+  constructor(private readonly metrics: MetricsRegistry) {
+    this.events = metrics.counter('pulse_ingest_events_total', 'Events by kind and outcome (accepted, invalid, overloaded, failed)', ['kind', 'outcome']);
+    this.producedBatches = metrics.counter('pulse_ingest_produced_batches_total', 'Kafka batches sent by outcome', ['outcome']);
+    this.produceLatency = metrics.histogram('pulse_ingest_produce_seconds', 'Time for Kafka to acknowledge a batch', [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5]);
+  }
+
+  /** Exposes the producer's backlog, read at scrape time. */
+  watchProducer(pending: () => { bytes: number; messages: number }): void {
+    this.metrics.gauge('pulse_ingest_producer_pending_bytes', 'Bytes accepted but not yet acknowledged by Kafka', [], () => pending().bytes);
+    this.metrics.gauge('pulse_ingest_producer_waiting_messages', 'Messages waiting for the next producer batch', [], () => pending().messages);
+  }
+}

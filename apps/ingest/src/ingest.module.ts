@@ -1,0 +1,69 @@
+import { BeforeApplicationShutdown, DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import type { EnvConfig, ProjectRegistry } from '@pulse/config';
+import { createKafka, ensureTopics, TopicNames } from '@pulse/kafka';
+import { HealthController, MetricsRegistry, READINESS_CHECKS, ReadinessCheck } from '@pulse/platform';
+import type { Logger } from 'pino';
+import { IngestMetrics } from './ingest.metrics';
+import { ENV_CONFIG, LOGGER, PROJECT_REGISTRY } from './ingest.tokens';
+import { ProjectKeyGuard } from './project-key.guard';
+import { KafkaRecordPublisher, RecordPublisher } from './record.publisher';
+import { StoreController } from './store.controller';
+import { StoreService } from './store.service';
+
+export interface IngestModuleOptions {
+  env: EnvConfig;
+  registry: ProjectRegistry;
+  logger: Logger;
+  metrics: MetricsRegistry;
+}
+
+@Module({})
+export class IngestModule implements BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(@Inject(RecordPublisher) private readonly publisher: KafkaRecordPublisher) {}
+
+  static forRoot({ env, registry, logger, metrics }: IngestModuleOptions): DynamicModule {
+    const topics = new TopicNames(env.kafkaTopicPrefix);
+    return {
+      module: IngestModule,
+      controllers: [StoreController, HealthController],
+      providers: [
+        { provide: ENV_CONFIG, useValue: env },
+        { provide: PROJECT_REGISTRY, useValue: registry },
+        { provide: LOGGER, useValue: logger },
+        { provide: MetricsRegistry, useValue: metrics },
+        { provide: TopicNames, useValue: topics },
+        { provide: IngestMetrics, useFactory: () => new IngestMetrics(metrics) },
+        {
+          provide: RecordPublisher,
+          inject: [IngestMetrics],
+          useFactory: async (ingestMetrics: IngestMetrics) => {
+            const kafka = createKafka({ brokers: env.kafkaBrokers, clientId: `${env.kafkaClientId}-ingest` }, (level, message, extra) => logger[level](extra, message));
+            const { created, warnings } = await ensureTopics(kafka, topics.all().map((topic) => ({ topic, partitions: env.kafkaPartitions })));
+            if (created.length > 0) logger.info({ created }, 'created Kafka topics');
+            for (const warning of warnings) logger.warn(warning);
+            const publisher = new KafkaRecordPublisher(kafka, { lingerMs: env.producerLingerMs, maxBatchMessages: env.producerMaxBatchMessages, maxPendingBytes: env.producerMaxPendingBytes }, ingestMetrics);
+            await publisher.connect();
+            return publisher;
+          },
+        },
+        {
+          provide: READINESS_CHECKS,
+          inject: [RecordPublisher],
+          useFactory: (publisher: KafkaRecordPublisher): ReadinessCheck[] => [{ name: 'kafka', check: () => publisher.readiness.check() }],
+        },
+        StoreService,
+        ProjectKeyGuard,
+      ],
+    };
+  }
+
+  /** On SIGTERM, stop lingering: requests in flight while the server closes are answered at once. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.publisher.drain();
+  }
+
+  /** Runs after the HTTP server stopped taking requests: the rest goes to Kafka, then disconnect. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.publisher.close();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './latency.query';
+export * from './latency.result';
+export * from './time-range';

@@ -1,0 +1,30 @@
+import { ConfigError, loadEnvConfig } from './env.config';
+
+describe('loadEnvConfig', () => {
+  it('has the documented defaults', () => {
+    const config = loadEnvConfig({});
+    expect(config).toMatchObject({
+      ingestPort: 3000,
+      queryPort: 3001,
+      consumerPort: 3002,
+      kafkaBrokers: ['127.0.0.1:9092'],
+      clickhouseUrl: 'http://127.0.0.1:8123',
+      clickhouseDatabase: 'pulse',
+      pulseConfigPath: undefined,
+    });
+  });
+
+  it('reads overrides', () => {
+    const config = loadEnvConfig({ INGEST_PORT: '4000', KAFKA_BROKERS: 'a:1, b:2', CLICKHOUSE_DATABASE: 'pulse_test', PULSE_CONFIG: '/etc/pulse.json' });
+    expect(config.ingestPort).toBe(4000);
+    expect(config.kafkaBrokers).toEqual(['a:1', 'b:2']);
+    expect(config.clickhouseDatabase).toBe('pulse_test');
+    expect(config.pulseConfigPath).toBe('/etc/pulse.json');
+  });
+
+  it('names every bad variable in one error', () => {
+    const load = () => loadEnvConfig({ INGEST_PORT: 'x', CLICKHOUSE_URL: 'ftp://h', CLICKHOUSE_DATABASE: 'a;DROP', KAFKA_BROKERS: 'nohost' });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/INGEST_PORT="x" must be an integer.*KAFKA_BROKERS.*CLICKHOUSE_URL="ftp:\/\/h" must be an http\(s\) URL.*CLICKHOUSE_DATABASE="a;DROP" must be a plain identifier/);
+  });
+});

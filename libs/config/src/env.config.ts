@@ -1,0 +1,131 @@
+/**
+ * Process configuration read from the environment once at boot. A bad value stops start-up with a
+ * message naming the variable; nothing else in the code base reads `process.env`.
+ */
+export interface EnvConfig {
+  ingestPort: number;
+  queryPort: number;
+  consumerPort: number;
+  host: string;
+  kafkaBrokers: string[];
+  kafkaClientId: string;
+  kafkaTopicPrefix: string;
+  kafkaPartitions: number;
+  clickhouseUrl: string;
+  clickhouseDatabase: string;
+  clickhouseUser: string;
+  clickhousePassword: string;
+  pulseConfigPath: string | undefined;
+  logLevel: string;
+  /** Largest request body ingest reads, in bytes (before decompression, for now). */
+  ingestMaxBodyBytes: number;
+  /** How long the ingest producer waits to fill a batch before sending it. */
+  producerLingerMs: number;
+  producerMaxBatchMessages: number;
+  /** Bytes of accepted-but-unsent messages ingest holds before answering 503. */
+  producerMaxPendingBytes: number;
+  consumerGroupId: string;
+  /** Server-side cap on one analytics query, seconds. */
+  queryMaxExecutionSeconds: number;
+  /** Longest time range the query API accepts, days. */
+  queryMaxRangeDays: number;
+  queryMaxPoints: number;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function loadEnvConfig(env: NodeJS.ProcessEnv): EnvConfig {
+  const read = new EnvReader(env);
+  const config: EnvConfig = {
+    ingestPort: read.port('INGEST_PORT', 3000),
+    queryPort: read.port('QUERY_PORT', 3001),
+    consumerPort: read.port('CONSUMER_PORT', 3002),
+    host: read.string('PULSE_HOST', '127.0.0.1'),
+    kafkaBrokers: read.list('KAFKA_BROKERS', ['127.0.0.1:9092']),
+    kafkaClientId: read.string('KAFKA_CLIENT_ID', 'pulse'),
+    kafkaTopicPrefix: read.matching('KAFKA_TOPIC_PREFIX', 'pulse.', /^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"'),
+    kafkaPartitions: read.int('KAFKA_TOPIC_PARTITIONS', 4, 1, 1024),
+    clickhouseUrl: read.url('CLICKHOUSE_URL', 'http://127.0.0.1:8123'),
+    clickhouseDatabase: read.matching('CLICKHOUSE_DATABASE', 'pulse', IDENTIFIER, 'a plain identifier'),
+    clickhouseUser: read.string('CLICKHOUSE_USER', 'default'),
+    clickhousePassword: read.string('CLICKHOUSE_PASSWORD', ''),
+    pulseConfigPath: env.PULSE_CONFIG || undefined,
+    logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
+    ingestMaxBodyBytes: read.int('INGEST_MAX_BODY_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    producerLingerMs: read.int('PRODUCER_LINGER_MS', 5, 0, 60_000),
+    producerMaxBatchMessages: read.int('PRODUCER_MAX_BATCH_MESSAGES', 5000, 1, 1_000_000),
+    producerMaxPendingBytes: read.int('PRODUCER_MAX_PENDING_BYTES', 64 * 1024 * 1024, 1024, 4 * 1024 ** 3),
+    consumerGroupId: read.string('CONSUMER_GROUP_ID', 'pulse-consumer'),
+    queryMaxExecutionSeconds: read.int('QUERY_MAX_EXECUTION_SECONDS', 30, 1, 3600),
+    queryMaxRangeDays: read.int('QUERY_MAX_RANGE_DAYS', 90, 1, 3650),
+    queryMaxPoints: read.int('QUERY_MAX_POINTS', 1000, 10, 100_000),
+  };
+  read.throwIfInvalid();
+  return config;
+}
+
+class EnvReader {
+  private readonly problems: string[] = [];
+
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  string(name: string, fallback: string): string {
+    const value = this.env[name];
+    return value === undefined || value === '' ? fallback : value;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name}=${JSON.stringify(raw)} must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  port(name: string, fallback: number): number {
+    return this.int(name, fallback, 0, 65535);
+  }
+
+  list(name: string, fallback: string[]): string[] {
+    const raw = this.env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
+    const bad = items.filter((item) => !/^[^\s:]+:\d{1,5}$/.test(item));
+    if (bad.length > 0) this.problems.push(`${name} must be a comma-separated list of host:port, got ${JSON.stringify(bad)}`);
+    return items;
+  }
+
+  url(name: string, fallback: string): string {
+    const raw = this.string(name, fallback);
+    try {
+      const url = new URL(raw);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
+      return raw;
+    } catch {
+      this.problems.push(`${name}=${JSON.stringify(raw)} must be an http(s) URL`);
+      return fallback;
+    }
+  }
+
+  matching(name: string, fallback: string, pattern: RegExp, what: string): string {
+    const value = this.string(name, fallback);
+    if (!pattern.test(value)) this.problems.push(`${name}=${JSON.stringify(value)} must be ${what}`);
+    return value;
+  }
+
+  oneOf(name: string, fallback: string, allowed: string[]): string {
+    const value = this.string(name, fallback);
+    if (!allowed.includes(value)) this.problems.push(`${name}=${JSON.stringify(value)} must be one of ${allowed.join(', ')}`);
+    return value;
+  }
+
+  throwIfInvalid(): void {
+    if (this.problems.length > 0) throw new ConfigError(`invalid environment: ${this.problems.join('; ')}`);
+  }
+}

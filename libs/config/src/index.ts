@@ -1,0 +1,5 @@
+export * from './dev-config';
+export * from './env.config';
+export * from './project-registry';
+export * from './pulse-config.dto';
+export * from './pulse-config.loader';

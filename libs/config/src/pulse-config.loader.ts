@@ -1,0 +1,72 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { readFileSync } from 'node:fs';
+import { ConfigError } from './env.config';
+import { PulseConfigDto } from './pulse-config.dto';
+import { ProjectRegistry } from './project-registry';
+
+/** Reads, validates and cross-checks the PULSE_CONFIG file; every problem is named in the error. */
+export function loadPulseConfigFile(path: string | undefined): ProjectRegistry {
+  if (!path) {
+    throw new ConfigError(
+      'PULSE_CONFIG is not set: point it at a projects/tokens JSON file (see README), or run `npm start`, which writes a development one',
+    );
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`PULSE_CONFIG ${path} cannot be read: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`PULSE_CONFIG ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  return new ProjectRegistry(parsePulseConfig(json, `PULSE_CONFIG ${path}`));
+}
+
+export function parsePulseConfig(json: unknown, source = 'config'): PulseConfigDto {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ConfigError(`${source} must be a JSON object with "projects" and "tokens"`);
+  }
+  const config = plainToInstance(PulseConfigDto, json);
+  const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true });
+  const problems = flattenErrors(errors);
+  problems.push(...crossCheck(config));
+  if (problems.length > 0) throw new ConfigError(`${source} is invalid: ${problems.join('; ')}`);
+  return config;
+}
+
+function crossCheck(config: PulseConfigDto): string[] {
+  const problems: string[] = [];
+  const ids = new Set<number>();
+  const keys = new Map<string, number>();
+  for (const project of config.projects ?? []) {
+    if (ids.has(project.id)) problems.push(`project id ${project.id} appears twice`);
+    ids.add(project.id);
+    for (const key of project.keys ?? []) {
+      const owner = keys.get(key);
+      if (owner !== undefined) problems.push(`key ${key} belongs to projects ${owner} and ${project.id}`);
+      keys.set(key, project.id);
+    }
+  }
+  const tokens = new Set<string>();
+  (config.tokens ?? []).forEach((token, index) => {
+    if (tokens.has(token.token)) problems.push(`tokens[${index}] repeats a token`);
+    tokens.add(token.token);
+    for (const id of token.projects ?? []) {
+      if (!ids.has(id)) problems.push(`tokens[${index}] names unknown project ${id}`);
+    }
+  });
+  return problems;
+}
+
+function flattenErrors(errors: ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((error) => {
+    const path = /^\d+$/.test(error.property) ? `${prefix}[${error.property}]` : prefix ? `${prefix}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => `${path}: ${message}`);
+    return [...own, ...flattenErrors(error.children ?? [], path)];
+  });
+}

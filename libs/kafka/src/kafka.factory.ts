@@ -1,0 +1,32 @@
+import { Kafka, logLevel, LogEntry } from 'kafkajs';
+
+export interface KafkaConnection {
+  brokers: string[];
+  clientId: string;
+}
+
+export type KafkaLogSink = (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** One place that builds kafkajs clients, so every app logs Kafka through its own structured logger. */
+export function createKafka(connection: KafkaConnection, sink?: KafkaLogSink): Kafka {
+  return new Kafka({
+    clientId: connection.clientId,
+    brokers: connection.brokers,
+    connectionTimeout: 3000,
+    requestTimeout: 10_000,
+    retry: { initialRetryTime: 100, retries: 5, maxRetryTime: 5000 },
+    logLevel: sink ? logLevel.WARN : logLevel.NOTHING,
+    logCreator: () => (entry: LogEntry) => {
+      if (!sink) return;
+      const { message, ...extra } = entry.log;
+      sink(LEVELS[entry.level] ?? 'info', `kafka ${entry.namespace}: ${message}`, extra);
+    },
+  });
+}

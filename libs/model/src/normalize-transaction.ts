@@ -1,0 +1,78 @@
+import type { TransactionEventDto } from '@pulse/protocol';
+import { LIMITS, truncate } from './limits';
+import { normalizeSpanStatus } from './span-status';
+import { toEpochMs } from './timestamps';
+import type { TransactionRecord } from './transaction.record';
+
+export interface NormalizeContext {
+  projectId: number;
+  receivedAtMs: number;
+  /** Used when the event carries no event_id. */
+  generateEventId: () => string;
+}
+
+export type NormalizeResult<T> = { ok: true; record: T } | { ok: false; reason: string };
+
+/** Maps a validated transaction event onto a TransactionRecord. Pure: no I/O, no clock. */
+export function normalizeTransaction(event: TransactionEventDto, ctx: NormalizeContext): NormalizeResult<TransactionRecord> {
+  const startTimestampMs = toEpochMs(event.start_timestamp);
+  const timestampMs = toEpochMs(event.timestamp);
+  if (timestampMs < startTimestampMs) return { ok: false, reason: 'timestamp is before start_timestamp' };
+
+  const trace = event.contexts.trace;
+  const { status, code } = normalizeSpanStatus(trace.status);
+  return {
+    ok: true,
+    record: {
+      projectId: ctx.projectId,
+      eventId: (event.event_id ?? ctx.generateEventId()).replace(/-/g, '').toLowerCase(),
+      traceId: trace.trace_id.toLowerCase(),
+      spanId: trace.span_id.toLowerCase(),
+      parentSpanId: (trace.parent_span_id ?? '').toLowerCase(),
+      name: truncate(event.transaction, LIMITS.transactionName),
+      source: truncate(event.transaction_info?.source ?? 'unknown', LIMITS.shortField),
+      op: truncate(trace.op ?? 'default', LIMITS.op),
+      status,
+      statusCode: code,
+      startTimestampMs,
+      timestampMs,
+      durationMs: timestampMs - startTimestampMs,
+      release: truncate(event.release, LIMITS.release),
+      environment: truncate(event.environment ?? 'production', LIMITS.environment),
+      dist: truncate(event.dist, LIMITS.dist),
+      platform: truncate(event.platform ?? 'other', LIMITS.shortField),
+      sdkName: truncate(event.sdk?.name, LIMITS.shortField),
+      sdkVersion: truncate(event.sdk?.version, LIMITS.shortField),
+      userId: truncate(event.user?.id ?? event.user?.email ?? event.user?.username ?? event.user?.ip_address, LIMITS.shortField),
+      httpMethod: truncate(event.request?.method?.toUpperCase(), 16),
+      browserName: truncate(event.contexts.browser?.name, LIMITS.shortField),
+      osName: truncate(event.contexts.os?.name, LIMITS.shortField),
+      tags: normalizeTags(event.tags),
+      measurements: normalizeMeasurements(event.measurements),
+      receivedAtMs: ctx.receivedAtMs,
+    },
+  };
+}
+
+function normalizeTags(tags: TransactionEventDto['tags']): Record<string, string> {
+  const entries = Array.isArray(tags) ? tags : Object.entries(tags ?? {});
+  const result: Record<string, string> = {};
+  let count = 0;
+  for (const entry of entries) {
+    if (!Array.isArray(entry) || entry.length !== 2 || count >= LIMITS.maxTags) continue;
+    const [key, value] = entry;
+    if (typeof key !== 'string' || key === '' || value === null || value === undefined || typeof value === 'object') continue;
+    result[truncate(key, LIMITS.tagKey)] = truncate(value, LIMITS.tagValue);
+    count++;
+  }
+  return result;
+}
+
+function normalizeMeasurements(measurements: TransactionEventDto['measurements']): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const [name, measurement] of Object.entries(measurements ?? {})) {
+    const value = measurement?.value;
+    if (typeof value === 'number' && Number.isFinite(value)) result[truncate(name.toLowerCase(), LIMITS.shortField)] = value;
+  }
+  return result;
+}

@@ -1,0 +1,36 @@
+/**
+ * The canonical Pulse transaction: one finished root span of a trace, whichever SDK generation
+ * sent it. Times are epoch milliseconds (UTC); strings are already truncated to their limits.
+ */
+export interface TransactionRecord {
+  projectId: number;
+  /** 32 lower-case hex characters. */
+  eventId: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  /** How the name was derived: custom, url, route, view, component, task, unknown. */
+  source: string;
+  op: string;
+  status: string;
+  /** Numeric code of `status` (ok 0 … unauthenticated 16). */
+  statusCode: number;
+  startTimestampMs: number;
+  timestampMs: number;
+  durationMs: number;
+  release: string;
+  environment: string;
+  dist: string;
+  platform: string;
+  sdkName: string;
+  sdkVersion: string;
+  userId: string;
+  httpMethod: string;
+  browserName: string;
+  osName: string;
+  tags: Record<string, string>;
+  /** Measurement name → value, in the unit the SDK gave (Web Vitals: milliseconds; CLS: score). */
+  measurements: Record<string, number>;
+  receivedAtMs: number;
+}

@@ -1,0 +1,5 @@
+export * from './error-body.filter';
+export * from './health.controller';
+export * from './http-app';
+export * from './logger';
+export * from './metrics.registry';

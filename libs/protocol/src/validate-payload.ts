@@ -1,0 +1,36 @@
+import { ClassConstructor, plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+
+export type PayloadResult<T> = { ok: true; value: T } | { ok: false; detail: string; causes: string[] };
+
+/**
+ * Parses a JSON payload and validates it against a DTO class. Bad input is a result value, not an
+ * exception: the caller decides the HTTP status (or the dead-letter reason).
+ */
+export function parseJsonPayload<T extends object>(dto: ClassConstructor<T>, body: Buffer | string, what: string): PayloadResult<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
+  } catch (err) {
+    return { ok: false, detail: `invalid ${what}: not valid JSON`, causes: [(err as Error).message] };
+  }
+  return validatePayload(dto, json, what);
+}
+
+export function validatePayload<T extends object>(dto: ClassConstructor<T>, json: unknown, what: string): PayloadResult<T> {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return { ok: false, detail: `invalid ${what}: expected a JSON object`, causes: [] };
+  }
+  const value = plainToInstance(dto, json);
+  const causes = describe(validateSync(value, { forbidUnknownValues: false }));
+  if (causes.length > 0) return { ok: false, detail: `invalid ${what}: ${causes[0]}`, causes };
+  return { ok: true, value };
+}
+
+function describe(errors: ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((error) => {
+    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => (message.startsWith(path) ? message : `${path}: ${message}`));
+    return [...own, ...describe(error.children ?? [], path)];
+  });
+}

@@ -1,0 +1,71 @@
+import type { TransactionRecord } from '@pulse/model';
+
+/** A row of the `transactions` table, as inserted with FORMAT JSONEachRow. */
+export interface TransactionRow {
+  project_id: number;
+  event_id: string;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string;
+  name: string;
+  source: string;
+  op: string;
+  status: string;
+  status_code: number;
+  /** UTC text, see toDateTime64. */
+  start_timestamp: string;
+  timestamp: string;
+  duration_ms: number;
+  release: string;
+  environment: string;
+  dist: string;
+  platform: string;
+  sdk_name: string;
+  sdk_version: string;
+  user_id: string;
+  http_method: string;
+  browser_name: string;
+  os_name: string;
+  tags: Record<string, string>;
+  measurements: Record<string, number>;
+  received_at: string;
+}
+
+export function toTransactionRow(record: TransactionRecord): TransactionRow {
+  return {
+    project_id: record.projectId,
+    event_id: record.eventId,
+    trace_id: record.traceId,
+    span_id: record.spanId,
+    parent_span_id: record.parentSpanId,
+    name: record.name,
+    source: record.source,
+    op: record.op,
+    status: record.status,
+    status_code: record.statusCode,
+    start_timestamp: toDateTime64(record.startTimestampMs),
+    timestamp: toDateTime64(record.timestampMs),
+    duration_ms: record.durationMs,
+    release: record.release,
+    environment: record.environment,
+    dist: record.dist,
+    platform: record.platform,
+    sdk_name: record.sdkName,
+    sdk_version: record.sdkVersion,
+    user_id: record.userId,
+    http_method: record.httpMethod,
+    browser_name: record.browserName,
+    os_name: record.osName,
+    tags: record.tags,
+    measurements: record.measurements,
+    received_at: toDateTime64(record.receivedAtMs),
+  };
+}
+
+/**
+ * DateTime64(3) text in UTC, `YYYY-MM-DD hh:mm:ss.sss`: the one format JSONEachRow parses the same
+ * way under every date_time_input_format setting.
+ */
+export function toDateTime64(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace('T', ' ').replace('Z', '');
+}

@@ -1,0 +1,25 @@
+// `npm run migrate -- up|status`: applies or lists the ClickHouse migrations for CLICKHOUSE_URL /
+// CLICKHOUSE_DATABASE.
+import { loadEnvConfig } from '@pulse/config';
+import { migrateUp, migrationStatus } from '@pulse/storage';
+
+async function main(): Promise<void> {
+  const command = process.argv[2] ?? 'up';
+  const env = loadEnvConfig(process.env);
+  const connection = { url: env.clickhouseUrl, database: env.clickhouseDatabase, user: env.clickhouseUser, password: env.clickhousePassword };
+  if (command === 'up') {
+    const applied = await migrateUp(connection);
+    console.log(applied.length > 0 ? `migrate: applied ${applied.join(', ')} to ${env.clickhouseDatabase}` : `migrate: ${env.clickhouseDatabase} is up to date`);
+  } else if (command === 'status') {
+    for (const status of await migrationStatus(connection)) {
+      console.log(`${String(status.version).padStart(4, '0')}_${status.name}\t${status.state}${status.appliedAt ? `\t${status.appliedAt}` : ''}`);
+    }
+  } else {
+    throw new Error(`unknown command ${JSON.stringify(command)}: use up or status`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`migrate: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,96 @@
+// `npm start`: local Kafka and ClickHouse (unless KAFKA_BROKERS / CLICKHOUSE_URL are set),
+// migrations, the three apps in the foreground; Ctrl-C stops everything it started.
+import { loadEnvConfig, PulseConfigDto } from '@pulse/config';
+import { AppProcess, bringUpInfra, tearDownInfra } from '@pulse/local-infra';
+import { migrateUp } from '@pulse/storage';
+import { join, resolve } from 'node:path';
+import { ensureDevConfig } from './dev-config';
+
+const root = resolve(__dirname, '..', '..');
+const log = (line: string): void => console.log(`pulse: ${line}`);
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  const env = loadEnvConfig(process.env);
+  const infra = await bringUpInfra({
+    stateDir: join(root, '.local', 'dev'),
+    kafkaPort: 9092,
+    clickhousePort: 8123,
+    externalKafkaBrokers: process.env.KAFKA_BROKERS || undefined,
+    externalClickHouseUrl: process.env.CLICKHOUSE_URL || undefined,
+    log,
+  });
+  const apps: AppProcess[] = [];
+  let stopping = false;
+  const stop = async (code: number): Promise<never> => {
+    if (!stopping) {
+      stopping = true;
+      log('stopping…');
+      await Promise.allSettled(apps.map((app) => app.stop()));
+      await tearDownInfra(infra.started);
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  try {
+    const configPath = env.pulseConfigPath ?? join(root, '.local', 'dev', 'pulse-config.json');
+    const config = env.pulseConfigPath ? undefined : ensureDevConfig(configPath);
+    const applied = await migrateUp({ url: infra.clickhouseUrl, database: env.clickhouseDatabase, user: env.clickhouseUser, password: env.clickhousePassword });
+    log(applied.length > 0 ? `applied migrations ${applied.join(', ')}` : 'migrations up to date');
+
+    const appEnv = { ...process.env, KAFKA_BROKERS: infra.kafkaBrokers, CLICKHOUSE_URL: infra.clickhouseUrl, PULSE_CONFIG: configPath };
+    const ports = { ingest: env.ingestPort, consumer: env.consumerPort, query: env.queryPort };
+    for (const app of ['consumer', 'ingest', 'query'] as const) {
+      apps.push(new AppProcess({ app, root, env: appEnv, port: ports[app], onLine: (_app, line) => console.log(line) }));
+    }
+    await Promise.all(apps.map((app) => app.start()));
+    for (const app of apps) {
+      void app.waitForExit().then((exit) => {
+        if (stopping) return;
+        log(`${app.options.app} exited unexpectedly (${exit.signal ?? `code ${exit.code}`}); stopping the stack`);
+        void stop(1);
+      });
+    }
+    log(`stack ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+    if (config) printQuickStart(config, env.ingestPort, env.queryPort);
+    else log(`projects and tokens come from ${configPath}`);
+  } catch (error) {
+    console.error(`pulse: ${error instanceof Error ? error.message : String(error)}`);
+    await stop(1);
+  }
+}
+
+function printQuickStart(config: PulseConfigDto, ingestPort: number, queryPort: number): void {
+  const project = config.projects[0];
+  const key = project.keys[0];
+  const token = config.tokens[0].token;
+  const now = Date.now() / 1000;
+  const event = JSON.stringify({
+    type: 'transaction',
+    transaction: 'GET /checkout',
+    start_timestamp: now - 0.25,
+    timestamp: now,
+    release: 'shop@1.0.0',
+    environment: 'production',
+    contexts: { trace: { trace_id: '0123456789abcdef0123456789abcdef', span_id: '0123456789abcdef', op: 'http.server', status: 'ok' } },
+  });
+  console.log(`
+  DSN    http://${key}@127.0.0.1:${ingestPort}/${project.id}
+  token  ${token}
+
+  Send a transaction:
+    curl -s -X POST 'http://127.0.0.1:${ingestPort}/api/${project.id}/store/?sentry_key=${key}' \\
+      -H 'Content-Type: application/json' \\
+      -d '${event}'
+
+  Read its p95 (the last hour):
+    curl -s -H 'Authorization: Bearer ${token}' \\
+      "http://127.0.0.1:${queryPort}/api/v1/projects/${project.id}/transactions/latency?from=$(( $(date +%s) - 3600 ))000&to=$(( $(date +%s) + 60 ))000&percentiles=95"
+
+  Ctrl-C stops everything this command started.
+`);
+}
+
+void main();

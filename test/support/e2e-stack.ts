@@ -1,0 +1,85 @@
+import { AppName, AppProcess } from '@pulse/local-infra';
+import { migrateUp } from '@pulse/storage';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePorts, testInfra, uniqueName } from './test-infra';
+
+export const ROOT = resolve(__dirname, '..', '..');
+
+export interface TestProject {
+  id: number;
+  key: string;
+  token: string;
+}
+
+/**
+ * The three built apps as child processes against the real Kafka and ClickHouse of the test run,
+ * with their own database, topic prefix and consumer group, and a PULSE_CONFIG of two projects.
+ */
+export class E2EStack {
+  readonly projects: [TestProject, TestProject] = [
+    { id: 7, key: randomBytes(16).toString('hex'), token: `tok_${randomBytes(16).toString('hex')}` },
+    { id: 8, key: randomBytes(16).toString('hex'), token: `tok_${randomBytes(16).toString('hex')}` },
+  ];
+  readonly database = uniqueName('pulse_e2e');
+  private readonly apps = new Map<string, AppProcess>();
+  private baseEnv: NodeJS.ProcessEnv = {};
+
+  async start(extraEnv: NodeJS.ProcessEnv = {}): Promise<void> {
+    for (const app of ['ingest', 'consumer', 'query']) {
+      if (!existsSync(join(ROOT, 'dist', 'apps', app, 'src', 'main.js'))) throw new Error('dist/ is missing: run `npm test` (it builds first)');
+    }
+    const { kafkaBrokers, clickhouseUrl } = testInfra();
+    await migrateUp({ url: clickhouseUrl, database: this.database, user: 'default', password: '' });
+    const configPath = join(mkdtempSync(join(tmpdir(), 'pulse-e2e-')), 'pulse-config.json');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        projects: this.projects.map((p) => ({ id: p.id, name: `project-${p.id}`, keys: [p.key] })),
+        tokens: this.projects.map((p) => ({ token: p.token, projects: [p.id] })),
+      }),
+    );
+    this.baseEnv = {
+      ...process.env,
+      KAFKA_BROKERS: kafkaBrokers,
+      CLICKHOUSE_URL: clickhouseUrl,
+      CLICKHOUSE_DATABASE: this.database,
+      KAFKA_TOPIC_PREFIX: `${this.database}.`,
+      KAFKA_TOPIC_PARTITIONS: '3',
+      CONSUMER_GROUP_ID: this.database,
+      PULSE_CONFIG: configPath,
+      LOG_LEVEL: 'warn',
+      ...extraEnv,
+    };
+    await Promise.all((['consumer', 'ingest', 'query'] as const).map((app) => this.startApp(app, app)));
+  }
+
+  /** Starts an app (or a second instance under another name) with extra environment. */
+  async startApp(name: string, app: AppName, env: NodeJS.ProcessEnv = {}): Promise<AppProcess> {
+    const [port] = await freePorts(1);
+    const portVariable = { ingest: 'INGEST_PORT', consumer: 'CONSUMER_PORT', query: 'QUERY_PORT' }[app];
+    const process = new AppProcess({
+      app,
+      root: ROOT,
+      port,
+      env: { ...this.baseEnv, ...env, [portVariable]: String(port) },
+      // Warnings and errors of the apps reach the test output.
+      onLine: (_app, line) => console.log(`[${name}] ${line}`),
+    });
+    this.apps.set(name, process);
+    await process.start();
+    return process;
+  }
+
+  app(name: string): AppProcess {
+    const app = this.apps.get(name);
+    if (!app) throw new Error(`no app ${name}`);
+    return app;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.apps.values()].map((app) => app.stop()));
+  }
+}
