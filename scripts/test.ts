@@ -1,6 +1,7 @@
 // `npm test` (after lint and build): brings up a throw-away Kafka and ClickHouse on their own
 // ports under .local/test (or uses KAFKA_BROKERS / CLICKHOUSE_URL), runs the unit, integration
 // and end-to-end jest projects against them, and tears down what it started.
+// PULSE_TEST_INFRA=containers uses Docker containers (testcontainers) instead of local processes.
 import { bringUpInfra, tearDownInfra } from '@pulse/local-infra';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -21,6 +22,7 @@ async function main(): Promise<number> {
     clickhousePort: 18123,
     externalKafkaBrokers: process.env.KAFKA_BROKERS || undefined,
     externalClickHouseUrl: process.env.CLICKHOUSE_URL || undefined,
+    containers: process.env.PULSE_TEST_INFRA === 'containers',
     log,
   });
   log(`infrastructure ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
@@ -28,7 +30,12 @@ async function main(): Promise<number> {
     const jest = spawn(process.execPath, [require.resolve('jest/bin/jest'), '--ci', ...process.argv.slice(2)], {
       cwd: root,
       stdio: 'inherit',
-      env: { ...process.env, KAFKA_BROKERS: infra.kafkaBrokers, CLICKHOUSE_URL: infra.clickhouseUrl, PULSE_TEST_STATE_DIR: stateDir },
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: infra.kafkaBrokers,
+        CLICKHOUSE_URL: infra.clickhouseUrl,
+        ...(infra.clickhouseCredentials && { CLICKHOUSE_USER: infra.clickhouseCredentials.user, CLICKHOUSE_PASSWORD: infra.clickhouseCredentials.password }),
+      },
     });
     const [code] = await once(jest, 'exit');
     return typeof code === 'number' ? code : 1;

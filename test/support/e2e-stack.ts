@@ -31,8 +31,8 @@ export class E2EStack {
     for (const app of ['ingest', 'consumer', 'query']) {
       if (!existsSync(join(ROOT, 'dist', 'apps', app, 'src', 'main.js'))) throw new Error('dist/ is missing: run `npm test` (it builds first)');
     }
-    const { kafkaBrokers, clickhouseUrl } = testInfra();
-    await migrateUp({ url: clickhouseUrl, database: this.database, user: 'default', password: '' });
+    const { kafkaBrokers, clickhouse } = testInfra();
+    await migrateUp({ ...clickhouse, database: this.database });
     const configPath = join(mkdtempSync(join(tmpdir(), 'pulse-e2e-')), 'pulse-config.json');
     writeFileSync(
       configPath,
@@ -44,7 +44,9 @@ export class E2EStack {
     this.baseEnv = {
       ...process.env,
       KAFKA_BROKERS: kafkaBrokers,
-      CLICKHOUSE_URL: clickhouseUrl,
+      CLICKHOUSE_URL: clickhouse.url,
+      CLICKHOUSE_USER: clickhouse.user,
+      CLICKHOUSE_PASSWORD: clickhouse.password,
       CLICKHOUSE_DATABASE: this.database,
       KAFKA_TOPIC_PREFIX: `${this.database}.`,
       KAFKA_TOPIC_PARTITIONS: '3',

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { LocalClickHouse } from './clickhouse';
+import { ClickHouseTestContainer, KafkaTestContainer } from './containers';
 import { LocalKafka } from './kafka';
 import type { LocalService } from './local-service';
 
@@ -11,12 +12,16 @@ export interface InfraOptions {
   /** From the environment: when set, that side is external and nothing local starts. */
   externalKafkaBrokers?: string;
   externalClickHouseUrl?: string;
+  /** Docker containers (testcontainers) instead of the local processes. */
+  containers?: boolean;
   log: (line: string) => void;
 }
 
 export interface Infra {
   kafkaBrokers: string;
   clickhouseUrl: string;
+  /** Credentials of a ClickHouse this call started; external ones keep the caller's. */
+  clickhouseCredentials?: { user: string; password: string };
   /** The services this call started (and so the caller stops). */
   started: LocalService[];
 }
@@ -26,13 +31,19 @@ export interface Infra {
  * Kafka broker from Maven Central jars, the chdb-backed ClickHouse HTTP server) in parallel.
  */
 export async function bringUpInfra(options: InfraOptions): Promise<Infra> {
+  const kafka = options.externalKafkaBrokers
+    ? undefined
+    : options.containers
+      ? new KafkaTestContainer()
+      : new LocalKafka({ port: options.kafkaPort, stateDir: join(options.stateDir, 'kafka'), log: options.log });
+  const clickhouse = options.externalClickHouseUrl
+    ? undefined
+    : options.containers
+      ? new ClickHouseTestContainer()
+      : new LocalClickHouse({ port: options.clickhousePort, dataDir: join(options.stateDir, 'clickhouse', 'data') });
   const wanted: LocalService[] = [];
-  if (!options.externalKafkaBrokers) {
-    wanted.push(new LocalKafka({ port: options.kafkaPort, stateDir: join(options.stateDir, 'kafka'), log: options.log }));
-  }
-  if (!options.externalClickHouseUrl) {
-    wanted.push(new LocalClickHouse({ port: options.clickhousePort, dataDir: join(options.stateDir, 'clickhouse', 'data') }));
-  }
+  if (kafka) wanted.push(kafka);
+  if (clickhouse) wanted.push(clickhouse);
   const started: LocalService[] = [];
   const results = await Promise.allSettled(
     wanted.map(async (service) => {
@@ -48,8 +59,9 @@ export async function bringUpInfra(options: InfraOptions): Promise<Infra> {
     throw failure.reason;
   }
   return {
-    kafkaBrokers: options.externalKafkaBrokers ?? `127.0.0.1:${options.kafkaPort}`,
-    clickhouseUrl: options.externalClickHouseUrl ?? `http://127.0.0.1:${options.clickhousePort}`,
+    kafkaBrokers: options.externalKafkaBrokers ?? kafka!.endpoint,
+    clickhouseUrl: options.externalClickHouseUrl ?? clickhouse!.endpoint,
+    clickhouseCredentials: clickhouse instanceof ClickHouseTestContainer ? clickhouse.credentials : undefined,
     started,
   };
 }

@@ -9,8 +9,8 @@ import { loadMigrations } from './migration';
 import { createDatabase, MigrationRunner } from './migration-runner';
 
 describe('migrations against a real ClickHouse engine', () => {
-  const { clickhouseUrl } = testInfra();
-  const connection = (database: string) => ({ url: clickhouseUrl, database, user: 'default', password: '' });
+  const { clickhouse } = testInfra();
+  const connection = (database: string) => ({ ...clickhouse, database });
 
   it('applies the project migrations once; a second run applies nothing', async () => {
     const database = uniqueName('pulse_migrate');

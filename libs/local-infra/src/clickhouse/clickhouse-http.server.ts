@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
-import type { Transform } from 'node:stream';
-import { promisify } from 'node:util';
-import * as zlib from 'node:zlib';
 import type { EngineRequest, EngineResult } from './chdb-engine';
 import { ClickHouseException, ErrorCode, formatErrorBody, toClickHouseException } from './clickhouse-error';
 import { type HttpQueryParams, isTruthySetting, quoteIdentifier, settingStatements, splitHttpParams } from './http-params';
-import { multipartBoundary, parseMultipart } from './multipart';
-import { scanStatement, type StatementShape } from './sql-scan';
+import { formFields, header, readBody } from './http-request';
+import { chooseResponseEncoding, compress, contentTypeFor, sendText } from './http-response';
+import { multipartBoundary } from './multipart';
+import { planStatement, type StatementPlan } from './statement-plan';
 
 /** What the HTTP layer needs from the engine (ChdbEngine). */
 export interface QueryEngine {
@@ -35,8 +34,6 @@ export interface ClickHouseHttpServerOptions {
 const MiB = 1024 * 1024;
 /** The real server's `http_max_uri_size` (1 MiB): query parameters can make long URLs. */
 const MAX_URI_BYTES = MiB;
-/** How much of a body is decoded to find out what statement it holds. */
-const STATEMENT_HEAD_BYTES = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -276,46 +273,6 @@ export class ClickHouseHttpServer {
   }
 }
 
-interface StatementPlan {
-  sql: string;
-  insert?: { data: Buffer };
-  shape: StatementShape;
-}
-
-/**
- * SQL = URL `query` + '\n' + body, as the server reads it. An INSERT keeps the body as bytes
- * (its data: JSONEachRow, CSV, RowBinary, Parquet...) and goes to the engine's raw-insert path.
- */
-export function planStatement(urlQuery: string, body: Buffer): StatementPlan {
-  if (urlQuery === '' && body.length === 0) throw ClickHouseException.of('SYNTAX_ERROR', 'Empty query');
-  let text = urlQuery !== '' ? urlQuery : body.subarray(0, STATEMENT_HEAD_BYTES).toString('utf8');
-  let shape = scanStatement(text);
-  if (shape.keyword === 'INSERT') {
-    const whole = urlQuery !== '' ? body.length === 0 : body.length <= STATEMENT_HEAD_BYTES;
-    // Without a FORMAT clause the data is SQL too (VALUES): it has to be looked at whole.
-    if (!whole && shape.dataOffset === undefined && shape.secondStatementAt === undefined) {
-      text = urlQuery !== '' ? `${urlQuery}\n${body.toString('utf8')}` : body.toString('utf8');
-      shape = scanStatement(text);
-    }
-    assertSingleStatement(shape, text);
-    return { sql: urlQuery, insert: { data: body }, shape };
-  }
-  const sql = body.length === 0 ? urlQuery : urlQuery === '' ? body.toString('utf8') : `${urlQuery}\n${body.toString('utf8')}`;
-  if (sql.trim() === '') throw ClickHouseException.of('SYNTAX_ERROR', 'Empty query');
-  if (sql !== text) shape = scanStatement(sql);
-  assertSingleStatement(shape, sql);
-  return { sql, shape };
-}
-
-function assertSingleStatement(shape: StatementShape, sql: string): void {
-  if (shape.secondStatementAt === undefined) return;
-  const at = shape.secondStatementAt;
-  throw ClickHouseException.of(
-    'SYNTAX_ERROR',
-    `Syntax error (Multi-statements are not allowed): failed at position ${at + 1}: ${sql.slice(at, at + 64)}`,
-  );
-}
-
 /** Non-ClickHouse replies (unknown path, method): plain text without an exception code. */
 class PlainReply extends Error {
   constructor(
@@ -334,190 +291,3 @@ function authFailed(message: string): ClickHouseException {
   return ClickHouseException.of('AUTHENTICATION_FAILED', message);
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function sendText(res: ServerResponse, method: string, status: number, text: string): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'text/plain; charset=UTF-8');
-  res.setHeader('Content-Length', Buffer.byteLength(text));
-  res.end(method === 'HEAD' ? undefined : text);
-}
-
-/** `query` and `param_*` fields of a multipart body; other parts would be external tables. */
-function formFields(body: Buffer, boundary: string): Array<[string, string]> {
-  let parts;
-  try {
-    parts = parseMultipart(body, boundary);
-  } catch (err) {
-    throw ClickHouseException.of('BAD_ARGUMENTS', `Cannot parse multipart/form-data body: ${(err as Error).message}`);
-  }
-  return parts.map((part): [string, string] => {
-    if (part.filename !== undefined || (part.name !== 'query' && !part.name.startsWith('param_'))) {
-      throw ClickHouseException.of('NOT_IMPLEMENTED', `External tables are not supported by this server (multipart part '${part.name}')`);
-    }
-    return [part.name, part.data.toString('utf8')];
-  });
-}
-
-/**
- * The request body, decompressed per Content-Encoding and capped at `limit` bytes (after
- * decompression, so a gzip bomb is stopped too). Event-based rather than async iteration: leaving
- * an iterator early destroys the socket, and the error reply still has to reach the client. For
- * the same reason a refused body is read to its end and dropped (up to 2 x limit): a client that
- * is still sending when the connection closes sees EPIPE instead of the 413.
- */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const tooLarge = (): ClickHouseException =>
-    ClickHouseException.of('QUERY_IS_TOO_LARGE', `Request body is larger than the limit of ${limit} bytes (CH_MAX_BODY_BYTES)`);
-  const encoding = (header(req, 'content-encoding') ?? '').trim().toLowerCase();
-  return new Promise((resolveBody, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let received = 0;
-    let failure: unknown;
-    let decoder: Transform | undefined;
-    let settled = false;
-    const settle = (): void => {
-      if (settled) return;
-      settled = true;
-      if (failure === undefined) resolveBody(Buffer.concat(chunks, size));
-      else reject(failure);
-    };
-    const fail = (err: unknown): void => {
-      if (failure !== undefined) return;
-      failure = err;
-      chunks.length = 0;
-      if (decoder) {
-        req.unpipe(decoder);
-        decoder.destroy();
-        decoder = undefined;
-      }
-      req.resume();
-      if (req.complete) settle();
-    };
-    const keep = (chunk: Buffer): void => {
-      if (failure !== undefined) return;
-      size += chunk.length;
-      if (size > limit) fail(tooLarge());
-      else chunks.push(chunk);
-    };
-    req.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (failure !== undefined && received > 2 * limit) settle(); // stop draining; the reply closes the connection
-    });
-    req.once('end', () => {
-      if (failure !== undefined || !decoder) settle(); // else the decoder's 'end' follows
-    });
-    req.once('error', (err) => {
-      failure ??= err;
-      settle();
-    });
-    req.once('aborted', () => {
-      failure ??= new Error('client closed the connection while sending the body');
-      settle();
-    });
-
-    if ((encoding === '' || encoding === 'identity') && Number(header(req, 'content-length')) > limit) fail(tooLarge());
-    try {
-      decoder = failure === undefined ? createDecoder(encoding) : undefined;
-    } catch (err) {
-      fail(err);
-    }
-    if (decoder) {
-      decoder.on('data', keep);
-      decoder.once('end', settle);
-      decoder.once('error', (err: Error) => fail(decompressionError(encoding, err)));
-      req.pipe(decoder);
-    } else {
-      req.on('data', keep);
-    }
-  });
-}
-
-function createDecoder(encoding: string): Transform | undefined {
-  switch (encoding) {
-    case '':
-    case 'identity':
-      return undefined;
-    case 'gzip':
-    case 'x-gzip':
-      return zlib.createGunzip();
-    case 'deflate':
-      return zlib.createInflate();
-    case 'br':
-      return zlib.createBrotliDecompress();
-    case 'zstd':
-      throw ClickHouseException.of(
-        'NOT_IMPLEMENTED',
-        `Request body compression 'zstd' is not supported by this server: Node.js ${process.version} has no zstd in zlib (added in 22.15). Use gzip, deflate or br`,
-      );
-    default:
-      throw ClickHouseException.of(
-        'NOT_IMPLEMENTED',
-        `Unknown compression method '${encoding}'. Only 'gzip', 'deflate' and 'br' are supported for request bodies by this server`,
-      );
-  }
-}
-
-function decompressionError(encoding: string, err: Error): ClickHouseException {
-  const name = encoding === 'br' ? 'BROTLI_READ_FAILED' : 'ZLIB_INFLATE_FAILED';
-  return ClickHouseException.of(name, `Cannot decompress the ${encoding} request body: ${err.message}`);
-}
-
-type ResponseEncoding = 'br' | 'gzip' | 'deflate';
-
-/**
- * Like the server's choice from Accept-Encoding (a substring match, best codec first), limited to
- * what Node's zlib has; a client asking only for zstd/lz4/xz gets an uncompressed body.
- */
-export function chooseResponseEncoding(acceptEncoding: string | undefined): ResponseEncoding | undefined {
-  if (!acceptEncoding) return undefined;
-  const accepted = acceptEncoding.toLowerCase();
-  return (['br', 'gzip', 'deflate'] as const).find((codec) => accepted.includes(codec));
-}
-
-const gzip = promisify(zlib.gzip);
-const deflate = promisify(zlib.deflate);
-const brotli = promisify(zlib.brotliCompress);
-
-function compress(body: Buffer, encoding: ResponseEncoding, level: number): Promise<Buffer> {
-  const lvl = Number.isInteger(level) ? Math.min(9, Math.max(1, level)) : 3;
-  if (encoding === 'gzip') return gzip(body, { level: lvl });
-  if (encoding === 'deflate') return deflate(body, { level: lvl });
-  return brotli(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: lvl } });
-}
-
-const BINARY_FORMATS = new Set([
-  'native',
-  'rowbinary',
-  'rowbinarywithnames',
-  'rowbinarywithnamesandtypes',
-  'rowbinarywithdefaults',
-  'parquet',
-  'arrow',
-  'arrowstream',
-  'orc',
-  'avro',
-  'protobuf',
-  'protobufsingle',
-  'protobuflist',
-  'capnproto',
-  'msgpack',
-  'bsoneachrow',
-  'npy',
-]);
-
-/** Content-Type of a response in `format` (names are case-insensitive, as in ClickHouse). */
-export function contentTypeFor(format: string): string {
-  const f = format.toLowerCase();
-  if (f.startsWith('json') || f === 'ndjson' || f === 'prettyjsoneachrow') return 'application/json; charset=UTF-8';
-  if (f.startsWith('tabseparated') || f.startsWith('tsv')) return 'text/tab-separated-values; charset=UTF-8';
-  if (f === 'csv') return 'text/csv; charset=UTF-8; header=absent';
-  if (f.startsWith('csvwithnames')) return 'text/csv; charset=UTF-8; header=present';
-  if (f === 'xml') return 'application/xml; charset=UTF-8';
-  if (BINARY_FORMATS.has(f)) return 'application/octet-stream';
-  return 'text/plain; charset=UTF-8';
-}

@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { BackgroundProcess, commandLine } from '../background-process';
 import type { LocalService } from '../local-service';
-import { StopWaiting, waitUntil } from '../wait-until';
+import { isPortFree } from '../ports';
 
 export interface LocalClickHouseOptions {
   /** HTTP port. Default 8123. */
@@ -44,7 +43,7 @@ export class LocalClickHouse implements LocalService {
 
   private readonly env: NodeJS.ProcessEnv;
   private readonly readyTimeoutMs: number;
-  private readonly stopTimeoutMs: number;
+  private readonly server: BackgroundProcess;
 
   constructor(options: LocalClickHouseOptions) {
     this.port = options.port ?? 8123;
@@ -57,7 +56,16 @@ export class LocalClickHouse implements LocalService {
     this.serverEntry = resolve(options.serverEntry ?? join(__dirname, 'main.js'));
     this.env = options.env ?? {};
     this.readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
-    this.stopTimeoutMs = options.stopTimeoutMs ?? 30_000;
+    this.server = new BackgroundProcess({
+      owner: 'LocalClickHouse',
+      label: 'ClickHouse server',
+      pidFile: this.pidFile,
+      logFile: this.logFile,
+      // This server entry running this data directory, not a recycled pid.
+      isOurs: (args) => args.includes(this.serverEntry) && args.includes(this.dataDir),
+      stopTimeoutMs: options.stopTimeoutMs ?? 30_000,
+      pollIntervalMs: 50,
+    });
   }
 
   get endpoint(): string {
@@ -72,10 +80,10 @@ export class LocalClickHouse implements LocalService {
         throw new Error(`LocalClickHouse: a server for ${this.dataDir} already runs on port ${port} (pid ${running}); stop it first`);
       }
       // Started earlier, maybe by another process and maybe still starting: wait for it.
-      await this.waitReady(running, () => undefined);
+      await this.waitReady(running);
       return;
     }
-    rmSync(this.pidFile, { force: true });
+    this.server.forgetStale();
     if (!existsSync(this.serverEntry)) {
       throw new Error(`LocalClickHouse: ${this.serverEntry} does not exist; build the project first (npm run build)`);
     }
@@ -84,33 +92,16 @@ export class LocalClickHouse implements LocalService {
     }
 
     mkdirSync(this.dataDir, { recursive: true });
-    mkdirSync(dirname(this.logFile), { recursive: true });
-    if (existsSync(this.logFile) && statSync(this.logFile).size > 0) renameSync(this.logFile, `${this.logFile}.1`);
-    const out = openSync(this.logFile, 'a');
-    let child: ChildProcess;
-    try {
-      child = spawn(process.execPath, [this.serverEntry, '--port', String(this.port), '--host', this.host, '--data', this.dataDir], {
-        cwd: this.stateDir,
-        detached: true,
-        stdio: ['ignore', out, out],
-        env: { ...process.env, ...this.env },
-      });
-    } finally {
-      closeSync(out);
-    }
-    let exitReason: string | undefined;
-    child.once('error', (err) => (exitReason = err.message));
-    child.once('exit', (code, signal) => (exitReason = signal ? `killed by ${signal}` : `exit code ${code}`));
-    child.unref();
-    if (child.pid === undefined) throw new Error(`LocalClickHouse: could not start ${process.execPath}: ${exitReason ?? 'no pid'}`);
-    writeFileSync(this.pidFile, `${child.pid}\n`);
-    await this.waitReady(child.pid, () => exitReason);
+    const child = await this.server.spawn(
+      process.execPath,
+      [this.serverEntry, '--port', String(this.port), '--host', this.host, '--data', this.dataDir],
+      { cwd: this.stateDir, env: { ...process.env, ...this.env } },
+    );
+    await this.waitReady(child.pid, child.exited);
   }
 
-  async stop(): Promise<void> {
-    const pid = readPidFile(this.pidFile);
-    if (pid !== undefined && this.isOurServer(pid)) await terminate(pid, this.stopTimeoutMs);
-    rmSync(this.pidFile, { force: true });
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   async isRunning(): Promise<boolean> {
@@ -119,26 +110,18 @@ export class LocalClickHouse implements LocalService {
 
   /** Pid of the server started for this data directory, if it is alive. */
   runningPid(): number | undefined {
-    const pid = readPidFile(this.pidFile);
-    return pid !== undefined && this.isOurServer(pid) ? pid : undefined;
+    return this.server.runningPid();
   }
 
-  private async waitReady(pid: number, exitReason: () => string | undefined): Promise<void> {
-    try {
-      await waitUntil(
-        `ClickHouse HTTP server at ${this.endpoint}`,
-        async () => {
-          const reason = exitReason() ?? (isAlive(pid) ? undefined : 'process gone');
-          if (reason !== undefined) throw new StopWaiting(`the server (pid ${pid}) exited before it was ready (${reason})`);
-          return this.ping();
-        },
-        { timeoutMs: this.readyTimeoutMs, intervalMs: 100 },
-      );
-    } catch (err) {
-      await terminate(pid, 5_000);
-      if (readPidFile(this.pidFile) === pid) rmSync(this.pidFile, { force: true });
-      throw new Error(`LocalClickHouse: ${(err as Error).message}; last lines of ${this.logFile}:\n${tailFile(this.logFile)}`);
-    }
+  private waitReady(pid: number, exited?: Promise<string>): Promise<void> {
+    return this.server.waitReady(pid, {
+      what: `ClickHouse HTTP server at ${this.endpoint}`,
+      probe: () => this.ping(),
+      timeoutMs: this.readyTimeoutMs,
+      intervalMs: 100,
+      exited,
+      killTimeoutMs: 5_000,
+    });
   }
 
   private async ping(): Promise<boolean> {
@@ -150,92 +133,10 @@ export class LocalClickHouse implements LocalService {
     }
   }
 
-  /** Alive, and (where /proc exists) really this server entry running this data directory. */
-  private isOurServer(pid: number): boolean {
-    if (!isAlive(pid)) return false;
-    const args = commandLine(pid);
-    if (args === undefined) return process.platform !== 'linux'; // no /proc: trust the pid file
-    return args.includes(this.serverEntry) && args.includes(this.dataDir);
-  }
-
+  /** The --port the server `pid` was started with. */
   private portOf(pid: number): number | undefined {
     const args = commandLine(pid);
     const at = args?.indexOf('--port') ?? -1;
     return at >= 0 && args ? Number(args[at + 1]) : undefined;
-  }
-}
-
-function commandLine(pid: number): string[] | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-  } catch {
-    return undefined;
-  }
-}
-
-function readPidFile(file: string): number | undefined {
-  try {
-    const pid = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Alive and not a zombie (an exited child not yet reaped still answers kill 0). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return process.platform !== 'linux';
-  }
-}
-
-/** SIGTERM (the server drains and exits 0), then SIGKILL once `timeoutMs` has passed. */
-async function terminate(pid: number, timeoutMs: number): Promise<void> {
-  const signal = (sig: NodeJS.Signals): void => {
-    try {
-      process.kill(pid, sig);
-    } catch {
-      // already gone
-    }
-  };
-  if (!isAlive(pid)) return;
-  signal('SIGTERM');
-  try {
-    await waitUntil(`ClickHouse server pid ${pid} to exit`, async () => !isAlive(pid), { timeoutMs, intervalMs: 50 });
-  } catch {
-    signal('SIGKILL');
-    await waitUntil(`ClickHouse server pid ${pid} to exit after SIGKILL`, async () => !isAlive(pid), { timeoutMs: 10_000, intervalMs: 50 });
-  }
-}
-
-function isPortFree(host: string, port: number): Promise<boolean> {
-  return new Promise((resolveFree) => {
-    const server = createServer();
-    server.once('error', () => resolveFree(false));
-    server.listen({ host, port, exclusive: true }, () => server.close(() => resolveFree(true)));
-  });
-}
-
-function tailFile(file: string, lines = 40, maxBytes = 64 * 1024): string {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r');
-    const size = fstatSync(fd).size;
-    const length = Math.min(size, maxBytes);
-    const buf = Buffer.alloc(length);
-    readSync(fd, buf, 0, length, size - length);
-    return buf.toString('utf8').trimEnd().split('\n').slice(-lines).join('\n') || '(empty)';
-  } catch {
-    return '(no log)';
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }

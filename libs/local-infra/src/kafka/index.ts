@@ -1,1 +1,3 @@
+export * from './kafka-config';
+export { findKafkaResources, installKafkaJars, isLibsDirComplete, type KafkaResources } from './kafka-jars';
 export * from './local-kafka';

@@ -1,15 +1,7 @@
 import { readFileSync } from 'node:fs';
-import {
-  brokerJavaArgs,
-  findKafkaResources,
-  generateClusterId,
-  heapArgs,
-  isValidClusterId,
-  KAFKA_VERSION,
-  LocalKafka,
-  parseJvmSize,
-  renderServerProperties,
-} from './local-kafka';
+import { brokerJavaArgs, generateClusterId, heapArgs, isValidClusterId, KAFKA_VERSION, parseJvmSize, renderServerProperties } from './kafka-config';
+import { findKafkaResources } from './kafka-jars';
+import { LocalKafka } from './local-kafka';
 
 function parseProperties(text: string): Map<string, string> {
   const map = new Map<string, string>();
