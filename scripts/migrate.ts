@@ -6,12 +6,11 @@ import { migrateUp, migrationStatus } from '@pulse/storage';
 async function main(): Promise<void> {
   const command = process.argv[2] ?? 'up';
   const env = loadEnvConfig(process.env);
-  const connection = { url: env.clickhouseUrl, database: env.clickhouseDatabase, user: env.clickhouseUser, password: env.clickhousePassword };
   if (command === 'up') {
-    const applied = await migrateUp(connection);
-    console.log(applied.length > 0 ? `migrate: applied ${applied.join(', ')} to ${env.clickhouseDatabase}` : `migrate: ${env.clickhouseDatabase} is up to date`);
+    const applied = await migrateUp(env.clickhouse);
+    console.log(applied.length > 0 ? `migrate: applied ${applied.join(', ')} to ${env.clickhouse.database}` : `migrate: ${env.clickhouse.database} is up to date`);
   } else if (command === 'status') {
-    for (const status of await migrationStatus(connection)) {
+    for (const status of await migrationStatus(env.clickhouse)) {
       console.log(`${String(status.version).padStart(4, '0')}_${status.name}\t${status.state}${status.appliedAt ? `\t${status.appliedAt}` : ''}`);
     }
   } else {

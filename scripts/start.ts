@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   try {
     const configPath = env.pulseConfigPath ?? join(root, '.local', 'dev', 'pulse-config.json');
     const config = env.pulseConfigPath ? undefined : ensureDevConfig(configPath);
-    const applied = await migrateUp({ url: infra.clickhouseUrl, database: env.clickhouseDatabase, user: env.clickhouseUser, password: env.clickhousePassword });
+    const applied = await migrateUp({ ...env.clickhouse, url: infra.clickhouseUrl });
     log(applied.length > 0 ? `applied migrations ${applied.join(', ')}` : 'migrations up to date');
 
     const appEnv = { ...process.env, KAFKA_BROKERS: infra.kafkaBrokers, CLICKHOUSE_URL: infra.clickhouseUrl, PULSE_CONFIG: configPath };

@@ -35,7 +35,7 @@ export class ConsumerModule implements OnApplicationShutdown {
       providers: [
         { provide: MetricsRegistry, useValue: metrics },
         { provide: ConsumerMetrics, useValue: consumerMetrics },
-        { provide: CLICKHOUSE, useFactory: () => createClickHouse({ url: env.clickhouseUrl, database: env.clickhouseDatabase, user: env.clickhouseUser, password: env.clickhousePassword }) },
+        { provide: CLICKHOUSE, useFactory: () => createClickHouse(env.clickhouse) },
         { provide: TransactionWriter, inject: [CLICKHOUSE], useFactory: (client: ClickHouseClient) => new ClickHouseTransactionWriter(client) },
         {
           provide: DeadLetterSink,

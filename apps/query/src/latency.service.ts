@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   chooseInterval,
   compileLatencyQuery,
+  LatencyQueryInput,
   LatencyResponse,
   LatencyRow,
   parsePercentiles,
@@ -22,10 +23,16 @@ export class LatencyService {
   ) {}
 
   async latency(projectId: number, dto: LatencyQueryDto): Promise<LatencyResponse> {
-    let input;
+    const input = this.toInput(projectId, dto);
+    const rows = await this.repository.query<LatencyRow>(compileLatencyQuery(input));
+    return toLatencyResponse(rows, input.percentiles, input.range, input.intervalMs);
+  }
+
+  /** Query-string values → a typed query; anything unparsable is a 400 that says what. */
+  private toInput(projectId: number, dto: LatencyQueryDto): LatencyQueryInput {
     try {
       const range = parseTimeRange(dto.from, dto.to, this.limits.maxRangeDays);
-      input = {
+      return {
         projectId,
         range,
         intervalMs: chooseInterval(range, dto.interval, this.limits.maxPoints),
@@ -36,7 +43,5 @@ export class LatencyService {
       if (error instanceof QueryParameterError) throw new ApiError(400, error.message);
       throw error;
     }
-    const rows = await this.repository.query<LatencyRow>(compileLatencyQuery(input));
-    return toLatencyResponse(rows, input.percentiles, input.range, input.intervalMs);
   }
 }

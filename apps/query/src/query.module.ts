@@ -35,7 +35,7 @@ export class QueryModule implements OnApplicationShutdown {
           provide: CLICKHOUSE,
           useFactory: () =>
             createClickHouse(
-              { url: env.clickhouseUrl, database: env.clickhouseDatabase, user: env.clickhouseUser, password: env.clickhousePassword },
+              env.clickhouse,
               // The HTTP request may outlive max_execution_time slightly; the server stops the query.
               { requestTimeoutMs: (env.queryMaxExecutionSeconds + 5) * 1000 },
             ),

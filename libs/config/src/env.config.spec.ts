@@ -8,8 +8,7 @@ describe('loadEnvConfig', () => {
       queryPort: 3001,
       consumerPort: 3002,
       kafkaBrokers: ['127.0.0.1:9092'],
-      clickhouseUrl: 'http://127.0.0.1:8123',
-      clickhouseDatabase: 'pulse',
+      clickhouse: { url: 'http://127.0.0.1:8123', database: 'pulse', user: 'default', password: '' },
       pulseConfigPath: undefined,
     });
   });
@@ -18,7 +17,7 @@ describe('loadEnvConfig', () => {
     const config = loadEnvConfig({ INGEST_PORT: '4000', KAFKA_BROKERS: 'a:1, b:2', CLICKHOUSE_DATABASE: 'pulse_test', PULSE_CONFIG: '/etc/pulse.json' });
     expect(config.ingestPort).toBe(4000);
     expect(config.kafkaBrokers).toEqual(['a:1', 'b:2']);
-    expect(config.clickhouseDatabase).toBe('pulse_test');
+    expect(config.clickhouse.database).toBe('pulse_test');
     expect(config.pulseConfigPath).toBe('/etc/pulse.json');
   });
 

@@ -11,10 +11,8 @@ export interface EnvConfig {
   kafkaClientId: string;
   kafkaTopicPrefix: string;
   kafkaPartitions: number;
-  clickhouseUrl: string;
-  clickhouseDatabase: string;
-  clickhouseUser: string;
-  clickhousePassword: string;
+  /** Where ClickHouse is and which database holds Pulse's tables. */
+  clickhouse: { url: string; database: string; user: string; password: string };
   pulseConfigPath: string | undefined;
   logLevel: string;
   /** Largest request body ingest reads, in bytes (before decompression, for now). */
@@ -48,10 +46,12 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv): EnvConfig {
     kafkaClientId: read.string('KAFKA_CLIENT_ID', 'pulse'),
     kafkaTopicPrefix: read.matching('KAFKA_TOPIC_PREFIX', 'pulse.', /^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"'),
     kafkaPartitions: read.int('KAFKA_TOPIC_PARTITIONS', 4, 1, 1024),
-    clickhouseUrl: read.url('CLICKHOUSE_URL', 'http://127.0.0.1:8123'),
-    clickhouseDatabase: read.matching('CLICKHOUSE_DATABASE', 'pulse', IDENTIFIER, 'a plain identifier'),
-    clickhouseUser: read.string('CLICKHOUSE_USER', 'default'),
-    clickhousePassword: read.string('CLICKHOUSE_PASSWORD', ''),
+    clickhouse: {
+      url: read.url('CLICKHOUSE_URL', 'http://127.0.0.1:8123'),
+      database: read.matching('CLICKHOUSE_DATABASE', 'pulse', IDENTIFIER, 'a plain identifier'),
+      user: read.string('CLICKHOUSE_USER', 'default'),
+      password: read.string('CLICKHOUSE_PASSWORD', ''),
+    },
     pulseConfigPath: env.PULSE_CONFIG || undefined,
     logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
     ingestMaxBodyBytes: read.int('INGEST_MAX_BODY_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
