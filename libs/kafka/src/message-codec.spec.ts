@@ -23,6 +23,7 @@ export const record: TransactionRecord = {
   sdkVersion: '11.0.0',
   userId: 'u1',
   httpMethod: 'GET',
+  httpStatusCode: 200,
   browserName: '',
   osName: 'Linux',
   tags: { a: 'b' },

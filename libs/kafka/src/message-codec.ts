@@ -42,6 +42,7 @@ const TRANSACTION_FIELDS: Array<[keyof TransactionRecord, 'string' | 'number' | 
   ['sdkVersion', 'string'],
   ['userId', 'string'],
   ['httpMethod', 'string'],
+  ['httpStatusCode', 'number'],
   ['browserName', 'string'],
   ['osName', 'string'],
   ['tags', 'object'],

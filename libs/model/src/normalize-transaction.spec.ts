@@ -37,6 +37,7 @@ describe('normalizeTransaction', () => {
         sdkVersion: '11.2.0',
         userId: 'u-42',
         httpMethod: 'GET',
+        httpStatusCode: 200,
         browserName: '',
         osName: 'Linux',
         tags: { region: 'eu-west-1', 'http.status_code': '200' },

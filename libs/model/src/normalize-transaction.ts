@@ -45,6 +45,7 @@ export function normalizeTransaction(event: TransactionEventDto, ctx: NormalizeC
       sdkVersion: truncate(event.sdk?.version, LIMITS.shortField),
       userId: truncate(event.user?.id ?? event.user?.email ?? event.user?.username ?? event.user?.ip_address, LIMITS.shortField),
       httpMethod: truncate(event.request?.method?.toUpperCase(), 16),
+      httpStatusCode: httpStatusCode(event),
       browserName: truncate(event.contexts.browser?.name, LIMITS.shortField),
       osName: truncate(event.contexts.os?.name, LIMITS.shortField),
       tags: normalizeTags(event.tags),
@@ -75,4 +76,16 @@ function normalizeMeasurements(measurements: TransactionEventDto['measurements']
     if (typeof value === 'number' && Number.isFinite(value)) result[truncate(name.toLowerCase(), LIMITS.shortField)] = value;
   }
   return result;
+}
+
+/** From `contexts.response.status_code` (Node SDK), else the `http.status_code` tag; 0 if neither. */
+function httpStatusCode(event: TransactionEventDto): number {
+  const fromContext = event.contexts.response?.status_code;
+  const raw = typeof fromContext === 'number' ? fromContext : Number(tagValue(event.tags, 'http.status_code'));
+  return Number.isInteger(raw) && raw >= 100 && raw <= 599 ? raw : 0;
+}
+
+function tagValue(tags: TransactionEventDto['tags'], key: string): unknown {
+  if (Array.isArray(tags)) return tags.find((entry) => Array.isArray(entry) && entry[0] === key)?.[1];
+  return tags?.[key];
 }

@@ -27,6 +27,8 @@ export interface TransactionRecord {
   sdkVersion: string;
   userId: string;
   httpMethod: string;
+  /** HTTP response status of a server transaction; 0 when unknown. */
+  httpStatusCode: number;
   browserName: string;
   osName: string;
   tags: Record<string, string>;

@@ -60,6 +60,10 @@ export class TransactionContextsDto {
   @IsOptional()
   @IsObject()
   os?: { name?: unknown; version?: unknown };
+
+  @IsOptional()
+  @IsObject()
+  response?: { status_code?: unknown };
 }
 
 export class TransactionInfoDto {
