@@ -1,6 +1,6 @@
 // `npm start`: local Kafka and ClickHouse (unless KAFKA_BROKERS / CLICKHOUSE_URL are set),
 // migrations, the three apps in the foreground; Ctrl-C stops everything it started.
-import { loadEnvConfig, PulseConfigDto } from '@pulse/config';
+import { loadEnvConfig, publicKeyOf, PulseConfigDto } from '@pulse/config';
 import { AppProcess, bringUpInfra, tearDownInfra } from '@pulse/local-infra';
 import { migrateUp } from '@pulse/storage';
 import { join, resolve } from 'node:path';
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
 
 function printQuickStart(config: PulseConfigDto, ingestPort: number, queryPort: number): void {
   const project = config.projects[0];
-  const key = project.keys[0];
+  const key = publicKeyOf(project.keys[0]);
   const token = config.tokens[0].token;
   const now = Date.now() / 1000;
   const event = JSON.stringify({

@@ -15,8 +15,13 @@ export interface EnvConfig {
   clickhouse: { url: string; database: string; user: string; password: string };
   pulseConfigPath: string | undefined;
   logLevel: string;
-  /** Largest request body ingest reads, in bytes (before decompression, for now). */
+  /** Largest request body ingest reads, in bytes, as sent (compressed or not). */
   ingestMaxBodyBytes: number;
+  /** Largest envelope after decompression. */
+  ingestMaxEnvelopeBytes: number;
+  /** Largest single event, transaction or span batch item. */
+  ingestMaxEventBytes: number;
+  ingestMaxSessionsPerEnvelope: number;
   /** How long the ingest producer waits to fill a batch before sending it. */
   producerLingerMs: number;
   producerMaxBatchMessages: number;
@@ -54,7 +59,10 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv): EnvConfig {
     },
     pulseConfigPath: env.PULSE_CONFIG || undefined,
     logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
-    ingestMaxBodyBytes: read.int('INGEST_MAX_BODY_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    ingestMaxBodyBytes: read.int('INGEST_MAX_BODY_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    ingestMaxEnvelopeBytes: read.int('INGEST_MAX_ENVELOPE_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    ingestMaxEventBytes: read.int('INGEST_MAX_EVENT_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
+    ingestMaxSessionsPerEnvelope: read.int('INGEST_MAX_SESSIONS_PER_ENVELOPE', 100, 1, 100_000),
     producerLingerMs: read.int('PRODUCER_LINGER_MS', 5, 0, 60_000),
     producerMaxBatchMessages: read.int('PRODUCER_MAX_BATCH_MESSAGES', 5000, 1, 1_000_000),
     producerMaxPendingBytes: read.int('PRODUCER_MAX_PENDING_BYTES', 64 * 1024 * 1024, 1024, 4 * 1024 ** 3),

@@ -1,20 +1,40 @@
-import { PulseConfigDto } from './pulse-config.dto';
+import { DataCategory, KeyEntry, publicKeyOf, PulseConfigDto } from './pulse-config.dto';
 
 export interface Project {
   id: number;
   name: string;
 }
 
-/** Lookups over the validated PULSE_CONFIG: which key opens which project, which token reads which. */
+/** One category's quota, defaults applied: a token bucket refilled at `perSecond`, holding `burst`. */
+export interface RateLimit {
+  readonly perSecond: number;
+  readonly burst: number;
+}
+
+/** A key's quotas by data category; a category that is absent is unlimited. */
+export type RateLimits = Readonly<Partial<Record<DataCategory, RateLimit>>>;
+
+const NO_LIMITS: RateLimits = Object.freeze({});
+
+/**
+ * Lookups over the validated PULSE_CONFIG: which key opens which project, which token reads which,
+ * and which quotas a key has.
+ */
 export class ProjectRegistry {
   private readonly projects = new Map<number, Project>();
   private readonly projectByKey = new Map<string, number>();
+  private readonly limitsByKey = new Map<string, RateLimits>();
   private readonly projectsByToken = new Map<string, ReadonlySet<number>>();
 
   constructor(config: PulseConfigDto) {
     for (const project of config.projects) {
       this.projects.set(project.id, { id: project.id, name: project.name });
-      for (const key of project.keys) this.projectByKey.set(key, project.id);
+      for (const entry of project.keys) {
+        const key = publicKeyOf(entry);
+        this.projectByKey.set(key, project.id);
+        const limits = rateLimitsOf(entry);
+        if (limits) this.limitsByKey.set(key, limits);
+      }
     }
     for (const token of config.tokens) this.projectsByToken.set(token.token, new Set(token.projects));
   }
@@ -28,8 +48,23 @@ export class ProjectRegistry {
     return this.projectByKey.get(publicKey);
   }
 
+  /** The quotas of a DSN public key; empty (unlimited) for a key without any, or an unknown key. */
+  rateLimitsOfKey(publicKey: string): RateLimits {
+    return this.limitsByKey.get(publicKey) ?? NO_LIMITS;
+  }
+
   /** The projects a query API token may read; undefined for an unknown token. */
   projectsOfToken(token: string): ReadonlySet<number> | undefined {
     return this.projectsByToken.get(token);
   }
+}
+
+function rateLimitsOf(entry: KeyEntry): RateLimits | undefined {
+  if (typeof entry === 'string' || !entry.rateLimits) return undefined;
+  const limits: Partial<Record<DataCategory, RateLimit>> = {};
+  for (const [category, limit] of Object.entries(entry.rateLimits) as Array<[DataCategory, { perSecond: number; burst?: number | null } | undefined]>) {
+    if (!limit) continue;
+    limits[category] = Object.freeze({ perSecond: limit.perSecond, burst: limit.burst ?? Math.ceil(limit.perSecond) });
+  }
+  return Object.keys(limits).length > 0 ? Object.freeze(limits) : undefined;
 }

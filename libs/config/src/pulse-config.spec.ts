@@ -1,4 +1,5 @@
 import { ConfigError } from './env.config';
+import { DATA_CATEGORIES, publicKeyOf } from './pulse-config.dto';
 import { parsePulseConfig } from './pulse-config.loader';
 import { ProjectRegistry } from './project-registry';
 
@@ -39,5 +40,97 @@ describe('parsePulseConfig', () => {
 
   it('rejects JSON that is not an object', () => {
     expect(() => parsePulseConfig([1, 2])).toThrow(/must be a JSON object/);
+  });
+});
+
+describe('keys with rate limits', () => {
+  const KEY_C = '00112233445566778899aabbccddeeff';
+  const withLimits = (entry: unknown) => ({
+    projects: [
+      { id: 1, name: 'web', keys: [KEY_A, entry] },
+      { id: 2, name: 'api', keys: [KEY_B] },
+    ],
+    tokens: [],
+  });
+  const problemsOf = (entry: unknown): string => {
+    try {
+      parsePulseConfig(withLimits(entry));
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as Error).message;
+    }
+    throw new Error('expected the config to be refused');
+  };
+
+  it('accepts plain and object keys side by side, burst defaulting to ceil(perSecond)', () => {
+    const json = withLimits({ key: KEY_C, rateLimits: { transaction: { perSecond: 2.5 }, span: { perSecond: 100, burst: 500 } } });
+    const before = JSON.stringify(json);
+    const registry = new ProjectRegistry(parsePulseConfig(json));
+    expect(JSON.stringify(json)).toBe(before);
+    expect(registry.projectOfKey(KEY_A)).toBe(1);
+    expect(registry.projectOfKey(KEY_C)).toBe(1);
+    expect(registry.rateLimitsOfKey(KEY_C)).toEqual({ transaction: { perSecond: 2.5, burst: 3 }, span: { perSecond: 100, burst: 500 } });
+    expect(registry.rateLimitsOfKey(KEY_A)).toEqual({});
+    expect(registry.rateLimitsOfKey(KEY_B)).toEqual({});
+    expect(registry.rateLimitsOfKey('0'.repeat(32))).toEqual({});
+  });
+
+  it('treats an object key without rateLimits, or with none set, as unlimited', () => {
+    const registry = new ProjectRegistry(parsePulseConfig(withLimits({ key: KEY_C })));
+    expect(registry.projectOfKey(KEY_C)).toBe(1);
+    expect(registry.rateLimitsOfKey(KEY_C)).toEqual({});
+    expect(new ProjectRegistry(parsePulseConfig(withLimits({ key: KEY_C, rateLimits: {} }))).rateLimitsOfKey(KEY_C)).toEqual({});
+  });
+
+  it('accepts every data category', () => {
+    const rateLimits = Object.fromEntries(DATA_CATEGORIES.map((category, i) => [category, { perSecond: i + 1 }]));
+    const limits = new ProjectRegistry(parsePulseConfig(withLimits({ key: KEY_C, rateLimits }))).rateLimitsOfKey(KEY_C);
+    expect(Object.keys(limits).sort()).toEqual([...DATA_CATEGORIES].sort());
+  });
+
+  it('hands out limits that callers cannot change', () => {
+    const registry = new ProjectRegistry(parsePulseConfig(withLimits({ key: KEY_C, rateLimits: { error: { perSecond: 1 } } })));
+    expect(Object.isFrozen(registry.rateLimitsOfKey(KEY_C))).toBe(true);
+    expect(Object.isFrozen(registry.rateLimitsOfKey(KEY_C).error)).toBe(true);
+  });
+
+  it('reads keys in either form from a config built in code', () => {
+    const registry = new ProjectRegistry({ projects: [{ id: 1, name: 'web', keys: [KEY_A, { key: KEY_C, rateLimits: { span: { perSecond: 3 } } }] }], tokens: [] });
+    expect(registry.projectOfKey(KEY_A)).toBe(1);
+    expect(registry.rateLimitsOfKey(KEY_C)).toEqual({ span: { perSecond: 3, burst: 3 } });
+  });
+
+  it('parses every entry into the object form', () => {
+    const config = parsePulseConfig(withLimits({ key: KEY_C }));
+    expect(config.projects[0].keys.map(publicKeyOf)).toEqual([KEY_A, KEY_C]);
+  });
+
+  it.each([
+    ['an unknown category', { key: KEY_C, rateLimits: { errors: { perSecond: 1 } } }, /projects\[0\]\.keys\[1\]\.rateLimits\.errors: unknown data category "errors" \(one of error, transaction, span, session, attachment, default\)/],
+    ['a zero rate', { key: KEY_C, rateLimits: { transaction: { perSecond: 0 } } }, /projects\[0\]\.keys\[1\]\.rateLimits\.transaction\.perSecond: perSecond must be a positive number/],
+    ['a rate that is not a number', { key: KEY_C, rateLimits: { span: { perSecond: '5' } } }, /projects\[0\]\.keys\[1\]\.rateLimits\.span\.perSecond: perSecond must be a finite number/],
+    ['a missing rate', { key: KEY_C, rateLimits: { span: { burst: 5 } } }, /projects\[0\]\.keys\[1\]\.rateLimits\.span\.perSecond: perSecond must be a positive number/],
+    ['a fractional burst', { key: KEY_C, rateLimits: { error: { perSecond: 1, burst: 1.5 } } }, /projects\[0\]\.keys\[1\]\.rateLimits\.error\.burst: burst must be an integer/],
+    ['a zero burst', { key: KEY_C, rateLimits: { error: { perSecond: 1, burst: 0 } } }, /projects\[0\]\.keys\[1\]\.rateLimits\.error\.burst: burst must not be less than 1/],
+    ['a limit that is not an object', { key: KEY_C, rateLimits: { session: 10 } }, /projects\[0\]\.keys\[1\]\.rateLimits\.session: session must be an object \{"perSecond"/],
+    ['rateLimits that are not an object', { key: KEY_C, rateLimits: [{ perSecond: 1 }] }, /projects\[0\]\.keys\[1\]\.rateLimits: rateLimits must be an object keyed by data category$/],
+    ['an unknown field of a limit', { key: KEY_C, rateLimits: { error: { perSecond: 1, perMinute: 60 } } }, /projects\[0\]\.keys\[1\]\.rateLimits\.error\.perMinute: property perMinute should not exist/],
+    ['an unknown field of a key', { key: KEY_C, ratelimits: {} }, /projects\[0\]\.keys\[1\]\.ratelimits: property ratelimits should not exist/],
+    ['an object key that is not 32 hex characters', { key: 'XYZ' }, /projects\[0\]\.keys: each key must be 32 lower-case hex characters \(bad entries: 1\)/],
+    ['an object without a key', { rateLimits: {} }, /projects\[0\]\.keys: each key must be 32 lower-case hex characters \(bad entries: 1\)/],
+    ['an entry that is neither a string nor an object', 42, /projects\[0\]\.keys: each key must be 32 lower-case hex characters \(bad entries: 1\)/],
+    ['an object key repeated in the project', { key: KEY_A }, /projects\[0\]\.keys: All keys's elements must be unique/],
+    ['an object key shared with another project', { key: KEY_B, rateLimits: { error: { perSecond: 1 } } }, /key fedcba9876543210fedcba9876543210 belongs to projects 1 and 2/],
+  ])('rejects %s, naming its path', (_what, entry, message) => {
+    expect(problemsOf(entry)).toMatch(message);
+  });
+
+  it('names every problem of a key at once, and only once each', () => {
+    const problems = problemsOf({ key: KEY_C, rateLimits: { error: { perSecond: -1 }, bogus: {}, span: 'fast' } });
+    expect(problems.split('; ')).toEqual([
+      'config is invalid: projects[0].keys[1].rateLimits.bogus: unknown data category "bogus" (one of error, transaction, span, session, attachment, default)',
+      'projects[0].keys[1].rateLimits.error.perSecond: perSecond must be a positive number',
+      'projects[0].keys[1].rateLimits.span: span must be an object {"perSecond": <number>, "burst": <integer>}',
+    ]);
   });
 });
