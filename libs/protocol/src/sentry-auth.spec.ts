@@ -1,4 +1,4 @@
-import { extractPublicKey, parseSentryAuthHeader } from './sentry-auth';
+import { extractPublicKey, parseSentryAuthHeader, resolvePublicKey } from './sentry-auth';
 
 const KEY = '0123456789abcdef0123456789abcdef';
 
@@ -29,5 +29,23 @@ describe('extractPublicKey', () => {
 describe('parseSentryAuthHeader', () => {
   it('splits key=value pairs, trimming spaces', () => {
     expect(parseSentryAuthHeader('Sentry  sentry_key = abc ,sentry_version=7,broken')).toEqual({ sentry_key: 'abc', sentry_version: '7' });
+  });
+});
+
+describe('resolvePublicKey (tunnel mode)', () => {
+  const none = extractPublicKey({ query: {}, headers: {} });
+  const fromQuery = extractPublicKey({ query: { sentry_key: KEY }, headers: {} });
+
+  it('takes the envelope dsn key when the request has none', () => {
+    expect(resolvePublicKey(none, KEY)).toEqual({ ok: true, publicKey: KEY });
+  });
+
+  it('keeps the request key when both agree, refuses when they differ', () => {
+    expect(resolvePublicKey(fromQuery, KEY)).toEqual({ ok: true, publicKey: KEY });
+    expect(resolvePublicKey(fromQuery, 'f'.repeat(32))).toMatchObject({ ok: false, missing: false });
+  });
+
+  it('stays missing without either', () => {
+    expect(resolvePublicKey(none, undefined)).toMatchObject({ ok: false, missing: true });
   });
 });
