@@ -1,5 +1,8 @@
 import type { TransactionEventDto } from '@pulse/protocol';
 import { LIMITS, truncate } from './limits';
+import { normalizeTags } from './tags';
+import { userIdOf } from './user';
+import { clientOfEvent } from './user-agent';
 import { normalizeSpanStatus } from './span-status';
 import { toEpochMs } from './timestamps';
 import type { TransactionRecord } from './transaction.record';
@@ -21,6 +24,8 @@ export function normalizeTransaction(event: TransactionEventDto, ctx: NormalizeC
 
   const trace = event.contexts.trace;
   const { status, code } = normalizeSpanStatus(trace.status);
+  // Browser SDKs send no contexts.browser: the name comes from the request's User-Agent then.
+  const client = clientOfEvent(event);
   return {
     ok: true,
     record: {
@@ -43,30 +48,16 @@ export function normalizeTransaction(event: TransactionEventDto, ctx: NormalizeC
       platform: truncate(event.platform ?? 'other', LIMITS.shortField),
       sdkName: truncate(event.sdk?.name, LIMITS.shortField),
       sdkVersion: truncate(event.sdk?.version, LIMITS.shortField),
-      userId: truncate(event.user?.id ?? event.user?.email ?? event.user?.username ?? event.user?.ip_address, LIMITS.shortField),
+      userId: userIdOf(event.user),
       httpMethod: truncate(event.request?.method?.toUpperCase(), 16),
       httpStatusCode: httpStatusCode(event),
-      browserName: truncate(event.contexts.browser?.name, LIMITS.shortField),
-      osName: truncate(event.contexts.os?.name, LIMITS.shortField),
+      browserName: client.browserName,
+      osName: client.osName,
       tags: normalizeTags(event.tags),
       measurements: normalizeMeasurements(event.measurements),
       receivedAtMs: ctx.receivedAtMs,
     },
   };
-}
-
-function normalizeTags(tags: TransactionEventDto['tags']): Record<string, string> {
-  const entries = Array.isArray(tags) ? tags : Object.entries(tags ?? {});
-  const result: Record<string, string> = {};
-  let count = 0;
-  for (const entry of entries) {
-    if (!Array.isArray(entry) || entry.length !== 2 || count >= LIMITS.maxTags) continue;
-    const [key, value] = entry;
-    if (typeof key !== 'string' || key === '' || value === null || value === undefined || typeof value === 'object') continue;
-    result[truncate(key, LIMITS.tagKey)] = truncate(value, LIMITS.tagValue);
-    count++;
-  }
-  return result;
 }
 
 function normalizeMeasurements(measurements: TransactionEventDto['measurements']): Record<string, number> {

@@ -1,0 +1,242 @@
+import { createHash } from 'node:crypto';
+import { SpanV2BatchDto, SpanV2Dto, validateEach } from '@pulse/protocol';
+import { LIMITS, truncate } from './limits';
+import { emptyRecords, NormalizedRecords } from './normalized';
+import type { NormalizeContext } from './normalize-transaction';
+import { normalizeSpanStatus, SpanStatus } from './span-status';
+import type { SpanRecord } from './span.record';
+import { platformOf, spanDescription, transactionName } from './streamed-names';
+import { toEpochMs } from './timestamps';
+import { SPAN_DESCRIPTION_MAX } from './transaction-children';
+import type { TransactionRecord } from './transaction.record';
+import { parseUserAgent } from './user-agent';
+import { userIdOf } from './user';
+import type { WebVitalRecord } from './web-vital.record';
+import { vitalsOfAttributes, webVitalRecords } from './web-vitals';
+
+/**
+ * Streamed spans (span v2 batches) → the same records a classic transaction gives:
+ * - a segment span (`is_segment: true`) is a TransactionRecord;
+ * - every other span is a SpanRecord of its segment, except the `ui.webvital.*` marker spans (they
+ *   only carry an LCP/CLS value; the classic generation has no such span either);
+ * - each `browser.web_vital.<name>.value` attribute, on any span, is a WebVitalRecord.
+ * A span that carries a vital from a `ui.webvital.*` / `ui.interaction.*` op is never a
+ * transaction, even as the root of its trace (an INP span with no active page span is one): the
+ * classic generation sends those as standalone spans, not transactions. Transaction names and span
+ * descriptions take the classic forms (streamed-names.ts), so both generations group alike.
+ */
+export interface SpanBatchContext extends NormalizeContext {
+  /**
+   * Optional: the name of a transaction normalized earlier, by its span id. Spans whose segment came
+   * in an earlier batch (LCP/CLS/INP sent when the page is hidden) then get the page's real name
+   * rather than the SDK's placeholder (`Pageload`).
+   */
+  transactionNameOf?: (segmentSpanId: string) => string | undefined;
+}
+
+export interface SpanBatchResult {
+  records: NormalizedRecords;
+  /** Spans that were not valid, by index in `items`; the others are kept. */
+  dropped: Array<{ index: number; reason: string }>;
+}
+
+export function normalizeSpanBatch(batch: SpanV2BatchDto, ctx: SpanBatchContext): SpanBatchResult {
+  const checked = validateEach(SpanV2Dto, batch.items, 'span');
+  const dropped = [...checked.invalid];
+  const spans: SpanV2Dto[] = [];
+  for (const { index, value } of checked.valid) {
+    if (value.end_timestamp >= value.start_timestamp) spans.push(value);
+    else dropped.push({ index, reason: 'invalid span: end_timestamp is before start_timestamp' });
+  }
+  dropped.sort((a, b) => a.index - b.index);
+
+  const batchIndex: BatchIndex = { byId: new Map(spans.map((span) => [idOf(span), span])), segments: new Map() };
+  const records = emptyRecords();
+  for (const span of spans.filter((s) => s.is_segment === true && !isVitalCarrier(s))) {
+    const record = transactionRecord(span, ctx);
+    batchIndex.segments.set(record.spanId, record);
+    records.transactions.push(record);
+  }
+  for (const span of spans) {
+    const link = segmentOf(span, batchIndex, ctx);
+    if (!batchIndex.segments.has(idOf(span)) && !opOf(span).startsWith('ui.webvital.')) records.spans.push(spanRecord(span, link, ctx));
+    records.webVitals.push(...vitalRecords(span, link, batchIndex, ctx));
+  }
+  return { records, dropped };
+}
+
+/**
+ * Streamed segments carry no event id. Pulse derives one: the first 32 hex characters of
+ * SHA-256(`<trace_id>-<span_id>`, lower case), so a redelivered batch gives the same id and
+ * deduplicates like a classic transaction resent with its event_id.
+ */
+export function segmentEventId(traceId: string, spanId: string): string {
+  return createHash('sha256').update(`${traceId.toLowerCase()}-${spanId.toLowerCase()}`).digest('hex').slice(0, 32);
+}
+
+interface BatchIndex {
+  byId: Map<string, SpanV2Dto>;
+  segments: Map<string, TransactionRecord>;
+}
+
+interface SegmentLink {
+  segmentId: string;
+  segment?: TransactionRecord;
+  transactionName: string;
+}
+
+const attr = (span: SpanV2Dto, key: string): unknown => {
+  const entry = span.attributes?.[key];
+  return entry !== null && typeof entry === 'object' ? entry.value : undefined;
+};
+const reader = (span: SpanV2Dto) => (key: string) => attr(span, key);
+const str = (span: SpanV2Dto, key: string): string | undefined => {
+  const value = attr(span, key);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+};
+const hex16 = (value: string | undefined): string | undefined => (value && /^[0-9a-fA-F]{16}$/.test(value) ? value.toLowerCase() : undefined);
+const idOf = (span: SpanV2Dto): string => span.span_id.toLowerCase();
+const opOf = (span: SpanV2Dto): string => str(span, 'sentry.op') ?? 'default';
+
+const samplesOf = (span: SpanV2Dto) => vitalsOfAttributes(span.attributes);
+
+function isVitalCarrier(span: SpanV2Dto): boolean {
+  const op = opOf(span);
+  return (op.startsWith('ui.webvital.') || op.startsWith('ui.interaction.')) && Object.keys(samplesOf(span)).length > 0;
+}
+
+function transactionRecord(span: SpanV2Dto, ctx: NormalizeContext): TransactionRecord {
+  const startTimestampMs = toEpochMs(span.start_timestamp);
+  const timestampMs = toEpochMs(span.end_timestamp);
+  const op = opOf(span);
+  const source = str(span, 'sentry.segment.name.source') ?? 'unknown';
+  const httpMethod = (str(span, 'http.request.method') ?? '').toUpperCase();
+  const client = parseUserAgent(str(span, 'user_agent.original'));
+  const sdkName = str(span, 'sentry.sdk.name') ?? '';
+  const { status, code } = streamedStatus(span);
+  return {
+    projectId: ctx.projectId,
+    eventId: segmentEventId(span.trace_id, span.span_id),
+    traceId: span.trace_id.toLowerCase(),
+    spanId: idOf(span),
+    parentSpanId: (span.parent_span_id ?? '').toLowerCase(),
+    name: truncate(transactionName(reader(span), span.name, op, source, httpMethod), LIMITS.transactionName),
+    source: truncate(source, LIMITS.shortField),
+    op: truncate(op, LIMITS.op),
+    status,
+    statusCode: code,
+    startTimestampMs,
+    timestampMs,
+    durationMs: timestampMs - startTimestampMs,
+    release: truncate(str(span, 'sentry.release'), LIMITS.release),
+    environment: truncate(str(span, 'sentry.environment') ?? 'production', LIMITS.environment),
+    dist: truncate(str(span, 'sentry.dist'), LIMITS.dist),
+    platform: truncate(platformOf(reader(span), sdkName, op), LIMITS.shortField),
+    sdkName: truncate(sdkName, LIMITS.shortField),
+    sdkVersion: truncate(str(span, 'sentry.sdk.version'), LIMITS.shortField),
+    userId: userOf(span),
+    httpMethod: truncate(httpMethod, 16),
+    httpStatusCode: httpStatusCode(attr(span, 'http.response.status_code')),
+    browserName: client.browserName,
+    osName: truncate(str(span, 'os.name') ?? client.osName, LIMITS.shortField),
+    // The SDK puts no scope tags on streamed spans (only typed attributes), so there are none.
+    tags: {},
+    // Only the vitals the segment itself carries (ttfb, fcp, fp); LCP/CLS/INP come as their own spans.
+    measurements: samplesOf(span),
+    receivedAtMs: ctx.receivedAtMs,
+  };
+}
+
+/** `ok` → ok; `error` → `sentry.status.message` when it names a status, else internal_error (as the SDK's own classic mapping). */
+function streamedStatus(span: SpanV2Dto): SpanStatus {
+  const raw = span.status?.trim().toLowerCase();
+  if (raw !== 'error') return normalizeSpanStatus(raw);
+  const message = str(span, 'sentry.status.message')?.trim().toLowerCase() ?? '';
+  const parsed = normalizeSpanStatus(message);
+  const named = parsed.status !== 'ok' && (parsed.status !== 'unknown' || message === 'unknown' || message === 'unknown_error');
+  return named ? parsed : normalizeSpanStatus('internal_error');
+}
+
+function userOf(span: SpanV2Dto): string {
+  return userIdOf({ id: attr(span, 'user.id'), email: attr(span, 'user.email'), username: attr(span, 'user.name'), ip_address: attr(span, 'user.ip_address') });
+}
+
+function httpStatusCode(raw: unknown): number {
+  const code = typeof raw === 'string' ? Number(raw) : raw;
+  return typeof code === 'number' && Number.isInteger(code) && code >= 100 && code <= 599 ? code : 0;
+}
+
+/** The segment a span belongs to: itself, `sentry.segment.id`, else its root in this batch. */
+function segmentOf(span: SpanV2Dto, batch: BatchIndex, ctx: SpanBatchContext): SegmentLink {
+  const own = batch.segments.get(idOf(span));
+  if (own) return { segmentId: own.spanId, segment: own, transactionName: own.name };
+  const segmentId = hex16(str(span, 'sentry.segment.id')) ?? rootInBatch(span, batch.byId) ?? '';
+  const segment = batch.segments.get(segmentId);
+  const name = segment?.name ?? (segmentId ? ctx.transactionNameOf?.(segmentId) : undefined) ?? str(span, 'sentry.segment.name') ?? '';
+  return { segmentId, segment, transactionName: truncate(name, LIMITS.transactionName) };
+}
+
+function rootInBatch(span: SpanV2Dto, byId: Map<string, SpanV2Dto>): string | undefined {
+  let current: SpanV2Dto | undefined = span;
+  for (let hops = 0; current && hops <= byId.size; hops++) {
+    if (current.is_segment === true) return idOf(current);
+    current = current.parent_span_id ? byId.get(current.parent_span_id.toLowerCase()) : undefined;
+  }
+  return undefined;
+}
+
+function spanRecord(span: SpanV2Dto, link: SegmentLink, ctx: NormalizeContext): SpanRecord {
+  const startTimestampMs = toEpochMs(span.start_timestamp);
+  const timestampMs = toEpochMs(span.end_timestamp);
+  const { status, code } = streamedStatus(span);
+  return {
+    projectId: ctx.projectId,
+    traceId: span.trace_id.toLowerCase(),
+    spanId: idOf(span),
+    parentSpanId: (span.parent_span_id ?? '').toLowerCase(),
+    segmentId: link.segmentId,
+    transactionName: link.transactionName,
+    op: truncate(opOf(span), LIMITS.op),
+    description: truncate(spanDescription(reader(span), span.name, opOf(span)), SPAN_DESCRIPTION_MAX),
+    status,
+    statusCode: code,
+    startTimestampMs,
+    timestampMs,
+    durationMs: timestampMs - startTimestampMs,
+    release: truncate(str(span, 'sentry.release') ?? link.segment?.release, LIMITS.release),
+    environment: truncate(str(span, 'sentry.environment') ?? link.segment?.environment ?? 'production', LIMITS.environment),
+    receivedAtMs: ctx.receivedAtMs,
+  };
+}
+
+/**
+ * A span's vital samples, tied to their page: the pageload (`sentry.pageload.span_id`), else the
+ * span's segment. Page = that transaction's name when known (this batch, or `transactionNameOf`),
+ * else `url.path`, else `sentry.segment.name`. Time = the carrying span's start.
+ */
+function vitalRecords(span: SpanV2Dto, link: SegmentLink, batch: BatchIndex, ctx: SpanBatchContext): WebVitalRecord[] {
+  const samples = samplesOf(span);
+  if (Object.keys(samples).length === 0) return [];
+  const segmentId = link.segment?.spanId === idOf(span) ? link.segmentId : (hex16(str(span, 'sentry.pageload.span_id')) ?? link.segmentId);
+  const segment = batch.segments.get(segmentId);
+  const page = segment?.name ?? (segmentId ? ctx.transactionNameOf?.(segmentId) : undefined) ?? str(span, 'url.path') ?? str(span, 'sentry.segment.name') ?? span.name;
+  const segmentSpan = batch.byId.get(segmentId);
+  const client = parseUserAgent(str(span, 'user_agent.original') ?? (segmentSpan && str(segmentSpan, 'user_agent.original')));
+  return webVitalRecords(
+    {
+      projectId: ctx.projectId,
+      page: truncate(page, LIMITS.transactionName),
+      traceId: span.trace_id.toLowerCase(),
+      segmentId,
+      release: truncate(str(span, 'sentry.release') ?? segment?.release, LIMITS.release),
+      environment: truncate(str(span, 'sentry.environment') ?? segment?.environment ?? 'production', LIMITS.environment),
+      browserName: client.browserName,
+      browserVersion: client.browserVersion,
+      osName: truncate(str(span, 'os.name') ?? client.osName, LIMITS.shortField),
+      userId: userOf(span) || (segment?.userId ?? ''),
+      timestampMs: toEpochMs(span.start_timestamp),
+      receivedAtMs: ctx.receivedAtMs,
+    },
+    samples,
+  );
+}
