@@ -3,6 +3,7 @@ export * from './kafka-batch.server';
 export * from './kafka.factory';
 export * from './message-codec';
 export * from './readiness.probe';
+export * from './record-schemas';
 export * from './record-batch';
 export * from './topic-admin';
 export * from './topics';

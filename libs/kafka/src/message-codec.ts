@@ -1,12 +1,13 @@
-import type { TransactionRecord } from '@pulse/model';
+import { checkField, RECORD_SCHEMAS, RecordTypes } from './record-schemas';
+import { RecordKind } from './topics';
 
 /**
- * Wire format of records on Kafka: UTF-8 JSON of the record, with its schema named in the
- * `pulse-schema` header. A schema change that old consumers cannot read gets a new version.
- * Documented in docs/kafka-messages.md.
+ * Wire format of records on Kafka: UTF-8 JSON of the record, keyed by project id, with its schema
+ * (`transaction/1`, `span/1`, …) in the `pulse-schema` header. A change that an older consumer
+ * could not read gets a new version. Documented in docs/kafka-messages.md.
  */
 export const SCHEMA_HEADER = 'pulse-schema';
-export const TRANSACTION_SCHEMA = 'transaction/1';
+export const TRANSACTION_SCHEMA = RECORD_SCHEMAS[RecordKind.Transaction].name;
 
 export interface EncodedMessage {
   key: string;
@@ -14,45 +15,18 @@ export interface EncodedMessage {
   headers: Record<string, string>;
 }
 
-export function encodeTransaction(record: TransactionRecord): EncodedMessage {
-  return { key: String(record.projectId), value: Buffer.from(JSON.stringify(record)), headers: { [SCHEMA_HEADER]: TRANSACTION_SCHEMA } };
+export function encodeRecord<K extends RecordKind>(kind: K, record: RecordTypes[K]): EncodedMessage {
+  return { key: String(record.projectId), value: Buffer.from(JSON.stringify(record)), headers: { [SCHEMA_HEADER]: RECORD_SCHEMAS[kind].name } };
 }
+
+export const encodeTransaction = (record: RecordTypes[RecordKind.Transaction]): EncodedMessage => encodeRecord(RecordKind.Transaction, record);
 
 export type DecodeResult<T> = { ok: true; record: T } | { ok: false; reason: string };
 
-const TRANSACTION_FIELDS: Array<[keyof TransactionRecord, 'string' | 'number' | 'object']> = [
-  ['projectId', 'number'],
-  ['eventId', 'string'],
-  ['traceId', 'string'],
-  ['spanId', 'string'],
-  ['parentSpanId', 'string'],
-  ['name', 'string'],
-  ['source', 'string'],
-  ['op', 'string'],
-  ['status', 'string'],
-  ['statusCode', 'number'],
-  ['startTimestampMs', 'number'],
-  ['timestampMs', 'number'],
-  ['durationMs', 'number'],
-  ['release', 'string'],
-  ['environment', 'string'],
-  ['dist', 'string'],
-  ['platform', 'string'],
-  ['sdkName', 'string'],
-  ['sdkVersion', 'string'],
-  ['userId', 'string'],
-  ['httpMethod', 'string'],
-  ['httpStatusCode', 'number'],
-  ['browserName', 'string'],
-  ['osName', 'string'],
-  ['tags', 'object'],
-  ['measurements', 'object'],
-  ['receivedAtMs', 'number'],
-];
-
-/** Decodes and shape-checks a transaction message; anything else is a dead-letter reason. */
-export function decodeTransaction(value: Buffer | null, schema: string | undefined): DecodeResult<TransactionRecord> {
-  if (schema !== TRANSACTION_SCHEMA) return { ok: false, reason: `unsupported schema ${JSON.stringify(schema ?? null)}` };
+/** Decodes and shape-checks a message of `kind`; anything else is a dead-letter reason. */
+export function decodeRecord<K extends RecordKind>(kind: K, value: Buffer | null, schema: string | undefined): DecodeResult<RecordTypes[K]> {
+  const expected = RECORD_SCHEMAS[kind];
+  if (schema !== expected.name) return { ok: false, reason: `unsupported schema ${JSON.stringify(schema ?? null)}` };
   if (!value) return { ok: false, reason: 'empty message' };
   let parsed: unknown;
   try {
@@ -60,12 +34,13 @@ export function decodeTransaction(value: Buffer | null, schema: string | undefin
   } catch {
     return { ok: false, reason: 'message is not valid JSON' };
   }
-  if (typeof parsed !== 'object' || parsed === null) return { ok: false, reason: 'message is not a JSON object' };
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ok: false, reason: 'message is not a JSON object' };
   const record = parsed as Record<string, unknown>;
-  for (const [field, type] of TRANSACTION_FIELDS) {
-    const actual = record[field];
-    const valid = type === 'object' ? typeof actual === 'object' && actual !== null && !Array.isArray(actual) : typeof actual === type;
-    if (!valid || (type === 'number' && !Number.isFinite(actual))) return { ok: false, reason: `field ${field} is missing or not a ${type}` };
+  for (const [field, type] of Object.entries(expected.fields)) {
+    if (!checkField(record[field], type)) return { ok: false, reason: `field ${field} is missing or not a ${type}` };
   }
-  return { ok: true, record: record as unknown as TransactionRecord };
+  return { ok: true, record: record as unknown as RecordTypes[K] };
 }
+
+export const decodeTransaction = (value: Buffer | null, schema: string | undefined): DecodeResult<RecordTypes[RecordKind.Transaction]> =>
+  decodeRecord(RecordKind.Transaction, value, schema);

@@ -1,6 +1,10 @@
 /** The kinds of record Pulse moves through Kafka; each has its own topic. */
 export enum RecordKind {
   Transaction = 'transactions',
+  Span = 'spans',
+  WebVital = 'web-vitals',
+  Error = 'errors',
+  Session = 'sessions',
 }
 
 /** Topic names under a configurable prefix (`pulse.transactions`, `pulse.dead-letter`). */
