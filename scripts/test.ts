@@ -2,7 +2,7 @@
 // ports under .local/test (or uses KAFKA_BROKERS / CLICKHOUSE_URL), runs the unit, integration
 // and end-to-end jest projects against them, and tears down what it started.
 // PULSE_TEST_INFRA=containers uses Docker containers (testcontainers) instead of local processes.
-import { bringUpInfra, tearDownInfra } from '@pulse/local-infra';
+import { bringUpInfra, ensureChromium, tearDownInfra } from '@pulse/local-infra';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
@@ -12,6 +12,7 @@ const root = resolve(__dirname, '..', '..');
 const log = (line: string): void => console.log(`pulse test: ${line}`);
 
 async function main(): Promise<number> {
+  ensureChromium(log);
   const stateDir = join(root, '.local', 'test');
   // Tests start from empty brokers and databases every run.
   rmSync(stateDir, { recursive: true, force: true });

@@ -12,6 +12,7 @@ export interface TestProject {
   id: number;
   key: string;
   token: string;
+  rateLimits?: Record<string, { perSecond: number; burst?: number }>;
 }
 
 /**
@@ -19,15 +20,32 @@ export interface TestProject {
  * with their own database, topic prefix and consumer group, and a PULSE_CONFIG of two projects.
  */
 export class E2EStack {
-  readonly projects: [TestProject, TestProject] = [
-    { id: 7, key: randomBytes(16).toString('hex'), token: `tok_${randomBytes(16).toString('hex')}` },
-    { id: 8, key: randomBytes(16).toString('hex'), token: `tok_${randomBytes(16).toString('hex')}` },
-  ];
+  readonly projects: TestProject[];
   readonly database = uniqueName('pulse_e2e');
   private readonly apps = new Map<string, AppProcess>();
   private baseEnv: NodeJS.ProcessEnv = {};
 
-  async start(extraEnv: NodeJS.ProcessEnv = {}): Promise<void> {
+  /** Projects by id (keys and tokens are random); default: projects 7 and 8. */
+  constructor(projects: Array<{ id: number; rateLimits?: TestProject['rateLimits'] }> = [{ id: 7 }, { id: 8 }]) {
+    this.projects = projects.map(({ id, rateLimits }) => ({ id, rateLimits, key: randomBytes(16).toString('hex'), token: `tok_${randomBytes(16).toString('hex')}` }));
+  }
+
+  project(id: number): TestProject {
+    const project = this.projects.find((p) => p.id === id);
+    if (!project) throw new Error(`no project ${id}`);
+    return project;
+  }
+
+  dsn(id: number): string {
+    return `http://${this.project(id).key}@127.0.0.1:${new URL(this.app('ingest').url).port}/${id}`;
+  }
+
+  /** Topic prefix of this stack's records (`<database>.`). */
+  get topicPrefix(): string {
+    return `${this.database}.`;
+  }
+
+  async start(extraEnv: NodeJS.ProcessEnv = {}, apps: AppName[] = ['consumer', 'ingest', 'query']): Promise<void> {
     for (const app of ['ingest', 'consumer', 'query']) {
       if (!existsSync(join(ROOT, 'dist', 'apps', app, 'src', 'main.js'))) throw new Error('dist/ is missing: run `npm test` (it builds first)');
     }
@@ -37,7 +55,7 @@ export class E2EStack {
     writeFileSync(
       configPath,
       JSON.stringify({
-        projects: this.projects.map((p) => ({ id: p.id, name: `project-${p.id}`, keys: [p.key] })),
+        projects: this.projects.map((p) => ({ id: p.id, name: `project-${p.id}`, keys: [p.rateLimits ? { key: p.key, rateLimits: p.rateLimits } : p.key] })),
         tokens: this.projects.map((p) => ({ token: p.token, projects: [p.id] })),
       }),
     );
@@ -48,14 +66,14 @@ export class E2EStack {
       CLICKHOUSE_USER: clickhouse.user,
       CLICKHOUSE_PASSWORD: clickhouse.password,
       CLICKHOUSE_DATABASE: this.database,
-      KAFKA_TOPIC_PREFIX: `${this.database}.`,
+      KAFKA_TOPIC_PREFIX: this.topicPrefix,
       KAFKA_TOPIC_PARTITIONS: '3',
       CONSUMER_GROUP_ID: this.database,
       PULSE_CONFIG: configPath,
       LOG_LEVEL: 'warn',
       ...extraEnv,
     };
-    await Promise.all((['consumer', 'ingest', 'query'] as const).map((app) => this.startApp(app, app)));
+    await Promise.all(apps.map((app) => this.startApp(app, app)));
   }
 
   /** Starts an app (or a second instance under another name) with extra environment. */

@@ -5,10 +5,9 @@ import { HealthController, MetricsRegistry, READINESS_CHECKS, ReadinessCheck } f
 import type { Logger } from 'pino';
 import { IngestMetrics } from './ingest.metrics';
 import { ENV_CONFIG, LOGGER, PROJECT_REGISTRY } from './ingest.tokens';
-import { ProjectKeyGuard } from './project-key.guard';
 import { KafkaRecordPublisher, RecordPublisher } from './record.publisher';
-import { StoreController } from './store.controller';
-import { StoreService } from './store.service';
+import { IngestController } from './ingest.controller';
+import { IngestService } from './ingest.service';
 
 export interface IngestModuleOptions {
   env: EnvConfig;
@@ -25,7 +24,7 @@ export class IngestModule implements BeforeApplicationShutdown, OnApplicationShu
     const topics = new TopicNames(env.kafkaTopicPrefix);
     return {
       module: IngestModule,
-      controllers: [StoreController, HealthController],
+      controllers: [IngestController, HealthController],
       providers: [
         { provide: ENV_CONFIG, useValue: env },
         { provide: PROJECT_REGISTRY, useValue: registry },
@@ -51,8 +50,7 @@ export class IngestModule implements BeforeApplicationShutdown, OnApplicationShu
           inject: [RecordPublisher],
           useFactory: (publisher: KafkaRecordPublisher): ReadinessCheck[] => [{ name: 'kafka', check: () => publisher.readiness.check() }],
         },
-        StoreService,
-        ProjectKeyGuard,
+        IngestService,
       ],
     };
   }

@@ -19,6 +19,14 @@ async function main(): Promise<void> {
       fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     },
   });
+  // Browser SDKs post from any origin; they must be able to read the rate-limit headers.
+  app.enableCors({
+    origin: '*',
+    methods: ['POST', 'OPTIONS'],
+    allowedHeaders: ['content-type', 'content-encoding', 'x-sentry-auth', 'authorization', 'sentry-trace', 'baggage'],
+    exposedHeaders: ['x-sentry-rate-limits', 'retry-after', 'x-sentry-error'],
+    maxAge: 3600,
+  });
   await listen(app, env.ingestPort, env.host, logger, 'ingest');
 }
 

@@ -4,3 +4,4 @@ export * from './clickhouse';
 export * from './kafka';
 export * from './app-process';
 export * from './infra';
+export * from './chromium';

@@ -1,0 +1,128 @@
+// Re-records test/fixtures/recorded/*.json from the installed @sentry/node and @sentry/browser:
+//
+//   node test/sdk/run-ts.js test/sdk/record-fixtures.ts [filter ...]
+//
+// Each filter keeps the fixtures whose name (e.g. node-stream-spans, browser-static-pageload)
+// contains it; no filter records everything (about a minute). Also writes summary.json there: the
+// item types, headers and attribute names seen per fixture, to diff after an SDK upgrade.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BROWSER_SCENARIOS, CHROMIUM_PATH, runBrowserScenario } from './browser-scenarios';
+import { parseEnvelope } from './envelope';
+import { RECORDED_FIXTURES_DIR, toFixtureRequest } from './fixtures';
+import { NODE_SCENARIOS, SdkMode, runNodeScenario } from './node-scenarios';
+import { RecordedRequest, startRecordingServer } from './recording-server';
+
+const MODES: SdkMode[] = ['stream', 'static'];
+
+interface Attributes {
+  [key: string]: { value: unknown; type: string };
+}
+
+/** What matters to a server about one fixture's requests, without ids and timestamps. */
+function summarise(requests: RecordedRequest[]): Record<string, unknown> {
+  const attributeTypesByOp: Record<string, Record<string, string>> = {};
+  const summarised = requests.map((request) => {
+    const summary: Record<string, unknown> = {
+      method: request.method,
+      queryKeys: Object.keys(request.query),
+      contentType: request.headers['content-type'] ?? null,
+      contentEncoding: request.contentEncoding ?? null,
+      bytesSent: request.rawBody.length,
+      bytesDecoded: request.body.length,
+    };
+    if (request.method !== 'POST') return summary;
+    try {
+      const envelope = parseEnvelope(request.body);
+      summary.envelopeHeaderKeys = Object.keys(envelope.header);
+      summary.traceHeaderKeys = Object.keys((envelope.header.trace as object | undefined) ?? {});
+      summary.items = envelope.items.map((item) => {
+        const json = item.json as Record<string, unknown> | undefined;
+        const out: Record<string, unknown> = { header: item.header, payloadKeys: json ? Object.keys(json) : null };
+        if (item.header.type === 'span' && json && Array.isArray(json.items)) {
+          out.spans = (json.items as Array<Record<string, unknown>>).map((span) => {
+            const attributes = (span.attributes ?? {}) as Attributes;
+            const op = String(attributes['sentry.op']?.value ?? '(none)');
+            attributeTypesByOp[op] ??= {};
+            for (const [key, attribute] of Object.entries(attributes)) attributeTypesByOp[op][key] = attribute.type;
+            const parent = typeof span.parent_span_id === 'string' ? 'child' : 'root';
+            return `${op} ${JSON.stringify(span.name)} ${span.is_segment ? 'segment' : 'span'} ${parent} ${String(span.status)}`;
+          });
+        }
+        if (item.header.type === 'transaction' && json) {
+          const contexts = (json.contexts ?? {}) as Record<string, Record<string, unknown>>;
+          out.transaction = {
+            name: json.transaction,
+            op: contexts.trace?.op,
+            status: contexts.trace?.status,
+            measurements: Object.keys((json.measurements as object | undefined) ?? {}),
+            spanOps: ((json.spans ?? []) as Array<Record<string, unknown>>).map((span) => span.op),
+          };
+        }
+        if (['session', 'sessions', 'client_report'].includes(String(item.header.type)) && json) out.payload = json;
+        return out;
+      });
+    } catch (error) {
+      summary.notAnEnvelope = error instanceof Error ? error.message : String(error);
+    }
+    return summary;
+  });
+  for (const op of Object.keys(attributeTypesByOp)) {
+    attributeTypesByOp[op] = Object.fromEntries(Object.entries(attributeTypesByOp[op]).sort(([a], [b]) => a.localeCompare(b)));
+  }
+  return { requests: summarised, attributeTypesByOp };
+}
+
+async function main(): Promise<void> {
+  const filters = process.argv.slice(2);
+  const wanted = (name: string): boolean => filters.length === 0 || filters.some((filter) => name.includes(filter));
+  mkdirSync(RECORDED_FIXTURES_DIR, { recursive: true });
+  const summaryPath = join(RECORDED_FIXTURES_DIR, 'summary.json');
+  const summaries: Record<string, unknown> = existsSync(summaryPath) ? JSON.parse(readFileSync(summaryPath, 'utf8')) : {};
+  const server = await startRecordingServer();
+  const save = (name: string, requests: RecordedRequest[]): void => {
+    writeFileSync(join(RECORDED_FIXTURES_DIR, `${name}.json`), `${JSON.stringify(requests.map(toFixtureRequest), null, 1)}\n`);
+    summaries[name] = summarise(requests);
+    const items = requests.flatMap((request) => {
+      try {
+        return parseEnvelope(request.body).items.map((item) => item.header.type);
+      } catch {
+        return [request.method];
+      }
+    });
+    console.log(`recorded ${name}: ${requests.length} requests [${items.join(', ')}]`);
+  };
+  try {
+    for (const mode of MODES) {
+      for (const scenario of NODE_SCENARIOS) {
+        const name = `node-${mode}-${scenario}`;
+        if (!wanted(name)) continue;
+        const run = await runNodeScenario(server, scenario, mode);
+        if (run.timedOut) throw new Error(`${name}: the scenario process timed out\n${run.stderr}`);
+        if (run.exitCode !== 0 && scenario !== 'crash') throw new Error(`${name}: exit code ${run.exitCode}\n${run.stderr}`);
+        save(name, run.requests);
+      }
+    }
+    for (const mode of MODES) {
+      for (const scenario of BROWSER_SCENARIOS) {
+        const name = `browser-${mode}-${scenario}`;
+        if (!wanted(name)) continue;
+        if (!existsSync(CHROMIUM_PATH)) throw new Error(`${name}: no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
+        const run = await runBrowserScenario(server, scenario, mode);
+        save(name, run.requests);
+      }
+    }
+  } finally {
+    await server.close();
+    const sorted = Object.fromEntries(Object.entries(summaries).sort(([a], [b]) => a.localeCompare(b)));
+    writeFileSync(summaryPath, `${JSON.stringify(sorted, null, 1)}\n`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  },
+);
