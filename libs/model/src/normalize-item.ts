@@ -4,6 +4,7 @@ import {
   SessionUpdateDto,
   SpanV2BatchDto,
   TransactionEventDto,
+  validateFlatPayload,
   validatePayload,
 } from '@pulse/protocol';
 import { normalizeError } from './normalize-error';
@@ -55,7 +56,7 @@ export function normalizeItem(kind: StoredItemKind, payload: unknown, ctx: Norma
       return { ok: true, records: { ...emptyRecords(), errors: [normalized.record] }, partial: [] };
     }
     case 'span': {
-      const parsed = validatePayload(SpanV2BatchDto, payload, 'span batch');
+      const parsed = validateFlatPayload(SpanV2BatchDto, payload, 'span batch');
       if (!parsed.ok) return { ok: false, reason: parsed.detail, causes: parsed.causes };
       const result = normalizeSpanBatch(parsed.value, ctx);
       const partial = result.dropped.map(({ index, reason }) => `items[${index}]: ${reason}`);

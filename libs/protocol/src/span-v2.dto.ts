@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ClassConstructor } from 'class-transformer';
 import { Equals, IsArray, IsBoolean, IsNumber, IsObject, IsOptional, IsString, Matches, Min, ValidateIf } from 'class-validator';
-import { validatePayload } from './validate-payload';
+import { validateFlatPayload } from './validate-payload';
 
 /**
  * Streamed spans, the default of the current JS SDK major (`traceLifecycle: 'stream'`).
@@ -128,11 +128,14 @@ export interface ValidatedItems<T> {
   invalid: Array<{ index: number; reason: string }>;
 }
 
-/** Validates every element of a list on its own; `reason` is the first validation message. */
+/**
+ * Validates every element of a list on its own; `reason` is the first validation message. The
+ * DTOs are flat (no nested `@Type`), so no class-transformer pass is needed.
+ */
 export function validateEach<T extends object>(dto: ClassConstructor<T>, items: readonly unknown[], what: string): ValidatedItems<T> {
   const result: ValidatedItems<T> = { valid: [], invalid: [] };
   items.forEach((item, index) => {
-    const parsed = validatePayload(dto, item, what);
+    const parsed = validateFlatPayload(dto, item, what);
     if (parsed.ok) result.valid.push({ index, value: parsed.value });
     else result.invalid.push({ index, reason: parsed.detail });
   });

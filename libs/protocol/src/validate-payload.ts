@@ -21,7 +21,22 @@ export function validatePayload<T extends object>(dto: ClassConstructor<T>, json
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { ok: false, detail: `invalid ${what}: expected a JSON object`, causes: [] };
   }
-  const value = plainToInstance(dto, json);
+  return check(plainToInstance(dto, json), what);
+}
+
+/**
+ * For DTOs without nested `@Type` properties (span v2 batches and spans: the hot path): a shallow
+ * instance validates the same as `plainToInstance`, which would deep-copy every attribute object
+ * only to throw the copy away (it was a fifth of ingest's CPU time under load).
+ */
+export function validateFlatPayload<T extends object>(dto: ClassConstructor<T>, json: unknown, what: string): PayloadResult<T> {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return { ok: false, detail: `invalid ${what}: expected a JSON object`, causes: [] };
+  }
+  return check(Object.assign(Object.create(dto.prototype) as T, json), what);
+}
+
+function check<T extends object>(value: T, what: string): PayloadResult<T> {
   const causes = describe(validateSync(value, { forbidUnknownValues: false }));
   if (causes.length > 0) return { ok: false, detail: `invalid ${what}: ${causes[0]}`, causes };
   return { ok: true, value };
