@@ -1,21 +1,8 @@
 import 'reflect-metadata';
-import { plainToInstance, Transform, Type } from 'class-transformer';
+import { plainToInstance, Transform } from 'class-transformer';
 import type { ClassConstructor } from 'class-transformer';
-import {
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsObject,
-  IsNumber,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
-import { SdkInfoDto, UserDto } from './transaction-event.dto';
+import { IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { IsHex16, IsHex32, IsHex32OrUuid, IsObjectOrArray, IsTimestamp, Nested, SdkInfoDto, UserDto } from './common.dto';
 
 /**
  * The part of a Sentry error event Pulse reads (store endpoint / `event` envelope item). Unknown
@@ -23,13 +10,6 @@ import { SdkInfoDto, UserDto } from './transaction-event.dto';
  * `threads`) as a bare list instead of `{values: [...]}`, and `message` as a string or a log entry.
  * Strings are cut to their limits during normalization, not here.
  */
-const HEX32_OR_UUID = /^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
-const HEX16 = /^[0-9a-fA-F]{16}$/;
-const HEX32 = /^[0-9a-fA-F]{32}$/;
-
-const isTimestamp = (value: unknown): boolean =>
-  (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && !Number.isNaN(Date.parse(value)));
-
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -55,8 +35,7 @@ export class StacktraceDto {
   /** Oldest first: the last frame raised. */
   @IsOptional()
   @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => FrameDto)
+  @Nested(() => FrameDto, { each: true })
   frames?: FrameDto[];
 }
 
@@ -71,13 +50,11 @@ export class ExceptionValueDto {
   @IsOptional() @IsString() module?: string;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => MechanismDto)
+  @Nested(() => MechanismDto)
   mechanism?: MechanismDto;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => StacktraceDto)
+  @Nested(() => StacktraceDto)
   stacktrace?: StacktraceDto;
 }
 
@@ -85,8 +62,7 @@ export class ExceptionListDto {
   /** The chain, innermost cause first; the last value is the exception that was captured. */
   @IsOptional()
   @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ExceptionValueDto)
+  @Nested(() => ExceptionValueDto, { each: true })
   values?: ExceptionValueDto[];
 }
 
@@ -95,16 +71,14 @@ export class ThreadDto {
   @IsOptional() @IsBoolean() current?: boolean;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => StacktraceDto)
+  @Nested(() => StacktraceDto)
   stacktrace?: StacktraceDto;
 }
 
 export class ThreadListDto {
   @IsOptional()
   @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ThreadDto)
+  @Nested(() => ThreadDto, { each: true })
   values?: ThreadDto[];
 }
 
@@ -114,25 +88,23 @@ export class LogEntryDto {
 
   /** Positional (`%s`) parameters as a list; some SDKs send named ones as an object. */
   @IsOptional()
-  @ValidateIf((_, v) => !Array.isArray(v))
-  @IsObject()
+  @IsObjectOrArray()
   params?: unknown[] | Record<string, unknown>;
 }
 
 export class ErrorTraceContextDto {
   @IsOptional()
-  @Matches(HEX32, { message: 'contexts.trace.trace_id must be 32 hex characters' })
+  @IsHex32('contexts.trace.trace_id')
   trace_id?: string;
 
   @IsOptional()
-  @Matches(HEX16, { message: 'contexts.trace.span_id must be 16 hex characters' })
+  @IsHex16('contexts.trace.span_id')
   span_id?: string;
 }
 
 export class ErrorContextsDto {
   @IsOptional()
-  @ValidateNested()
-  @Type(() => ErrorTraceContextDto)
+  @Nested(() => ErrorTraceContextDto)
   trace?: ErrorTraceContextDto;
 
   @IsOptional()
@@ -151,13 +123,12 @@ export class ErrorEventDto {
   type?: 'error' | 'default';
 
   @IsOptional()
-  @Matches(HEX32_OR_UUID, { message: 'event_id must be 32 hex characters or a UUID' })
+  @IsHex32OrUuid('event_id')
   event_id?: string;
 
   /** Optional: the caller defaults it to the receive time. */
   @IsOptional()
-  @ValidateIf((_, v) => !isTimestamp(v))
-  @IsNumber({}, { message: 'timestamp must be seconds since the epoch or an RFC 3339 string' })
+  @IsTimestamp('timestamp must be seconds since the epoch or an RFC 3339 string')
   timestamp?: number | string;
 
   /** Any string: unknown levels normalize to `error`. */
@@ -185,29 +156,24 @@ export class ErrorEventDto {
   message?: string | LogEntryDto;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => LogEntryDto)
+  @Nested(() => LogEntryDto)
   logentry?: LogEntryDto;
 
   /** Sentry accepts an object or a list of [key, value] pairs. */
   @IsOptional()
-  @ValidateIf((_, v) => !Array.isArray(v))
-  @IsObject()
+  @IsObjectOrArray()
   tags?: Record<string, unknown> | Array<[string, unknown]>;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => UserDto)
+  @Nested(() => UserDto)
   user?: UserDto;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => ErrorContextsDto)
+  @Nested(() => ErrorContextsDto)
   contexts?: ErrorContextsDto;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => SdkInfoDto)
+  @Nested(() => SdkInfoDto)
   sdk?: SdkInfoDto;
 
   /** Read only for its User-Agent header (browser and OS when `contexts` has none), leniently. */

@@ -1,3 +1,4 @@
+export * from './common.dto';
 export * from './content-encoding';
 export * from './dsn';
 export * from './envelope.parser';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsDefined, IsInt, IsNumber, IsOptional, IsString, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsDefined, IsInt, IsNumber, IsOptional, IsString, Min, ValidateIf } from 'class-validator';
+import { IsHex32OrUuid, IsTimestamp, Nested } from './common.dto';
 
 /**
  * Release health (`session` and `sessions` envelope items), as Relay's SessionUpdate and
@@ -8,11 +8,6 @@ import { IsArray, IsBoolean, IsDefined, IsInt, IsNumber, IsOptional, IsString, M
  * JS SDK sends) or float seconds. A session without `attrs.release` is invalid: Relay drops it, and
  * so does Pulse. The status is not checked here: normalization names an unknown one in its reason.
  */
-const HEX32_OR_UUID = /^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
-
-const isTimestamp = (value: unknown): boolean =>
-  (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && !Number.isNaN(Date.parse(value)));
-
 export class SessionAttributesDto {
   @IsDefined({ message: 'attrs.release is required (sessions without a release are dropped)' })
   @IsString({ message: 'attrs.release must be a string' })
@@ -35,7 +30,7 @@ export class SessionAttributesDto {
 export class SessionUpdateDto {
   /** Relay generates one when missing. */
   @IsOptional()
-  @Matches(HEX32_OR_UUID, { message: 'sid must be 32 hex characters or a UUID' })
+  @IsHex32OrUuid('sid')
   sid?: string;
 
   /** Distinct id (user); the JS SDK stringifies numbers, other SDKs may not. */
@@ -53,14 +48,12 @@ export class SessionUpdateDto {
   @IsBoolean({ message: 'init must be a boolean' })
   init?: boolean;
 
-  @ValidateIf((_, v) => !isTimestamp(v))
-  @IsNumber({}, { message: 'started must be an RFC 3339 string or seconds since the epoch' })
+  @IsTimestamp('started must be an RFC 3339 string or seconds since the epoch')
   started!: string | number;
 
   /** Relay defaults a missing timestamp to the time it received the session. */
   @IsOptional()
-  @ValidateIf((_, v) => !isTimestamp(v))
-  @IsNumber({}, { message: 'timestamp must be an RFC 3339 string or seconds since the epoch' })
+  @IsTimestamp('timestamp must be an RFC 3339 string or seconds since the epoch')
   timestamp?: string | number;
 
   /** ok | exited | crashed | abnormal | errored | unhandled; missing means ok. */
@@ -80,15 +73,13 @@ export class SessionUpdateDto {
   duration?: number;
 
   @IsDefined({ message: 'attrs is required (sessions without a release are dropped)' })
-  @ValidateNested()
-  @Type(() => SessionAttributesDto)
+  @Nested(() => SessionAttributesDto)
   attrs!: SessionAttributesDto;
 }
 
 /** One bucket of pre-aggregated sessions (Relay's SessionAggregateItem: there is no `ok` count). */
 export class SessionAggregateItemDto {
-  @ValidateIf((_, v) => !isTimestamp(v))
-  @IsNumber({}, { message: 'started must be an RFC 3339 string or seconds since the epoch' })
+  @IsTimestamp('started must be an RFC 3339 string or seconds since the epoch')
   started!: string | number;
 
   @IsOptional()
@@ -128,12 +119,10 @@ export class SessionAggregatesDto {
   /** Relay defaults a missing list to empty (nothing to store). */
   @IsOptional()
   @IsArray({ message: 'aggregates must be an array' })
-  @ValidateNested({ each: true })
-  @Type(() => SessionAggregateItemDto)
+  @Nested(() => SessionAggregateItemDto, { each: true })
   aggregates?: SessionAggregateItemDto[];
 
   @IsDefined({ message: 'attrs is required (sessions without a release are dropped)' })
-  @ValidateNested()
-  @Type(() => SessionAttributesDto)
+  @Nested(() => SessionAttributesDto)
   attrs!: SessionAttributesDto;
 }

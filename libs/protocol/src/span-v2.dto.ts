@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ClassConstructor } from 'class-transformer';
-import { Equals, IsArray, IsBoolean, IsNumber, IsObject, IsOptional, IsString, Matches, Min, ValidateIf } from 'class-validator';
+import { Equals, IsArray, IsBoolean, IsNumber, IsObject, IsOptional, IsString, Min } from 'class-validator';
+import { IsHex16, IsHex32, IsTimestamp } from './common.dto';
 import { validateFlatPayload } from './validate-payload';
 
 /**
@@ -18,12 +19,6 @@ import { validateFlatPayload } from './validate-payload';
  */
 export const SPAN_V2_CONTENT_TYPE = 'application/vnd.sentry.items.span.v2+json';
 
-const HEX16 = /^[0-9a-fA-F]{16}$/;
-const HEX32 = /^[0-9a-fA-F]{32}$/;
-
-const isTimestamp = (value: unknown): boolean =>
-  (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && !Number.isNaN(Date.parse(value)));
-
 /** One typed attribute as the SDK serializes it. Read with care: nothing about it is validated. */
 export interface SpanAttribute {
   value?: unknown;
@@ -37,14 +32,14 @@ export class SpanV2Dto {
   @IsString({ message: 'name must be a string' })
   name!: string;
 
-  @Matches(HEX16, { message: 'span_id must be 16 hex characters' })
+  @IsHex16('span_id')
   span_id!: string;
 
-  @Matches(HEX32, { message: 'trace_id must be 32 hex characters' })
+  @IsHex32('trace_id')
   trace_id!: string;
 
   @IsOptional()
-  @Matches(HEX16, { message: 'parent_span_id must be 16 hex characters' })
+  @IsHex16('parent_span_id')
   parent_span_id?: string | null;
 
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'start_timestamp must be seconds since the epoch' })
@@ -86,15 +81,15 @@ export class SpanV2BatchDto {
 
 /** One entry of a classic transaction's `spans[]`. */
 export class ClassicSpanDto {
-  @Matches(HEX16, { message: 'span_id must be 16 hex characters' })
+  @IsHex16('span_id')
   span_id!: string;
 
   @IsOptional()
-  @Matches(HEX32, { message: 'trace_id must be 32 hex characters' })
+  @IsHex32('trace_id')
   trace_id?: string;
 
   @IsOptional()
-  @Matches(HEX16, { message: 'parent_span_id must be 16 hex characters' })
+  @IsHex16('parent_span_id')
   parent_span_id?: string | null;
 
   @IsOptional()
@@ -105,13 +100,11 @@ export class ClassicSpanDto {
   @IsString({ message: 'description must be a string' })
   description?: string;
 
-  @ValidateIf((_, v) => !isTimestamp(v))
-  @IsNumber({}, { message: 'start_timestamp must be seconds since the epoch or an RFC 3339 string' })
+  @IsTimestamp('start_timestamp must be seconds since the epoch or an RFC 3339 string')
   start_timestamp!: number | string;
 
   /** Required: Relay drops unfinished spans too. */
-  @ValidateIf((_, v) => !isTimestamp(v))
-  @IsNumber({}, { message: 'timestamp must be seconds since the epoch or an RFC 3339 string' })
+  @IsTimestamp('timestamp must be seconds since the epoch or an RFC 3339 string')
   timestamp!: number | string;
 
   @IsOptional()

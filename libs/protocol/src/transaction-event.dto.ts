@@ -1,39 +1,21 @@
 import 'reflect-metadata';
-import { Type } from 'class-transformer';
-import {
-  Equals,
-  IsDefined,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { Equals, IsDefined, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsHex16, IsHex32, IsHex32OrUuid, IsObjectOrArray, IsTimestamp, Nested, RequestDto, SdkInfoDto, UserDto } from './common.dto';
 
 /**
  * The part of a Sentry transaction event Pulse reads (store endpoint / `transaction` envelope
  * item). Unknown fields are allowed and ignored: SDKs add fields between versions.
  * Timestamps are float seconds since the epoch or RFC 3339 strings.
  */
-const HEX32_OR_UUID = /^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
-const HEX16 = /^[0-9a-fA-F]{16}$/;
-const HEX32 = /^[0-9a-fA-F]{32}$/;
-
-const isTimestamp = (value: unknown): boolean =>
-  (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && !Number.isNaN(Date.parse(value)));
-
 export class TraceContextDto {
-  @Matches(HEX32, { message: 'contexts.trace.trace_id must be 32 hex characters' })
+  @IsHex32('contexts.trace.trace_id')
   trace_id!: string;
 
-  @Matches(HEX16, { message: 'contexts.trace.span_id must be 16 hex characters' })
+  @IsHex16('contexts.trace.span_id')
   span_id!: string;
 
   @IsOptional()
-  @Matches(HEX16, { message: 'contexts.trace.parent_span_id must be 16 hex characters' })
+  @IsHex16('contexts.trace.parent_span_id')
   parent_span_id?: string | null;
 
   @IsOptional()
@@ -49,8 +31,7 @@ export class TraceContextDto {
 
 export class TransactionContextsDto {
   @IsDefined({ message: 'contexts.trace is required' })
-  @ValidateNested()
-  @Type(() => TraceContextDto)
+  @Nested(() => TraceContextDto)
   trace!: TraceContextDto;
 
   @IsOptional()
@@ -72,51 +53,12 @@ export class TransactionInfoDto {
   source?: string;
 }
 
-export class SdkInfoDto {
-  @IsOptional()
-  @IsString()
-  name?: string;
-
-  @IsOptional()
-  @IsString()
-  version?: string;
-}
-
-export class UserDto {
-  @IsOptional()
-  @ValidateIf((_, v) => typeof v !== 'number')
-  @IsString()
-  id?: string | number;
-
-  @IsOptional()
-  @IsString()
-  email?: string;
-
-  @IsOptional()
-  @IsString()
-  username?: string;
-
-  @IsOptional()
-  @IsString()
-  ip_address?: string;
-}
-
-export class RequestDto {
-  @IsOptional()
-  @IsString()
-  url?: string;
-
-  @IsOptional()
-  @IsString()
-  method?: string;
-}
-
 export class TransactionEventDto {
   @Equals('transaction', { message: 'type must be "transaction"' })
   type!: 'transaction';
 
   @IsOptional()
-  @Matches(HEX32_OR_UUID, { message: 'event_id must be 32 hex characters or a UUID' })
+  @IsHex32OrUuid('event_id')
   event_id?: string;
 
   @IsString()
@@ -124,21 +66,17 @@ export class TransactionEventDto {
   transaction!: string;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => TransactionInfoDto)
+  @Nested(() => TransactionInfoDto)
   transaction_info?: TransactionInfoDto;
 
-  @ValidateIf((_, v) => !isTimestamp(v))
-  @IsNumber({}, { message: 'start_timestamp must be seconds since the epoch or an RFC 3339 string' })
+  @IsTimestamp('start_timestamp must be seconds since the epoch or an RFC 3339 string')
   start_timestamp!: number | string;
 
-  @ValidateIf((_, v) => !isTimestamp(v))
-  @IsNumber({}, { message: 'timestamp must be seconds since the epoch or an RFC 3339 string' })
+  @IsTimestamp('timestamp must be seconds since the epoch or an RFC 3339 string')
   timestamp!: number | string;
 
   @IsDefined({ message: 'contexts.trace is required' })
-  @ValidateNested()
-  @Type(() => TransactionContextsDto)
+  @Nested(() => TransactionContextsDto)
   contexts!: TransactionContextsDto;
 
   @IsOptional()
@@ -158,24 +96,20 @@ export class TransactionEventDto {
   platform?: string;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => SdkInfoDto)
+  @Nested(() => SdkInfoDto)
   sdk?: SdkInfoDto;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => UserDto)
+  @Nested(() => UserDto)
   user?: UserDto;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => RequestDto)
+  @Nested(() => RequestDto)
   request?: RequestDto;
 
   /** Sentry accepts an object or a list of [key, value] pairs. */
   @IsOptional()
-  @ValidateIf((_, v) => !Array.isArray(v))
-  @IsObject()
+  @IsObjectOrArray()
   tags?: Record<string, unknown> | Array<[string, unknown]>;
 
   @IsOptional()
