@@ -80,17 +80,19 @@ export class E2EStack {
   async startApp(name: string, app: AppName, env: NodeJS.ProcessEnv = {}): Promise<AppProcess> {
     const [port] = await freePorts(1);
     const portVariable = { ingest: 'INGEST_PORT', consumer: 'CONSUMER_PORT', query: 'QUERY_PORT' }[app];
-    const process = new AppProcess({
+    const child = new AppProcess({
       app,
       root: ROOT,
       port,
       env: { ...this.baseEnv, ...env, [portVariable]: String(port) },
-      // Warnings and errors of the apps reach the test output.
-      onLine: (_app, line) => console.log(`[${name}] ${line}`),
+      // The apps log warnings and errors only (LOG_LEVEL=warn); PULSE_TEST_APP_LOGS=1 shows them.
+      onLine: (_app, line) => {
+        if (process.env.PULSE_TEST_APP_LOGS === '1') console.log(`[${name}] ${line}`);
+      },
     });
-    this.apps.set(name, process);
-    await process.start();
-    return process;
+    this.apps.set(name, child);
+    await child.start();
+    return child;
   }
 
   app(name: string): AppProcess {
