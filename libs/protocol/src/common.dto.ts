@@ -92,3 +92,38 @@ export class RequestDto {
   @IsString()
   method?: string;
 }
+
+/**
+ * The fields every Sentry event shares (error and transaction alike); each event DTO extends it.
+ * Unknown levels, platforms and so on are strings here: normalization decides what they mean.
+ */
+export class EventCommonDto {
+  @IsOptional()
+  @IsString()
+  platform?: string;
+
+  @IsOptional()
+  @IsString()
+  release?: string;
+
+  @IsOptional()
+  @IsString()
+  environment?: string;
+
+  @IsOptional()
+  @IsString()
+  dist?: string;
+
+  @IsOptional()
+  @Nested(() => SdkInfoDto)
+  sdk?: SdkInfoDto;
+
+  @IsOptional()
+  @Nested(() => UserDto)
+  user?: UserDto;
+
+  /** Sentry accepts an object or a list of [key, value] pairs. */
+  @IsOptional()
+  @IsObjectOrArray()
+  tags?: Record<string, unknown> | Array<[string, unknown]>;
+}

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
 import type { ClassConstructor } from 'class-transformer';
 import { IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
-import { IsHex16, IsHex32, IsHex32OrUuid, IsObjectOrArray, IsTimestamp, Nested, SdkInfoDto, UserDto } from './common.dto';
+import { EventCommonDto, IsHex16, IsHex32, IsHex32OrUuid, IsObjectOrArray, IsTimestamp, Nested } from './common.dto';
 
 /**
  * The part of a Sentry error event Pulse reads (store endpoint / `event` envelope item). Unknown
@@ -116,7 +116,7 @@ export class ErrorContextsDto {
   os?: { name?: unknown; version?: unknown };
 }
 
-export class ErrorEventDto {
+export class ErrorEventDto extends EventCommonDto {
   /** The SDKs send no type for errors; `transaction` and other types belong to other DTOs. */
   @IsOptional()
   @IsIn(['error', 'default'], { message: 'type must be "error" or "default" when present' })
@@ -133,10 +133,6 @@ export class ErrorEventDto {
 
   /** Any string: unknown levels normalize to `error`. */
   @IsOptional() @IsString() level?: string;
-  @IsOptional() @IsString() platform?: string;
-  @IsOptional() @IsString() release?: string;
-  @IsOptional() @IsString() environment?: string;
-  @IsOptional() @IsString() dist?: string;
 
   @IsOptional()
   @IsString()
@@ -159,22 +155,9 @@ export class ErrorEventDto {
   @Nested(() => LogEntryDto)
   logentry?: LogEntryDto;
 
-  /** Sentry accepts an object or a list of [key, value] pairs. */
-  @IsOptional()
-  @IsObjectOrArray()
-  tags?: Record<string, unknown> | Array<[string, unknown]>;
-
-  @IsOptional()
-  @Nested(() => UserDto)
-  user?: UserDto;
-
   @IsOptional()
   @Nested(() => ErrorContextsDto)
   contexts?: ErrorContextsDto;
-
-  @IsOptional()
-  @Nested(() => SdkInfoDto)
-  sdk?: SdkInfoDto;
 
   /** Read only for its User-Agent header (browser and OS when `contexts` has none), leniently. */
   @IsOptional()

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Equals, IsDefined, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsHex16, IsHex32, IsHex32OrUuid, IsObjectOrArray, IsTimestamp, Nested, RequestDto, SdkInfoDto, UserDto } from './common.dto';
+import { EventCommonDto, IsHex16, IsHex32, IsHex32OrUuid, IsTimestamp, Nested, RequestDto } from './common.dto';
 
 /**
  * The part of a Sentry transaction event Pulse reads (store endpoint / `transaction` envelope
@@ -53,7 +53,7 @@ export class TransactionInfoDto {
   source?: string;
 }
 
-export class TransactionEventDto {
+export class TransactionEventDto extends EventCommonDto {
   @Equals('transaction', { message: 'type must be "transaction"' })
   type!: 'transaction';
 
@@ -80,37 +80,8 @@ export class TransactionEventDto {
   contexts!: TransactionContextsDto;
 
   @IsOptional()
-  @IsString()
-  release?: string;
-
-  @IsOptional()
-  @IsString()
-  environment?: string;
-
-  @IsOptional()
-  @IsString()
-  dist?: string;
-
-  @IsOptional()
-  @IsString()
-  platform?: string;
-
-  @IsOptional()
-  @Nested(() => SdkInfoDto)
-  sdk?: SdkInfoDto;
-
-  @IsOptional()
-  @Nested(() => UserDto)
-  user?: UserDto;
-
-  @IsOptional()
   @Nested(() => RequestDto)
   request?: RequestDto;
-
-  /** Sentry accepts an object or a list of [key, value] pairs. */
-  @IsOptional()
-  @IsObjectOrArray()
-  tags?: Record<string, unknown> | Array<[string, unknown]>;
 
   @IsOptional()
   @IsObject()
