@@ -5,14 +5,14 @@ import { createServer } from 'node:net';
  * The infrastructure the test command brought up (`npm test` sets these). Tests fail loudly when
  * run outside it rather than skip.
  */
-export function testInfra(): { kafkaBrokers: string; clickhouseUrl: string; clickhouse: { url: string; user: string; password: string } } {
+export function testInfra(): { kafkaBrokers: string; clickhouse: { url: string; user: string; password: string } } {
   const kafkaBrokers = process.env.KAFKA_BROKERS;
   const clickhouseUrl = process.env.CLICKHOUSE_URL;
   if (!kafkaBrokers || !clickhouseUrl) {
     throw new Error('KAFKA_BROKERS and CLICKHOUSE_URL are not set: run integration and e2e tests through `npm test`');
   }
   const clickhouse = { url: clickhouseUrl, user: process.env.CLICKHOUSE_USER || 'default', password: process.env.CLICKHOUSE_PASSWORD ?? '' };
-  return { kafkaBrokers, clickhouseUrl, clickhouse };
+  return { kafkaBrokers, clickhouse };
 }
 
 /** A name no other test run uses: databases, topic prefixes and consumer groups stay apart. */

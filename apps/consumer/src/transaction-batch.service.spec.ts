@@ -1,4 +1,4 @@
-import { encodeTransaction, RecordBatch, RecordKind } from '@pulse/kafka';
+import { encodeRecord, RecordBatch, RecordKind } from '@pulse/kafka';
 import { MetricsRegistry } from '@pulse/platform';
 import { TransactionRow, TransactionWriter } from '@pulse/storage';
 import { record } from '../../../libs/kafka/src/message-codec.spec';
@@ -32,7 +32,7 @@ function batchOf(values: Array<{ value: Buffer | null; schema?: string }>): Reco
 }
 
 describe('TransactionBatchService', () => {
-  const good = encodeTransaction(record);
+  const good = encodeRecord(RecordKind.Transaction, record);
   let writer: FakeWriter;
   let deadLetters: FakeDeadLetters;
   let service: TransactionBatchService;

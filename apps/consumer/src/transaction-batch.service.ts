@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeTransaction, RecordBatch, SCHEMA_HEADER } from '@pulse/kafka';
+import { decodeRecord, RecordBatch, RecordKind, SCHEMA_HEADER } from '@pulse/kafka';
 import { toTransactionRow, TransactionRow, TransactionWriter } from '@pulse/storage';
 import { ConsumerMetrics } from './consumer.metrics';
 import { DeadLetter, DeadLetterSink } from './dead-letter.publisher';
@@ -20,7 +20,7 @@ export class TransactionBatchService {
     const rows: TransactionRow[] = [];
     const letters: DeadLetter[] = [];
     for (const message of batch.messages) {
-      const decoded = decodeTransaction(message.value, message.headers[SCHEMA_HEADER]);
+      const decoded = decodeRecord(RecordKind.Transaction, message.value, message.headers[SCHEMA_HEADER]);
       if (decoded.ok) rows.push(toTransactionRow(decoded.record));
       else letters.push({ message, reason: decoded.reason });
     }

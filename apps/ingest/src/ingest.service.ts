@@ -159,7 +159,8 @@ export class IngestService {
     envelope.items.forEach((item, index) => {
       const kind = itemKind(item.type);
       if (kind === 'dropped' || kind === 'unknown') {
-        this.metrics.events.inc({ kind: item.type.slice(0, 32), outcome: kind === 'dropped' ? 'not_stored' : 'unknown_type' });
+        // Dropped types are a fixed list; an unknown type is client text and must not become a label.
+        this.metrics.events.inc({ kind: kind === 'dropped' ? item.type : 'unknown', outcome: kind === 'dropped' ? 'not_stored' : 'unknown_type' });
         return;
       }
       if ((kind === 'session' || kind === 'sessions') && ++sessions > this.env.ingestMaxSessionsPerEnvelope) {

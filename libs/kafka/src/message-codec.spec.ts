@@ -1,5 +1,10 @@
 import type { TransactionRecord } from '@pulse/model';
-import { decodeTransaction, encodeTransaction, SCHEMA_HEADER, TRANSACTION_SCHEMA } from './message-codec';
+import { decodeRecord, encodeRecord, SCHEMA_HEADER } from './message-codec';
+import { RecordKind } from './topics';
+
+const TRANSACTION_SCHEMA = 'transaction/1';
+const encodeTransaction = (r: TransactionRecord) => encodeRecord(RecordKind.Transaction, r);
+const decodeTransaction = (value: Buffer | null, schema: string | undefined) => decodeRecord(RecordKind.Transaction, value, schema);
 
 export const record: TransactionRecord = {
   projectId: 3,

@@ -7,7 +7,6 @@ import { RecordKind } from './topics';
  * could not read gets a new version. Documented in docs/kafka-messages.md.
  */
 export const SCHEMA_HEADER = 'pulse-schema';
-export const TRANSACTION_SCHEMA = RECORD_SCHEMAS[RecordKind.Transaction].name;
 
 export interface EncodedMessage {
   key: string;
@@ -18,8 +17,6 @@ export interface EncodedMessage {
 export function encodeRecord<K extends RecordKind>(kind: K, record: RecordTypes[K]): EncodedMessage {
   return { key: String(record.projectId), value: Buffer.from(JSON.stringify(record)), headers: { [SCHEMA_HEADER]: RECORD_SCHEMAS[kind].name } };
 }
-
-export const encodeTransaction = (record: RecordTypes[RecordKind.Transaction]): EncodedMessage => encodeRecord(RecordKind.Transaction, record);
 
 export type DecodeResult<T> = { ok: true; record: T } | { ok: false; reason: string };
 
@@ -41,6 +38,3 @@ export function decodeRecord<K extends RecordKind>(kind: K, value: Buffer | null
   }
   return { ok: true, record: record as unknown as RecordTypes[K] };
 }
-
-export const decodeTransaction = (value: Buffer | null, schema: string | undefined): DecodeResult<RecordTypes[RecordKind.Transaction]> =>
-  decodeRecord(RecordKind.Transaction, value, schema);

@@ -3,7 +3,7 @@ import type { ErrorEventDto, ExceptionValueDto, FrameDto, LogEntryDto } from '@p
 import type { ErrorRecord, ExceptionRecord, StackFrame } from './error.record';
 import { computeFingerprint } from './grouping';
 import { LIMITS, truncate } from './limits';
-import type { NormalizeContext, NormalizeResult } from './normalize-transaction';
+import { eventIdOf, NormalizeContext, NormalizeResult } from './normalize-transaction';
 import { toEpochMs } from './timestamps';
 import { userIdOf } from './user';
 import { clientOfEvent } from './user-agent';
@@ -48,7 +48,7 @@ export function normalizeError(event: ErrorEventDto, ctx: NormalizeContext): Nor
     ok: true,
     record: {
       projectId: ctx.projectId,
-      eventId: (event.event_id ?? ctx.generateEventId()).replace(/-/g, '').toLowerCase(),
+      eventId: eventIdOf(event.event_id, ctx),
       timestampMs: event.timestamp === undefined || event.timestamp === null ? ctx.receivedAtMs : toEpochMs(event.timestamp),
       level: LEVELS.get(String(event.level ?? 'error').toLowerCase()) ?? 'error',
       platform,

@@ -1,6 +1,6 @@
 import type { SessionAggregatesDto, SessionAttributesDto, SessionUpdateDto } from '@pulse/protocol';
 import { LIMITS, truncate } from './limits';
-import type { NormalizeContext, NormalizeResult } from './normalize-transaction';
+import { eventIdOf, NormalizeContext, NormalizeResult } from './normalize-transaction';
 import type { SessionRecord, SessionStatus } from './session.record';
 import { toEpochMs } from './timestamps';
 
@@ -35,7 +35,7 @@ export function normalizeSession(dto: SessionUpdateDto, ctx: NormalizeContext): 
     ok: true,
     record: {
       projectId: ctx.projectId,
-      sessionId: (dto.sid ?? ctx.generateEventId()).replace(/-/g, '').toLowerCase(),
+      sessionId: eventIdOf(dto.sid, ctx),
       distinctId: distinctId(dto.did),
       status,
       init: dto.init === true,

@@ -14,6 +14,11 @@ export interface NormalizeContext {
   generateEventId: () => string;
 }
 
+/** The event's id as 32 lower-case hex (a dashed UUID is accepted), or a generated one. */
+export function eventIdOf(eventId: string | undefined, ctx: NormalizeContext): string {
+  return (eventId ?? ctx.generateEventId()).replace(/-/g, '').toLowerCase();
+}
+
 export type NormalizeResult<T> = { ok: true; record: T } | { ok: false; reason: string };
 
 /** Maps a validated transaction event onto a TransactionRecord. Pure: no I/O, no clock. */
@@ -30,7 +35,7 @@ export function normalizeTransaction(event: TransactionEventDto, ctx: NormalizeC
     ok: true,
     record: {
       projectId: ctx.projectId,
-      eventId: (event.event_id ?? ctx.generateEventId()).replace(/-/g, '').toLowerCase(),
+      eventId: eventIdOf(event.event_id, ctx),
       traceId: trace.trace_id.toLowerCase(),
       spanId: trace.span_id.toLowerCase(),
       parentSpanId: (trace.parent_span_id ?? '').toLowerCase(),

@@ -18,6 +18,8 @@ export type DecodeErrorCode =
 export interface DecodeError {
   code: DecodeErrorCode;
   detail: string;
+  /** With `too_large`: how many decoded bytes were read before decoding stopped. */
+  decodedBytes?: number;
 }
 
 export type DecodeResult = { ok: true; body: Buffer } | { ok: false; error: DecodeError };
@@ -92,7 +94,7 @@ function inflate(input: Buffer, stream: Transform, coding: string, maxBytes: num
       if (size > maxBytes) {
         chunks = []; // let the partial output go before the stream winds down
         stream.destroy();
-        settle(tooLarge(maxBytes, true));
+        settle(tooLarge(maxBytes, true, size));
         return;
       }
       chunks.push(chunk);
@@ -108,8 +110,10 @@ function hasZlibHeader(input: Buffer): boolean {
   return input.length >= 2 && (input[0] & 0x0f) === 8 && (input[0] >> 4) <= 7 && ((input[0] << 8) | input[1]) % 31 === 0;
 }
 
-function tooLarge(maxBytes: number, decoded: boolean): DecodeResult {
-  return fail('too_large', `request body is larger than ${maxBytes} bytes${decoded ? ' once decompressed' : ''}`);
+function tooLarge(maxBytes: number, decoded: boolean, decodedBytes?: number): DecodeResult {
+  const result = fail('too_large', `request body is larger than ${maxBytes} bytes${decoded ? ' once decompressed' : ''}`);
+  if (!result.ok && decodedBytes !== undefined) result.error.decodedBytes = decodedBytes;
+  return result;
 }
 
 function fail(code: DecodeErrorCode, detail: string): DecodeResult {

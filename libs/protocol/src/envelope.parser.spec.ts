@@ -309,20 +309,11 @@ describe('itemKind', () => {
   });
 });
 
-describe('parseEnvelope: speed', () => {
-  // Loose bounds (a few µs per envelope outside jest): they catch copies and quadratic scans, not noise.
-  it('parses a typical SDK envelope in well under 200 µs', () => {
-    const runs = 5_000;
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < runs; i++) parseEnvelope(SDK_EVENT_WITH_ATTACHMENTS, LIMITS);
-    expect(Number(process.hrtime.bigint() - started) / 1000 / runs).toBeLessThan(200);
-  });
-
-  it('stays linear in the number of items and the size of payloads', () => {
+// Speed is measured by benchmarks, not asserted here.
+describe('parseEnvelope: large envelopes', () => {
+  it('reads 20,000 items of both framings', () => {
     const item = `{"type":"attachment","length":1000}\n${'x'.repeat(1000)}\n{"type":"log"}\n${'y'.repeat(1000)}\n`;
     const body = Buffer.from(`${HEADER}\n${item.repeat(10_000)}`);
-    const started = Date.now();
     expect(parseEnvelope(body, { ...LIMITS, maxItems: 100_000 })).toMatchObject({ ok: true, envelope: { items: { length: 20_000 } } });
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 });

@@ -1,4 +1,4 @@
-import { formatRateLimits, RATE_LIMITS_HEADER, RateLimit, retryAfterSeconds } from './rate-limit-header';
+import { formatRateLimits, RATE_LIMITS_HEADER, RateLimit } from './rate-limit-header';
 
 /**
  * What the JS SDK does with the header (`updateRateLimits` in @sentry/core): split on ",", then each
@@ -51,12 +51,5 @@ describe('formatRateLimits', () => {
 
   it('names the header', () => {
     expect(RATE_LIMITS_HEADER).toBe('X-Sentry-Rate-Limits');
-  });
-});
-
-describe('retryAfterSeconds', () => {
-  it('is the longest limit, rounded up, or undefined without limits', () => {
-    expect(retryAfterSeconds([])).toBeUndefined();
-    expect(retryAfterSeconds([{ retryAfterS: 3, categories: [], scope: 'key' }, { retryAfterS: 59.5, categories: ['error'], scope: 'project' }])).toBe(60);
   });
 });

@@ -40,12 +40,6 @@ export function formatRateLimits(limits: readonly RateLimit[]): string {
   return parts.join(', ');
 }
 
-/** `Retry-After` for a 429 answered with these limits: the longest of them, or undefined for none. */
-export function retryAfterSeconds(limits: readonly RateLimit[]): number | undefined {
-  if (limits.length === 0) return undefined;
-  return Math.max(...limits.map((limit) => wholeSeconds(limit.retryAfterS)));
-}
-
 /** Rounded up, as Relay does, so that a client never comes back before the limit has expired. */
 function wholeSeconds(seconds: number): number {
   if (!Number.isFinite(seconds)) return DEFAULT_RETRY_AFTER_S;

@@ -407,9 +407,8 @@ describe('ClickHouse HTTP server over the chdb engine', () => {
   it('start() fails fast with the log tail when the server cannot start', async () => {
     const [port] = await freePorts(1);
     const broken = new LocalClickHouse({ port, dataDir: join(stateDir, 'broken', 'data'), serverEntry, env: { CH_MAX_BODY_BYTES: 'lots' } });
-    const startedAt = Date.now();
+    // The message proves the early-exit path; the readiness deadline would say "not ready within".
     await expect(broken.start()).rejects.toThrow(/exited before it was ready \(exit code 1\)[\s\S]*CH_MAX_BODY_BYTES must be an integer/);
-    expect(Date.now() - startedAt).toBeLessThan(10_000);
     expect(await broken.isRunning()).toBe(false);
 
     // Same data directory, other port: refused up front instead of fighting over the engine's lock.
