@@ -10,7 +10,19 @@ describe('loadEnvConfig', () => {
       kafkaBrokers: ['127.0.0.1:9092'],
       clickhouse: { url: 'http://127.0.0.1:8123', database: 'pulse', user: 'default', password: '' },
       pulseConfigPath: undefined,
+      consumerGroupId: 'pulse-consumer',
+      consumerMaxBatchRows: 20_000,
+      consumerMaxWaitMs: 1000,
+      defaultRetentionDays: 90,
     });
+    expect(config.clickhouse.cluster).toBeUndefined();
+  });
+
+  it('reads the ClickHouse cluster and the consumer batching', () => {
+    const config = loadEnvConfig({ CLICKHOUSE_CLUSTER: 'pulse_cluster', CONSUMER_MAX_BATCH_ROWS: '50000', CONSUMER_MAX_WAIT_MS: '500', DEFAULT_RETENTION_DAYS: '30' });
+    expect(config.clickhouse.cluster).toBe('pulse_cluster');
+    expect([config.consumerMaxBatchRows, config.consumerMaxWaitMs, config.defaultRetentionDays]).toEqual([50_000, 500, 30]);
+    expect(() => loadEnvConfig({ CLICKHOUSE_CLUSTER: 'a b', CONSUMER_MAX_BATCH_ROWS: '0' })).toThrow(/CLICKHOUSE_CLUSTER="a b" must be a plain identifier.*CONSUMER_MAX_BATCH_ROWS="0" must be an integer from 1/);
   });
 
   it('reads overrides', () => {

@@ -12,7 +12,7 @@ export interface EnvConfig {
   kafkaTopicPrefix: string;
   kafkaPartitions: number;
   /** Where ClickHouse is and which database holds Pulse's tables. */
-  clickhouse: { url: string; database: string; user: string; password: string };
+  clickhouse: { url: string; database: string; user: string; password: string; cluster?: string };
   pulseConfigPath: string | undefined;
   logLevel: string;
   /** Largest request body ingest reads, in bytes, as sent (compressed or not). */
@@ -27,7 +27,20 @@ export interface EnvConfig {
   producerMaxBatchMessages: number;
   /** Bytes of accepted-but-unsent messages ingest holds before answering 503. */
   producerMaxPendingBytes: number;
+  /** Prefix of the consumer groups, one per record kind (`<prefix>.transactions`, …). */
   consumerGroupId: string;
+  /** Most rows in one ClickHouse insert; a larger fetch is split at this size. */
+  consumerMaxBatchRows: number;
+  /** How long the broker may hold a fetch to fill it (the batching time), ms. */
+  consumerMaxWaitMs: number;
+  /** How many bytes a fetch waits for before the wait above runs out (the batching size). */
+  consumerMinFetchBytes: number;
+  /** Bytes one fetch may return per partition: with the above, what bounds the consumer's memory. */
+  consumerMaxFetchBytesPerPartition: number;
+  /** How long the broker waits for a silent consumer before giving its partitions to others, ms. */
+  consumerSessionTimeoutMs: number;
+  /** Retention of a project whose PULSE_CONFIG entry sets none, days. */
+  defaultRetentionDays: number;
   /** Server-side cap on one analytics query, seconds. */
   queryMaxExecutionSeconds: number;
   /** Longest time range the query API accepts, days. */
@@ -56,6 +69,7 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv): EnvConfig {
       database: read.matching('CLICKHOUSE_DATABASE', 'pulse', IDENTIFIER, 'a plain identifier'),
       user: read.string('CLICKHOUSE_USER', 'default'),
       password: read.string('CLICKHOUSE_PASSWORD', ''),
+      cluster: read.optionalMatching('CLICKHOUSE_CLUSTER', IDENTIFIER, 'a plain identifier (a cluster of the server\'s remote_servers)'),
     },
     pulseConfigPath: env.PULSE_CONFIG || undefined,
     logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
@@ -67,6 +81,12 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv): EnvConfig {
     producerMaxBatchMessages: read.int('PRODUCER_MAX_BATCH_MESSAGES', 5000, 1, 1_000_000),
     producerMaxPendingBytes: read.int('PRODUCER_MAX_PENDING_BYTES', 64 * 1024 * 1024, 1024, 4 * 1024 ** 3),
     consumerGroupId: read.string('CONSUMER_GROUP_ID', 'pulse-consumer'),
+    consumerMaxBatchRows: read.int('CONSUMER_MAX_BATCH_ROWS', 20_000, 1, 1_000_000),
+    consumerMaxWaitMs: read.int('CONSUMER_MAX_WAIT_MS', 1000, 10, 60_000),
+    consumerMinFetchBytes: read.int('CONSUMER_MIN_FETCH_BYTES', 4 * 1024 * 1024, 1, 256 * 1024 * 1024),
+    consumerMaxFetchBytesPerPartition: read.int('CONSUMER_MAX_FETCH_BYTES_PER_PARTITION', 16 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
+    consumerSessionTimeoutMs: read.int('CONSUMER_SESSION_TIMEOUT_MS', 30_000, 6000, 300_000),
+    defaultRetentionDays: read.int('DEFAULT_RETENTION_DAYS', 90, 1, 3650),
     queryMaxExecutionSeconds: read.int('QUERY_MAX_EXECUTION_SECONDS', 30, 1, 3600),
     queryMaxRangeDays: read.int('QUERY_MAX_RANGE_DAYS', 90, 1, 3650),
     queryMaxPoints: read.int('QUERY_MAX_POINTS', 1000, 10, 100_000),
@@ -123,6 +143,14 @@ class EnvReader {
 
   matching(name: string, fallback: string, pattern: RegExp, what: string): string {
     const value = this.string(name, fallback);
+    if (!pattern.test(value)) this.problems.push(`${name}=${JSON.stringify(value)} must be ${what}`);
+    return value;
+  }
+
+  /** Undefined when unset or empty. */
+  optionalMatching(name: string, pattern: RegExp, what: string): string | undefined {
+    const value = this.env[name];
+    if (value === undefined || value === '') return undefined;
     if (!pattern.test(value)) this.problems.push(`${name}=${JSON.stringify(value)} must be ${what}`);
     return value;
   }

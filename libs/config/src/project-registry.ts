@@ -3,6 +3,8 @@ import { DataCategory, KeyEntry, publicKeyOf, PulseConfigDto } from './pulse-con
 export interface Project {
   id: number;
   name: string;
+  /** Undefined when the config does not set it (the deployment default applies). */
+  retentionDays?: number;
 }
 
 /** One category's quota, defaults applied: a token bucket refilled at `perSecond`, holding `burst`. */
@@ -28,7 +30,7 @@ export class ProjectRegistry {
 
   constructor(config: PulseConfigDto) {
     for (const project of config.projects) {
-      this.projects.set(project.id, { id: project.id, name: project.name });
+      this.projects.set(project.id, { id: project.id, name: project.name, retentionDays: project.retentionDays });
       for (const entry of project.keys) {
         const key = publicKeyOf(entry);
         this.projectByKey.set(key, project.id);

@@ -123,6 +123,13 @@ export class ProjectConfigDto {
   @ValidateNested({ each: true })
   @Type(() => KeyConfigDto)
   keys!: KeyEntry[];
+
+  /** Days ClickHouse keeps this project's rows (raw and rollups); DEFAULT_RETENTION_DAYS when absent. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  retentionDays?: number;
 }
 
 export class TokenConfigDto {

@@ -38,6 +38,15 @@ describe('parsePulseConfig', () => {
     expect(() => parsePulseConfig(config)).toThrow(message);
   });
 
+  it('keeps a project\'s retention in days, undefined when not set', () => {
+    const config = valid();
+    (config.projects[0] as { retentionDays?: number }).retentionDays = 30;
+    const registry = new ProjectRegistry(parsePulseConfig(config));
+    expect([registry.project(1)?.retentionDays, registry.project(2)?.retentionDays]).toEqual([30, undefined]);
+    (config.projects[1] as { retentionDays?: number }).retentionDays = 0;
+    expect(() => parsePulseConfig(config)).toThrow(/projects\[1\]\.retentionDays: retentionDays must not be less than 1/);
+  });
+
   it('rejects JSON that is not an object', () => {
     expect(() => parsePulseConfig([1, 2])).toThrow(/must be a JSON object/);
   });
