@@ -1,21 +1,25 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { EnvConfig } from '@pulse/config';
-import { ReadinessProbe, TopicNames } from '@pulse/kafka';
+import type { EnvConfig, ProjectRegistry } from '@pulse/config';
+import { LagMonitor, ReadinessProbe, TopicNames } from '@pulse/kafka';
 import { HealthController, MetricsRegistry, READINESS_CHECKS, ReadinessCheck } from '@pulse/platform';
-import { checkClickHouse, ClickHouseTransactionWriter, createClickHouse, TransactionWriter } from '@pulse/storage';
+import { checkClickHouse, ClickHouseRowWriter, createClickHouse, RowWriter } from '@pulse/storage';
 import type { Kafka } from 'kafkajs';
 import { ConsumerMetrics } from './consumer.metrics';
 import { DeadLetterSink, KafkaDeadLetterSink } from './dead-letter.publisher';
-import { TransactionBatchService } from './transaction-batch.service';
-import { TransactionsConsumer } from './transactions.consumer';
+import { RecordBatchService } from './record-batch.service';
+import { RecordsConsumer } from './records.consumer';
+import { RetentionPolicy } from './retention-policy';
 
 export interface ConsumerModuleOptions {
   env: EnvConfig;
   kafka: Kafka;
   topics: TopicNames;
+  registry: ProjectRegistry;
   metrics: MetricsRegistry;
   consumerMetrics: ConsumerMetrics;
+  /** Started by main once the consumers run; stopped here. */
+  lagMonitor: LagMonitor;
 }
 
 const CLICKHOUSE = Symbol('CLICKHOUSE');
@@ -26,17 +30,20 @@ export class ConsumerModule implements OnApplicationShutdown {
     @Inject(DeadLetterSink) private readonly deadLetters: KafkaDeadLetterSink,
     @Inject(CLICKHOUSE) private readonly clickhouse: ClickHouseClient,
     private readonly kafkaProbe: ReadinessProbe,
+    private readonly lagMonitor: LagMonitor,
   ) {}
 
-  static forRoot({ env, kafka, topics, metrics, consumerMetrics }: ConsumerModuleOptions): DynamicModule {
+  static forRoot({ env, kafka, topics, registry, metrics, consumerMetrics, lagMonitor }: ConsumerModuleOptions): DynamicModule {
     return {
       module: ConsumerModule,
-      controllers: [TransactionsConsumer, HealthController],
+      controllers: [RecordsConsumer, HealthController],
       providers: [
         { provide: MetricsRegistry, useValue: metrics },
         { provide: ConsumerMetrics, useValue: consumerMetrics },
+        { provide: LagMonitor, useValue: lagMonitor },
+        { provide: RetentionPolicy, useValue: new RetentionPolicy(registry, env.defaultRetentionDays) },
         { provide: CLICKHOUSE, useFactory: () => createClickHouse(env.clickhouse) },
-        { provide: TransactionWriter, inject: [CLICKHOUSE], useFactory: (client: ClickHouseClient) => new ClickHouseTransactionWriter(client) },
+        { provide: RowWriter, inject: [CLICKHOUSE], useFactory: (client: ClickHouseClient) => new ClickHouseRowWriter(client) },
         {
           provide: DeadLetterSink,
           useFactory: async () => {
@@ -54,13 +61,14 @@ export class ConsumerModule implements OnApplicationShutdown {
             { name: 'clickhouse', check: () => checkClickHouse(client) },
           ],
         },
-        TransactionBatchService,
+        RecordBatchService,
       ],
     };
   }
 
-  /** The Kafka consumer has left its group by now (microservices close first). */
+  /** The Kafka consumers have left their groups by now (microservices close first). */
   async onApplicationShutdown(): Promise<void> {
+    await this.lagMonitor.stop();
     await this.deadLetters.close();
     await this.kafkaProbe.close();
     await this.clickhouse.close();

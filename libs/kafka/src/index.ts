@@ -7,3 +7,8 @@ export * from './record-schemas';
 export * from './record-batch';
 export * from './topic-admin';
 export * from './topics';
+export * from './backoff';
+export * from './kind-consumer';
+export * from './offset-intent';
+export * from './partition-cutter';
+export * from './lag-monitor';

@@ -1,6 +1,7 @@
 import { CompressionTypes, Partitioners } from 'kafkajs';
 import { testInfra, uniqueName } from '../../../test/support/test-infra';
 import { BatchingProducer } from './batching-producer';
+import type { ConsumerEvents, ConsumerTuning } from './kind-consumer';
 import { createKafka } from './kafka.factory';
 import { KafkaBatchServer } from './kafka-batch.server';
 import type { RecordBatch } from './record-batch';
@@ -9,55 +10,105 @@ import { RecordKind, TopicNames } from './topics';
 
 jest.setTimeout(120_000);
 
-/** Against the real broker: batches reach the handler, and offsets move only after it succeeded. */
+const TUNING: ConsumerTuning = { maxBatchRows: 100, maxWaitMs: 100, minFetchBytes: 1, maxFetchBytesPerPartition: 1024 * 1024, sessionTimeoutMs: 10_000, retryInitialMs: 20, retryMaxMs: 100 };
+
+/** Against the real broker: batches reach the handler, offsets move only after it succeeded. */
 describe('BatchingProducer → Kafka → KafkaBatchServer', () => {
   const kafka = createKafka({ brokers: testInfra().kafkaBrokers.split(','), clientId: 'pulse-test' });
-  const topics = new TopicNames(`${uniqueName('kbs')}.`);
-  const groupId = uniqueName('kbs-group');
 
-  async function consume(handler: (batch: RecordBatch) => Promise<void>, until: () => boolean): Promise<void> {
-    const server = new KafkaBatchServer({ kafka, groupId, topics });
+  async function listen(groupIdPrefix: string, topics: TopicNames, handler: (batch: RecordBatch) => Promise<void>, tuning = TUNING, events: ConsumerEvents = {}): Promise<KafkaBatchServer> {
+    const server = new KafkaBatchServer({ kafka, groupIdPrefix, topics, tuning, events });
     server.addHandler(RecordKind.Transaction, async (batch: RecordBatch) => handler(batch), true);
     await new Promise<void>((resolve, reject) => server.listen((error?: unknown) => (error ? reject(error) : resolve())));
+    return server;
+  }
+
+  async function until(condition: () => boolean): Promise<void> {
     const deadline = Date.now() + 60_000;
-    try {
-      while (!until()) {
-        if (Date.now() > deadline) throw new Error('condition not met within 60 s');
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    } finally {
-      await server.close();
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error('condition not met within 60 s');
+      await new Promise((r) => setTimeout(r, 20));
     }
   }
 
-  it('delivers every message, redelivers a failed batch, and resumes after the last commit', async () => {
-    await ensureTopics(kafka, topics.all().map((topic) => ({ topic, partitions: 2 })));
+  async function produce(topics: TopicNames, values: string[]): Promise<void> {
     const rawProducer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await rawProducer.connect();
     const producer = new BatchingProducer(rawProducer, { lingerMs: 5, maxBatchMessages: 500, maxPendingBytes: 10_000_000, compression: CompressionTypes.GZIP });
-    const values = Array.from({ length: 1000 }, (_, i) => `m${i}`);
     await Promise.all(values.map((value, i) => producer.send([{ topic: topics.records[RecordKind.Transaction], key: String(i % 5), value: Buffer.from(value) }])));
+    await producer.close();
+  }
+
+  async function freshTopics(partitions: number): Promise<TopicNames> {
+    const topics = new TopicNames(`${uniqueName('kbs')}.`);
+    await ensureTopics(kafka, topics.all().map((topic) => ({ topic, partitions })));
+    return topics;
+  }
+
+  it('retries a failing batch in place, pausing meanwhile, and delivers everything once in batches of at most maxBatchRows', async () => {
+    const topics = await freshTopics(2);
+    const group = uniqueName('kbs-group');
+    const values = Array.from({ length: 1000 }, (_, i) => `m${i}`);
+    await produce(topics, values);
 
     const handled: string[] = [];
+    const sizes: number[] = [];
+    const pauses: boolean[] = [];
     let failures = 0;
-    await consume(
+    const server = await listen(
+      group,
+      topics,
       async (batch) => {
-        if (failures === 0) {
+        if (failures < 3) {
           failures++;
-          throw new Error('insert failed'); // nothing of this batch may be committed
+          throw new Error('ClickHouse is down');
         }
+        sizes.push(batch.messages.length);
         handled.push(...batch.messages.map((m) => m.value!.toString()));
       },
-      () => handled.length >= values.length,
+      TUNING,
+      { onPause: (_topic, paused) => pauses.push(paused) },
     );
-    expect(failures).toBe(1);
-    expect([...handled].sort()).toEqual([...values].sort()); // each exactly once after the retry
+    await until(() => handled.length >= values.length);
+    await server.close();
+    expect(failures).toBe(3);
+    expect(pauses).toEqual([true, false]);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(TUNING.maxBatchRows);
+    expect([...handled].sort()).toEqual([...values].sort());
 
     // Same group again: everything was committed, so only new messages arrive.
-    await producer.send([{ topic: topics.records[RecordKind.Transaction], key: '1', value: Buffer.from('after') }]);
+    await produce(topics, ['after']);
     const second: string[] = [];
-    await consume(async (batch) => void second.push(...batch.messages.map((m) => m.value!.toString())), () => second.length > 0);
+    const again = await listen(group, topics, async (batch) => void second.push(...batch.messages.map((m) => m.value!.toString())));
+    await until(() => second.length > 0);
+    await again.close();
     expect(second).toEqual(['after']);
-    await producer.close();
+  });
+
+  it('replays a range that was attempted but never committed exactly, under the same token, whatever the new batch size', async () => {
+    const topics = await freshTopics(1);
+    const group = uniqueName('kbs-group');
+    const values = Array.from({ length: 500 }, (_, i) => `r${i}`);
+    await produce(topics, values);
+
+    // First run: the batch "lands" but its acknowledgement never comes back; the process stops.
+    const attempted: RecordBatch[] = [];
+    const first = await listen(group, topics, async (batch) => {
+      attempted.push(batch);
+      throw new Error('acknowledgement lost');
+    });
+    await until(() => attempted.length >= 2);
+    await first.close();
+    expect(new Set(attempted.map((b) => b.dedupToken)).size).toBe(1); // every retry carried the same token
+
+    // Second run, cutting smaller batches: the first batch is still exactly the attempted range.
+    const replayed: RecordBatch[] = [];
+    const second = await listen(group, topics, async (batch) => void replayed.push(batch), { ...TUNING, maxBatchRows: 37 });
+    await until(() => replayed.reduce((n, b) => n + b.messages.length, 0) >= values.length);
+    await second.close();
+    expect(replayed[0].dedupToken).toBe(attempted[0].dedupToken);
+    expect(replayed[0].messages.map((m) => m.offset)).toEqual(attempted[0].messages.map((m) => m.offset));
+    expect(replayed.slice(1).every((b) => b.messages.length <= 37)).toBe(true);
+    expect(replayed.flatMap((b) => b.messages.map((m) => m.value!.toString())).sort()).toEqual([...values].sort());
   });
 });

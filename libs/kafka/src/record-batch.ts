@@ -1,3 +1,4 @@
+import type { OffsetIntent } from './offset-intent';
 import type { RecordKind } from './topics';
 
 export interface ConsumedMessage {
@@ -7,10 +8,16 @@ export interface ConsumedMessage {
   headers: Record<string, string | undefined>;
 }
 
-/** What the consumer's handlers receive: one fetched batch of one partition of one topic. */
+/**
+ * What the consumer's handlers receive: contiguous messages of one partition of one topic, at most
+ * the configured number of rows. A handler stores all of it or throws; `dedupToken` names exactly
+ * this offset range, so storing it again after a redelivery changes nothing.
+ */
 export interface RecordBatch {
   kind: RecordKind;
   topic: string;
   partition: number;
+  range: OffsetIntent;
+  dedupToken: string;
   messages: ConsumedMessage[];
 }

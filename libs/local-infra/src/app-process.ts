@@ -74,6 +74,12 @@ export class AppProcess {
     return this.exited ?? Promise.resolve({ code: null, signal: null });
   }
 
+  /** SIGKILL: the process dies where it stands, as in a crash. */
+  async kill(): Promise<AppExit> {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    return this.waitForExit();
+  }
+
   /** SIGTERM (graceful: the app flushes), SIGKILL after `timeoutMs`. */
   async stop(timeoutMs = 30_000): Promise<AppExit> {
     if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return this.waitForExit();

@@ -1,4 +1,4 @@
-import { ClickHouseClient, createClient } from '@clickhouse/client';
+import { ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 
 export interface ClickHouseConnection {
   url: string;
@@ -17,5 +17,8 @@ export function createClickHouse(connection: ClickHouseConnection, options: { da
     request_timeout: options.requestTimeoutMs ?? 60_000,
     compression: { request: false, response: false },
     max_open_connections: 16,
+    // Every failure reaches its caller, which logs it once in the app's JSON log (the consumer
+    // with the batch and attempt); the client's own multi-line console log would repeat it.
+    log: { level: ClickHouseLogLevel.OFF },
   });
 }

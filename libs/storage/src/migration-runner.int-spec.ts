@@ -4,24 +4,48 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testInfra, uniqueName } from '../../../test/support/test-infra';
 import { createClickHouse } from './clickhouse.factory';
+import { checkClickHouse } from './clickhouse.readiness';
 import { migrateUp, migrationStatus } from './migrate';
 import { loadMigrations } from './migration';
 import { createDatabase, MigrationRunner } from './migration-runner';
+
+/** Migrating a database takes about a second; a machine running other suites may take many. */
+jest.setTimeout(30_000);
 
 describe('migrations against a real ClickHouse engine', () => {
   const { clickhouse } = testInfra();
   const connection = (database: string) => ({ ...clickhouse, database });
 
-  it('applies the project migrations once; a second run applies nothing', async () => {
+  it('applies the project migrations once; a second run applies nothing; the app sees every raw table', async () => {
     const database = uniqueName('pulse_migrate');
+    expect((await migrationStatus(connection(database))).map((s) => s.state)).toEqual(loadMigrations().map(() => 'pending'));
     const first = await migrateUp(connection(database));
-    expect(first).toEqual(loadMigrations().map((m) => m.version));
+    expect(first).toEqual([1, 2, 3, 4, 5]);
     expect(await migrateUp(connection(database))).toEqual([]);
-    expect((await migrationStatus(connection(database))).every((s) => s.state === 'applied')).toBe(true);
+    expect((await migrationStatus(connection(database))).map((s) => s.state)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied']);
     const client = createClickHouse(connection(database));
     try {
-      const tables = await (await client.query({ query: 'SHOW TABLES', format: 'JSONEachRow' })).json<{ name: string }>();
-      expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['schema_migrations', 'transactions']));
+      const tables = await (await client.query({ query: 'SELECT name, engine FROM system.tables WHERE database = currentDatabase() ORDER BY name', format: 'JSONEachRow' })).json<{ name: string; engine: string }>();
+      expect(tables).toEqual([
+        { name: 'errors', engine: 'MergeTree' },
+        { name: 'errors_minute', engine: 'AggregatingMergeTree' },
+        { name: 'errors_minute_mv', engine: 'MaterializedView' },
+        { name: 'schema_migrations', engine: 'ReplacingMergeTree' },
+        { name: 'sessions', engine: 'MergeTree' },
+        { name: 'sessions_minute', engine: 'AggregatingMergeTree' },
+        { name: 'sessions_minute_mv', engine: 'MaterializedView' },
+        { name: 'spans', engine: 'MergeTree' },
+        { name: 'transactions', engine: 'MergeTree' },
+        { name: 'transactions_minute', engine: 'AggregatingMergeTree' },
+        { name: 'transactions_minute_mv', engine: 'MaterializedView' },
+        { name: 'web_vitals', engine: 'MergeTree' },
+        { name: 'web_vitals_minute', engine: 'AggregatingMergeTree' },
+        { name: 'web_vitals_minute_mv', engine: 'MaterializedView' },
+      ]);
+      await expect(checkClickHouse(client)).resolves.toBeUndefined();
+      await client.command({ query: 'DROP TABLE web_vitals_minute_mv' });
+      await client.command({ query: 'DROP TABLE web_vitals' });
+      await expect(checkClickHouse(client)).rejects.toThrow('table(s) web_vitals missing: run `npm run migrate`');
     } finally {
       await client.close();
     }
@@ -30,10 +54,10 @@ describe('migrations against a real ClickHouse engine', () => {
   describe('with migrations of its own', () => {
     let client: ClickHouseClient;
     let dir: string;
+    const database = uniqueName('pulse_migrate');
     beforeAll(async () => {
-      const database = uniqueName('pulse_migrate');
       const admin = createClickHouse(connection('default'));
-      await createDatabase(admin, database);
+      await createDatabase(admin, { database });
       await admin.close();
       client = createClickHouse(connection(database));
       dir = mkdtempSync(join(tmpdir(), 'pulse-migrations-'));
@@ -41,7 +65,7 @@ describe('migrations against a real ClickHouse engine', () => {
     afterAll(() => client.close());
 
     it('runs pending ones in order, reports status, and refuses a changed past migration', async () => {
-      const runner = new MigrationRunner(client);
+      const runner = new MigrationRunner(client, { database });
       writeFileSync(join(dir, '0001_first.sql'), 'CREATE TABLE a (x UInt8) ENGINE = MergeTree ORDER BY x;\nINSERT INTO a VALUES (1);\n');
       expect(await runner.up(loadMigrations(dir))).toEqual([1]);
       writeFileSync(join(dir, '0002_second.sql'), 'CREATE TABLE b (y UInt8) ENGINE = MergeTree ORDER BY y');
@@ -50,6 +74,13 @@ describe('migrations against a real ClickHouse engine', () => {
 
       const count = await (await client.query({ query: 'SELECT count() AS n FROM a', format: 'JSONEachRow' })).json<{ n: string }>();
       expect(Number(count[0].n)).toBe(1); // the INSERT of 0001 ran once, not once per `up`
+
+      // Every pending file is rendered before any statement runs: a bad placeholder changes nothing.
+      writeFileSync(join(dir, '0003_third.sql'), 'CREATE TABLE {local:c} (z UInt8) ENGINE = {engine:MergeTree} ORDER BY z');
+      writeFileSync(join(dir, '0004_fourth.sql'), 'CREATE TABLE {local:d} (z UInt8) ENGINE = {engine:Memory}');
+      await expect(runner.up(loadMigrations(dir))).rejects.toThrow(/malformed migration placeholder \{engine:Memory\}/);
+      const tables = await (await client.query({ query: 'SHOW TABLES', format: 'JSONEachRow' })).json<{ name: string }>();
+      expect(tables.map((t) => t.name)).toEqual(['a', 'b', 'schema_migrations']);
 
       writeFileSync(join(dir, '0001_first.sql'), 'CREATE TABLE a (x UInt16) ENGINE = MergeTree ORDER BY x');
       expect((await runner.status(loadMigrations(dir)))[0].state).toBe('changed');

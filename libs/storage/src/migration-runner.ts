@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Migration } from './migration';
+import { createDatabaseStatement, MigrationTarget, renderStatements, schemaMigrationsStatement } from './migration-target';
 
 export interface MigrationStatus {
   version: number;
@@ -11,11 +12,16 @@ export interface MigrationStatus {
 /**
  * Applies versioned migrations in order and records each in `schema_migrations`. Idempotent: an
  * applied migration is skipped; one whose file changed since it was applied stops the run,
- * because a past migration is history, and a change belongs in a new file.
+ * because a past migration is history, and a change belongs in a new file. Every statement is
+ * rendered for the target (one server or a cluster, see migration-target.ts); the checksum is the
+ * file's, so it does not depend on the target.
  */
 export class MigrationRunner {
-  /** `client` must be bound to the target database (which must exist: see createDatabase). */
-  constructor(private readonly client: ClickHouseClient) {}
+  /** `client` must be bound to `target.database` (which must exist: see createDatabase). */
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly target: MigrationTarget,
+  ) {}
 
   async status(migrations: Migration[]): Promise<MigrationStatus[]> {
     await this.ensureBookkeeping();
@@ -37,10 +43,13 @@ export class MigrationRunner {
         `refusing to migrate: applied migration(s) changed since they ran: ${changed.map((s) => `${s.version}_${s.name}`).join(', ')}; put the change in a new migration`,
       );
     }
+    // Rendered before anything runs: a malformed placeholder in any pending file changes nothing.
+    const pending = migrations
+      .filter((migration) => statuses.find((status) => status.version === migration.version)?.state !== 'applied')
+      .map((migration) => ({ migration, statements: renderStatements(migration.statements, this.target) }));
     const done: number[] = [];
-    for (const migration of migrations) {
-      if (statuses.find((status) => status.version === migration.version)?.state === 'applied') continue;
-      for (const statement of migration.statements) await this.client.command({ query: statement });
+    for (const { migration, statements } of pending) {
+      for (const statement of statements) await this.client.command({ query: statement });
       await this.client.insert({
         table: 'schema_migrations',
         values: [{ version: migration.version, name: migration.name, checksum: migration.checksum }],
@@ -52,11 +61,7 @@ export class MigrationRunner {
   }
 
   private async ensureBookkeeping(): Promise<void> {
-    await this.client.command({
-      query: `CREATE TABLE IF NOT EXISTS schema_migrations
-        (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
-        ENGINE = ReplacingMergeTree ORDER BY version`,
-    });
+    await this.client.command({ query: schemaMigrationsStatement(this.target) });
   }
 
   private async applied(): Promise<Map<number, { checksum: string; last_applied_at: string }>> {
@@ -69,10 +74,7 @@ export class MigrationRunner {
   }
 }
 
-/** Creates the database itself, through a client bound to `default` (the target may not exist yet). */
-export async function createDatabase(adminClient: ClickHouseClient, database: string): Promise<void> {
-  // A database name cannot be a bound parameter; it is operator configuration checked to be a
-  // plain identifier (EnvConfig), and checked again here.
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new Error(`invalid database name ${JSON.stringify(database)}`);
-  await adminClient.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
+/** Creates the database (on every node of a cluster) through a client bound to `default`: the target may not exist yet. */
+export async function createDatabase(adminClient: ClickHouseClient, target: MigrationTarget): Promise<void> {
+  await adminClient.command({ query: createDatabaseStatement(target) });
 }

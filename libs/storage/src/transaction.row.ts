@@ -1,4 +1,5 @@
 import type { TransactionRecord } from '@pulse/model';
+import { toDateTime64 } from './date-time64';
 
 /** A row of the `transactions` table, as inserted with FORMAT JSONEachRow. */
 export interface TransactionRow {
@@ -24,14 +25,16 @@ export interface TransactionRow {
   sdk_version: string;
   user_id: string;
   http_method: string;
+  http_status_code: number;
   browser_name: string;
   os_name: string;
   tags: Record<string, string>;
   measurements: Record<string, number>;
   received_at: string;
+  retention_days: number;
 }
 
-export function toTransactionRow(record: TransactionRecord): TransactionRow {
+export function toTransactionRow(record: TransactionRecord, retentionDays: number): TransactionRow {
   return {
     project_id: record.projectId,
     event_id: record.eventId,
@@ -54,18 +57,12 @@ export function toTransactionRow(record: TransactionRecord): TransactionRow {
     sdk_version: record.sdkVersion,
     user_id: record.userId,
     http_method: record.httpMethod,
+    http_status_code: record.httpStatusCode,
     browser_name: record.browserName,
     os_name: record.osName,
     tags: record.tags,
     measurements: record.measurements,
     received_at: toDateTime64(record.receivedAtMs),
+    retention_days: retentionDays,
   };
-}
-
-/**
- * DateTime64(3) text in UTC, `YYYY-MM-DD hh:mm:ss.sss`: the one format JSONEachRow parses the same
- * way under every date_time_input_format setting.
- */
-export function toDateTime64(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace('T', ' ').replace('Z', '');
 }

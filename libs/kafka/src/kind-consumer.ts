@@ -1,0 +1,234 @@
+import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
+import { Backoff } from './backoff';
+import { decodeIntent, encodeIntent, rangeToken } from './offset-intent';
+import { Chunk, PartitionCutter } from './partition-cutter';
+import type { ConsumedMessage, RecordBatch } from './record-batch';
+import type { RecordKind } from './topics';
+
+export interface ConsumerTuning {
+  /** Most messages in one handler call (one ClickHouse insert). */
+  maxBatchRows: number;
+  /** Longest time the broker holds a fetch open to fill it. */
+  maxWaitMs: number;
+  /** Bytes a fetch waits for before maxWaitMs runs out. */
+  minFetchBytes: number;
+  /** Bytes one fetch returns per partition; four times this bounds a whole fetch. */
+  maxFetchBytesPerPartition: number;
+  /** How long the broker waits for a silent member (a crashed process) before reassigning its partitions. */
+  sessionTimeoutMs: number;
+  /** Back-off between attempts to store a batch: first wait and ceiling. */
+  retryInitialMs: number;
+  retryMaxMs: number;
+}
+
+export interface ConsumerEvents {
+  /** A batch is stored and its offsets committed; `lag` is what the partition still holds after it. */
+  onCommitted?: (batch: RecordBatch, lag: number) => void;
+  /** Storing a batch failed; it is tried again after `delayMs` with the same token. */
+  onRetry?: (batch: RecordBatch, error: unknown, delayMs: number, attempt: number) => void;
+  /** Fetching stopped (true) while a batch cannot be stored, and started again (false). */
+  onPause?: (topic: string, paused: boolean) => void;
+}
+
+export interface KindConsumerOptions {
+  kafka: Kafka;
+  kind: RecordKind;
+  topic: string;
+  groupId: string;
+  tuning: ConsumerTuning;
+  events: ConsumerEvents;
+  handler: (batch: RecordBatch) => Promise<void>;
+}
+
+/** Heartbeats are sent at least this often while a batch waits for its next attempt. */
+const WAIT_STEP_MS = 1000;
+
+type Payload = Pick<EachBatchPayload, 'batch' | 'resolveOffset' | 'heartbeat' | 'isRunning' | 'isStale'>;
+
+/**
+ * The consumer group of one record kind. Per partition it cuts each fetch into batches of at most
+ * `maxBatchRows`, and for each batch: commits the intent (the offset range, as metadata of the
+ * current offset), hands the batch to the handler, retrying with back-off while the handler fails
+ * (fetching is paused meanwhile; heartbeats keep the membership), then commits the offset after
+ * the range. See offset-intent.ts for why the intent makes redelivery harmless.
+ */
+export class KindConsumer {
+  private readonly consumer: Consumer;
+  private readonly admin: Admin;
+  private readonly cutters = new Map<number, PartitionCutter>();
+  private intentsLoaded = false;
+  private paused = false;
+  private stopping = false;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly options: KindConsumerOptions) {
+    const { tuning } = options;
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: tuning.sessionTimeoutMs,
+      heartbeatInterval: Math.floor(tuning.sessionTimeoutMs / 10),
+      minBytes: tuning.minFetchBytes,
+      maxBytesPerPartition: tuning.maxFetchBytesPerPartition,
+      maxBytes: tuning.maxFetchBytesPerPartition * 4,
+      maxWaitTimeInMs: tuning.maxWaitMs,
+    });
+    this.admin = options.kafka.admin();
+    // kafkajs restarts reading from the committed offsets after every join: forget what was cut.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.intentsLoaded = false;
+      this.cutters.clear();
+      this.setPaused(false);
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.admin.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [this.options.topic], fromBeginning: true });
+    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.track(payload) });
+  }
+
+  /**
+   * Lets the batch in hand finish its insert and commit (kafkajs refuses commits once it stops
+   * running, so this comes before disconnecting), then leaves the group. A batch waiting to retry
+   * is abandoned uncommitted: whoever reads the partition next replays it under the same token.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.inFlight]);
+    await this.consumer.disconnect();
+    await this.admin.disconnect();
+  }
+
+  /** The underlying kafkajs consumer (for `unwrap`). */
+  get kafkaConsumer(): Consumer {
+    return this.consumer;
+  }
+
+  private async track(payload: EachBatchPayload): Promise<void> {
+    if (this.stopping) return;
+    const work = this.consume(payload);
+    this.inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      this.inFlight.delete(work);
+    }
+  }
+
+  private shouldStop({ isRunning, isStale }: Payload): boolean {
+    return this.stopping || !isRunning() || isStale();
+  }
+
+  private async consume(payload: Payload): Promise<void> {
+    const { batch } = payload;
+    if (this.shouldStop(payload) || batch.messages.length === 0) return;
+    if (!this.intentsLoaded) await this.loadIntents();
+    const cutter = this.cutterOf(batch.partition);
+    const chunks = cutter.cut(batch.messages.map(toConsumedMessage));
+    let intentCommitted = false;
+    for (const [index, chunk] of chunks.entries()) {
+      if (this.shouldStop(payload)) return;
+      if (!chunk.replay && !intentCommitted && !(await this.commit(payload, chunk.range.first, encodeIntent(chunk.range)))) return;
+      const records = this.recordBatch(batch.partition, chunk);
+      if (!(await this.store(records, payload))) return;
+      // The commit that closes this range also opens the next one of the same fetch.
+      const next = chunks[index + 1] as Chunk | undefined;
+      const nextIntent = next && !next.replay ? encodeIntent(next.range) : null;
+      if (!(await this.commit(payload, (BigInt(chunk.range.last) + 1n).toString(), nextIntent))) return;
+      intentCommitted = nextIntent !== null;
+      payload.resolveOffset(chunk.range.last);
+      await payload.heartbeat();
+      this.options.events.onCommitted?.(records, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(chunk.range.last) - 1n)));
+    }
+    // Messages held for an incomplete replay range live in the cutter: fetch on past them.
+    if (cutter.holding) payload.resolveOffset(batch.lastOffset());
+  }
+
+  /**
+   * Commits `offset` with `metadata`. False when kafkajs stopped running or the partition was
+   * taken away meanwhile: kafkajs then drops commits silently, so the caller must not go on as if
+   * it had committed.
+   */
+  private async commit(payload: Payload, offset: string, metadata: string | null): Promise<boolean> {
+    // Not `shouldStop`: while stopping, the batch in hand still gets its commit.
+    const live = () => payload.isRunning() && !payload.isStale();
+    if (!live()) return false;
+    await this.consumer.commitOffsets([{ topic: this.options.topic, partition: payload.batch.partition, offset, metadata }]);
+    return live();
+  }
+
+  /** Calls the handler until it succeeds; false when the consumer must stop instead. */
+  private async store(records: RecordBatch, payload: Payload): Promise<boolean> {
+    const backoff = new Backoff(this.options.tuning.retryInitialMs, this.options.tuning.retryMaxMs);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.handler(records);
+        this.setPaused(false);
+        return true;
+      } catch (error) {
+        if (this.shouldStop(payload)) return false;
+        const delay = backoff.delay();
+        this.options.events.onRetry?.(records, error, delay, attempt);
+        this.setPaused(true);
+        if (!(await this.wait(delay, payload))) return false;
+      }
+    }
+  }
+
+  /** Waits `ms`, heartbeating; false when the consumer must stop. A rebalance throws (kafkajs rejoins). */
+  private async wait(ms: number, payload: Payload): Promise<boolean> {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(WAIT_STEP_MS, until - Date.now())));
+      if (this.shouldStop(payload)) return false;
+      await payload.heartbeat();
+    }
+    return true;
+  }
+
+  private setPaused(paused: boolean): void {
+    if (paused === this.paused) return;
+    this.paused = paused;
+    if (paused) this.consumer.pause([{ topic: this.options.topic }]);
+    else this.consumer.resume([{ topic: this.options.topic }]);
+    this.options.events.onPause?.(this.options.topic, paused);
+  }
+
+  /** Reads the committed offsets and their intents once after each join. */
+  private async loadIntents(): Promise<void> {
+    const [committed] = await this.admin.fetchOffsets({ groupId: this.options.groupId, topics: [this.options.topic] });
+    for (const { partition, offset, metadata } of committed?.partitions ?? []) {
+      this.cutterOf(partition).pin(decodeIntent(metadata), offset);
+    }
+    this.intentsLoaded = true;
+  }
+
+  private cutterOf(partition: number): PartitionCutter {
+    let cutter = this.cutters.get(partition);
+    if (!cutter) {
+      cutter = new PartitionCutter(this.options.tuning.maxBatchRows);
+      this.cutters.set(partition, cutter);
+    }
+    return cutter;
+  }
+
+  private recordBatch(partition: number, chunk: Chunk): RecordBatch {
+    const { kind, topic } = this.options;
+    return { kind, topic, partition, range: chunk.range, dedupToken: rangeToken(topic, partition, chunk.range), messages: chunk.messages };
+  }
+}
+
+function toConsumedMessage(message: EachBatchPayload['batch']['messages'][number]): ConsumedMessage {
+  return { offset: message.offset, key: message.key?.toString('utf8') ?? null, value: message.value, headers: decodeHeaders(message.headers) };
+}
+
+function decodeHeaders(headers: IHeaders | undefined): Record<string, string | undefined> {
+  const result: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    result[name] = first === undefined ? undefined : first.toString();
+  }
+  return result;
+}
+

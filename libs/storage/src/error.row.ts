@@ -1,0 +1,68 @@
+import type { ErrorRecord } from '@pulse/model';
+import { toDateTime64 } from './date-time64';
+
+/** A row of the `errors` table, as inserted with FORMAT JSONEachRow. */
+export interface ErrorRow {
+  project_id: number;
+  event_id: string;
+  timestamp: string;
+  level: string;
+  platform: string;
+  title: string;
+  message: string;
+  culprit: string;
+  fingerprint: string;
+  handled: boolean;
+  /** Type and value of the outermost exception (the last of the chain), '' without one. */
+  exception_type: string;
+  exception_value: string;
+  /** The whole chain as JSON: ExceptionRecord[] of libs/model, outermost last, frames included. */
+  exceptions: string;
+  transaction: string;
+  trace_id: string;
+  span_id: string;
+  release: string;
+  environment: string;
+  dist: string;
+  user_id: string;
+  browser_name: string;
+  os_name: string;
+  sdk_name: string;
+  sdk_version: string;
+  tags: Record<string, string>;
+  received_at: string;
+  retention_days: number;
+}
+
+export function toErrorRow(record: ErrorRecord, retentionDays: number): ErrorRow {
+  const outermost = record.exceptions[record.exceptions.length - 1];
+  return {
+    project_id: record.projectId,
+    event_id: record.eventId,
+    timestamp: toDateTime64(record.timestampMs),
+    level: record.level,
+    platform: record.platform,
+    title: record.title,
+    message: record.message,
+    culprit: record.culprit,
+    fingerprint: record.fingerprint,
+    handled: record.handled,
+    exception_type: outermost?.type ?? '',
+    exception_value: outermost?.value ?? '',
+    exceptions: JSON.stringify(record.exceptions),
+    transaction: record.transaction,
+    trace_id: record.traceId,
+    span_id: record.spanId,
+    release: record.release,
+    environment: record.environment,
+    dist: record.dist,
+    user_id: record.userId,
+    browser_name: record.browserName,
+    os_name: record.osName,
+    sdk_name: record.sdkName,
+    sdk_version: record.sdkVersion,
+    tags: record.tags,
+    received_at: toDateTime64(record.receivedAtMs),
+    retention_days: retentionDays,
+  };
+}

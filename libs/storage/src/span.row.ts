@@ -1,0 +1,45 @@
+import type { SpanRecord } from '@pulse/model';
+import { toDateTime64 } from './date-time64';
+
+/** A row of the `spans` table, as inserted with FORMAT JSONEachRow. */
+export interface SpanRow {
+  project_id: number;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string;
+  segment_id: string;
+  transaction_name: string;
+  op: string;
+  description: string;
+  status: string;
+  status_code: number;
+  start_timestamp: string;
+  timestamp: string;
+  duration_ms: number;
+  release: string;
+  environment: string;
+  received_at: string;
+  retention_days: number;
+}
+
+export function toSpanRow(record: SpanRecord, retentionDays: number): SpanRow {
+  return {
+    project_id: record.projectId,
+    trace_id: record.traceId,
+    span_id: record.spanId,
+    parent_span_id: record.parentSpanId,
+    segment_id: record.segmentId,
+    transaction_name: record.transactionName,
+    op: record.op,
+    description: record.description,
+    status: record.status,
+    status_code: record.statusCode,
+    start_timestamp: toDateTime64(record.startTimestampMs),
+    timestamp: toDateTime64(record.timestampMs),
+    duration_ms: record.durationMs,
+    release: record.release,
+    environment: record.environment,
+    received_at: toDateTime64(record.receivedAtMs),
+    retention_days: retentionDays,
+  };
+}
