@@ -1,3 +1,4 @@
+import { TopicNames } from '@pulse/kafka';
 import { AppName, AppProcess } from '@pulse/local-infra';
 import { migrateUp } from '@pulse/storage';
 import { randomBytes } from 'node:crypto';
@@ -43,6 +44,10 @@ export class E2EStack {
   /** Topic prefix of this stack's records (`<database>.`). */
   get topicPrefix(): string {
     return `${this.database}.`;
+  }
+
+  get topics(): TopicNames {
+    return new TopicNames(this.topicPrefix);
   }
 
   async start(extraEnv: NodeJS.ProcessEnv = {}, apps: AppName[] = ['consumer', 'ingest', 'query']): Promise<void> {

@@ -1,0 +1,38 @@
+import { createKafka } from '@pulse/kafka';
+import { waitUntil } from '@pulse/local-infra';
+import type { Consumer } from 'kafkajs';
+import { testInfra, uniqueName } from './test-infra';
+
+export interface DeadLetterRead {
+  value: string;
+  headers: Record<string, string>;
+}
+
+/** Reads the dead-letter topic from the beginning. */
+export class DeadLetterReader {
+  readonly received: DeadLetterRead[] = [];
+  private readonly consumer: Consumer;
+
+  constructor(private readonly topic: string) {
+    this.consumer = createKafka({ brokers: testInfra().kafkaBrokers.split(','), clientId: 'pulse-test-dlq' }).consumer({ groupId: uniqueName('dlq-reader'), maxWaitTimeInMs: 100 });
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [this.topic], fromBeginning: true });
+    await this.consumer.run({
+      eachMessage: async ({ message }) => {
+        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]));
+        this.received.push({ value: message.value?.toString() ?? '', headers });
+      },
+    });
+  }
+
+  waitFor(count: number): Promise<void> {
+    return waitUntil(`${count} dead letters`, async () => this.received.length >= count, { intervalMs: 50 });
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+}

@@ -1,0 +1,33 @@
+import { createKafka, encodeRecord, RecordKind, RecordTypes, TopicNames } from '@pulse/kafka';
+import { CompressionTypes, Message, Partitioners, Producer } from 'kafkajs';
+import { testInfra } from './test-infra';
+
+/** Puts records on their topics the way ingest does (encoded, keyed by project, gzip), or raw bytes. */
+export class RecordProducer {
+  private readonly producer: Producer;
+
+  constructor(private readonly topics: TopicNames) {
+    this.producer = createKafka({ brokers: testInfra().kafkaBrokers.split(','), clientId: 'pulse-test-producer' }).producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  connect(): Promise<void> {
+    return this.producer.connect();
+  }
+
+  async send<K extends RecordKind>(kind: K, records: Array<RecordTypes[K]>): Promise<void> {
+    await this.sendRaw(kind, records.map((record) => encodeRecord(kind, record)));
+  }
+
+  /** Messages as given: for poison that ingest would never produce. */
+  async sendRaw(kind: RecordKind, messages: Message[]): Promise<void> {
+    for (let start = 0; start < messages.length; start += 2000) {
+      await this.producer.send({ topic: this.topics.records[kind], acks: -1, compression: CompressionTypes.GZIP, messages: messages.slice(start, start + 2000) });
+    }
+  }
+
+  disconnect(): Promise<void> {
+    return this.producer.disconnect();
+  }
+}
