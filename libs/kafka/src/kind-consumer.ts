@@ -56,7 +56,8 @@ export class KindConsumer {
   private readonly consumer: Consumer;
   private readonly admin: Admin;
   private readonly cutters = new Map<number, PartitionCutter>();
-  private intentsLoaded = false;
+  /** The committed intents, read once per join (shared by the partitions consumed concurrently). */
+  private intents: Promise<void> | undefined;
   private paused = false;
   private stopping = false;
   private readonly inFlight = new Set<Promise<void>>();
@@ -75,7 +76,7 @@ export class KindConsumer {
     this.admin = options.kafka.admin();
     // kafkajs restarts reading from the committed offsets after every join: forget what was cut.
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-      this.intentsLoaded = false;
+      this.intents = undefined;
       this.cutters.clear();
       this.setPaused(false);
     });
@@ -85,7 +86,8 @@ export class KindConsumer {
     await this.admin.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [this.options.topic], fromBeginning: true });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.track(payload) });
+    // Two partitions at a time: one decodes and maps while the other's insert is in ClickHouse.
+    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 2, eachBatch: (payload) => this.track(payload) });
   }
 
   /**
@@ -123,7 +125,11 @@ export class KindConsumer {
   private async consume(payload: Payload): Promise<void> {
     const { batch } = payload;
     if (this.shouldStop(payload) || batch.messages.length === 0) return;
-    if (!this.intentsLoaded) await this.loadIntents();
+    this.intents ??= this.loadIntents().catch((error: unknown) => {
+      this.intents = undefined;
+      throw error;
+    });
+    await this.intents;
     const cutter = this.cutterOf(batch.partition);
     const chunks = cutter.cut(batch.messages.map(toConsumedMessage));
     let intentCommitted = false;
@@ -201,7 +207,6 @@ export class KindConsumer {
     for (const { partition, offset, metadata } of committed?.partitions ?? []) {
       this.cutterOf(partition).pin(decodeIntent(metadata), offset);
     }
-    this.intentsLoaded = true;
   }
 
   private cutterOf(partition: number): PartitionCutter {

@@ -26,7 +26,7 @@ export abstract class RowWriter {
  *   surrogate (from the SDK's JSON or a cut mid-pair), which JSON.stringify writes as `\udXXX`;
  *   ClickHouse keeps that escape as text instead of rejecting the row.
  */
-const INSERT_SETTINGS: ClickHouseSettings = {
+export const INSERT_SETTINGS: Readonly<ClickHouseSettings> = {
   insert_deduplicate: 1,
   deduplicate_blocks_in_dependent_materialized_views: 1,
   async_insert: 0,
