@@ -1,0 +1,1019 @@
+// Consumer throughput and memory benchmark (`npm run bench:consumer -- [flags]`, after `npm run build`):
+//   node dist/scripts/bench-consumer.js [--rows 1000000] [--batch-rows 20000] [--partitions 4] [--repeat 1]
+//                                       [--soak-seconds 0] [--rate 5000] [--seed 42] [--cpu-prof-dir DIR]
+//                                       [--consumer-node-options=--max-old-space-size=512]
+//
+// Backlog mode (default): N generated transactions are produced to a fresh topic before any consumer
+// runs. Then, alternating when repeated, (a) a baseline inserts the same rows straight into a freshly
+// migrated database with @clickhouse/client, sequential inserts of --batch-rows under a unique
+// deduplication token, and (b) the built consumer app drains the backlog into another fresh database
+// with a fresh consumer group, from the moment it is ready until its group has committed everything.
+// The consumer's RSS is sampled every 500 ms from /proc/<pid>/status.
+//
+// Soak mode (--soak-seconds S): the consumer starts on an empty topic, records are produced at
+// --rate rows/s for S seconds while it runs, and the same RSS figures are reported over the soak,
+// with the lag left when production stops and the time to drain it. No baseline.
+//
+// Local Kafka and ClickHouse are started under .local/bench (wiped first) on ports 39092 / 38123
+// unless KAFKA_BROKERS and CLICKHOUSE_URL are set; whatever was started is stopped at the end.
+// Results: a table on stdout and JSON in bench/results/consumer-<timestamp>.json.
+import { createKafka, encodeRecord, ensureTopics, RecordKind, TopicNames } from '@pulse/kafka';
+import { AppProcess, bringUpInfra, Infra, StopWaiting, tearDownInfra, waitUntil } from '@pulse/local-infra';
+import { ClickHouseConnection, createClickHouse, INSERT_SETTINGS, migrateUp, Tables, toTransactionRow } from '@pulse/storage';
+import type { TransactionRecord } from '@pulse/model';
+import { CompressionTypes, Kafka, Partitioners, Producer } from 'kafkajs';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, totalmem, type } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConsumerProgress } from '../test/support/consumer-progress';
+import { RecordGenerator } from '../test/support/generated-records';
+import { freePorts } from '../test/support/test-infra';
+
+const root = resolve(__dirname, '..', '..');
+const log = (line: string): void => console.log(`pulse bench: ${line}`);
+
+const PROJECTS = [1, 2, 3];
+const RETENTION_DAYS = 90;
+/** Messages per producer send (one gzip-compressed request). */
+const SEND_MESSAGES = 5000;
+const RSS_INTERVAL_MS = 500;
+const PROGRESS_INTERVAL_MS = 200;
+
+
+interface Options {
+  rows: number;
+  batchRows: number;
+  partitions: number;
+  repeat: number;
+  soakSeconds: number;
+  rate: number;
+  seed: number;
+  cpuProfDir?: string;
+  /** Added to the consumer's NODE_OPTIONS only (e.g. --max-old-space-size=512). */
+  consumerNodeOptions?: string;
+}
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      rows: { type: 'string', default: '1000000' },
+      'batch-rows': { type: 'string', default: '20000' },
+      partitions: { type: 'string', default: '4' },
+      repeat: { type: 'string', default: '1' },
+      'soak-seconds': { type: 'string', default: '0' },
+      rate: { type: 'string', default: '5000' },
+      seed: { type: 'string', default: '42' },
+      'cpu-prof-dir': { type: 'string' },
+      'consumer-node-options': { type: 'string' },
+    },
+  });
+  const int = (name: keyof typeof values, min: number, max: number): number => {
+    const text = String(values[name]);
+    const value = Number(text.replace(/_/g, ''));
+    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(text)}`);
+    return value;
+  };
+  return {
+    rows: int('rows', 1, 100_000_000),
+    batchRows: int('batch-rows', 1, 1_000_000),
+    partitions: int('partitions', 1, 1024),
+    repeat: int('repeat', 1, 100),
+    soakSeconds: int('soak-seconds', 0, 7 * 24 * 3600),
+    rate: int('rate', 1, 10_000_000),
+    seed: int('seed', 0, 2 ** 31 - 1),
+    cpuProfDir: values['cpu-prof-dir'] ? resolve(values['cpu-prof-dir']) : undefined,
+    consumerNodeOptions: values['consumer-node-options'] || undefined,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures
+
+interface RssFigures {
+  samples: number;
+  /** Every sample, 500 ms apart (MB). */
+  seriesMb: number[];
+  idleMb: number;
+  p50Mb: number;
+  maxMb: number;
+  firstThirdMedianMb: number;
+  lastThirdMedianMb: number;
+}
+
+interface ConsumerMetricsFigures {
+  rowsInserted: number;
+  batches: number;
+  insertSecondsSum: number;
+  insertCount: number;
+  meanInsertMs: number;
+  rowsPerBatch: number;
+  retries: number;
+  deadLettered: number;
+}
+
+interface BaselineRun {
+  rows: number;
+  inserts: number;
+  /** Sum of the sequential insert calls: the wall clock of the inserts. */
+  insertSeconds: number;
+  rowsPerSecond: number;
+  meanInsertMs: number;
+  /** Decoding the produced JSON and mapping rows, which the consumer also does (not in rowsPerSecond). */
+  prepareSeconds: number;
+  /** As if decoding and mapping ran in line before each insert, as in the consumer. */
+  rowsPerSecondWithPrepare: number;
+  /** Where the rows came from: the produced bytes (JSON.parse), or the generator again (above MAX_KEPT_ROWS; slower). */
+  recordsFrom: 'produced payloads' | 'generator';
+}
+
+interface ConsumerRun {
+  rows: number;
+  /** Ready → every offset committed. */
+  elapsedSeconds: number;
+  rowsPerSecond: number;
+  /** Spawn → ready (start-up, group join). */
+  startupSeconds: number;
+  /** Messages already committed when the app answered /ready (work that started during start-up). */
+  committedAtReady: number;
+  countInTable: number;
+  rss: RssFigures;
+  heap: ReturnType<HeapSampler['stop']>;
+  metrics: ConsumerMetricsFigures;
+  cpuProfile?: CpuProfileSummary;
+}
+
+interface SoakRun {
+  seconds: number;
+  targetRate: number;
+  produced: number;
+  producedRate: number;
+  /** Messages not yet committed when production stopped. */
+  lagAtEnd: number;
+  /** Production stop → lag 0. */
+  drainSeconds: number;
+  countInTable: number;
+  rss: RssFigures;
+  heap: ReturnType<HeapSampler['stop']>;
+  metrics: ConsumerMetricsFigures;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function rssFigures(idleKb: number, samplesKb: number[]): RssFigures {
+  const mb = (kb: number): number => Math.round((kb / 1024) * 10) / 10;
+  const third = Math.max(1, Math.floor(samplesKb.length / 3));
+  return {
+    samples: samplesKb.length,
+    seriesMb: samplesKb.map(mb),
+    idleMb: mb(idleKb),
+    p50Mb: mb(median(samplesKb)),
+    maxMb: mb(Math.max(...samplesKb)),
+    firstThirdMedianMb: mb(median(samplesKb.slice(0, third))),
+    lastThirdMedianMb: mb(median(samplesKb.slice(-third))),
+  };
+}
+
+/** VmRSS of a process in KiB, from /proc (Linux). */
+function readRssKb(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples a process's RSS on a timer until stopped. */
+class RssSampler {
+  readonly samplesKb: number[] = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly pid: number) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), RSS_INTERVAL_MS);
+  }
+
+  stop(): number[] {
+    clearInterval(this.timer);
+    this.sample();
+    return this.samplesKb;
+  }
+
+  private sample(): void {
+    const kb = readRssKb(this.pid);
+    if (kb !== undefined) this.samplesKb.push(kb);
+  }
+}
+
+const HEAP_INTERVAL_MS = 2000;
+
+/**
+ * The V8 heap and the memory outside it (Buffers: fetched Kafka data), from the app's own /metrics
+ * every 2 s, to tell what the RSS is made of.
+ */
+class HeapSampler {
+  readonly heapUsedMb: number[] = [];
+  readonly externalMb: number[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private busy = false;
+
+  constructor(private readonly app: AppProcess) {
+    this.timer = setInterval(() => void this.sample(), HEAP_INTERVAL_MS);
+  }
+
+  stop(): { heapUsedMaxMb: number; externalMaxMb: number; heapUsedMb: number[]; externalMb: number[] } {
+    clearInterval(this.timer);
+    return { heapUsedMaxMb: Math.max(...this.heapUsedMb), externalMaxMb: Math.max(...this.externalMb), heapUsedMb: this.heapUsedMb, externalMb: this.externalMb };
+  }
+
+  private async sample(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const text = await (await fetch(`${this.app.url}/metrics`)).text();
+      this.heapUsedMb.push(round(metricValue(text, 'pulse_nodejs_heap_size_used_bytes') / 2 ** 20, 1));
+      this.externalMb.push(round(metricValue(text, 'pulse_nodejs_external_memory_bytes') / 2 ** 20, 1));
+    } catch {
+      // A scrape that fails (the app is stopping) is just a missing sample.
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+/** Sums the samples of one Prometheus metric whose labels include `labels`. */
+function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const match = /^[^{\s]+(?:\{(.*)\})?\s+(\S+)/.exec(line);
+    if (!match) continue;
+    const present = new Map([...(match[1] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([key, value]) => present.get(key) === value)) sum += Number(match[2]);
+  }
+  return sum;
+}
+
+async function consumerMetrics(app: AppProcess, topic: string): Promise<ConsumerMetricsFigures> {
+  const response = await fetch(`${app.url}/metrics`);
+  if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
+  const text = await response.text();
+  const table = { table: Tables.transactions };
+  const insertSecondsSum = metricValue(text, 'pulse_consumer_insert_seconds_sum', table);
+  const insertCount = metricValue(text, 'pulse_consumer_insert_seconds_count', table);
+  const batches = metricValue(text, 'pulse_consumer_batches_total', { topic });
+  const rowsInserted = metricValue(text, 'pulse_consumer_rows_inserted_total', table);
+  return {
+    rowsInserted,
+    batches,
+    insertSecondsSum: round(insertSecondsSum, 3),
+    insertCount,
+    meanInsertMs: insertCount > 0 ? round((insertSecondsSum / insertCount) * 1000, 1) : NaN,
+    rowsPerBatch: batches > 0 ? Math.round(rowsInserted / batches) : NaN,
+    retries: metricValue(text, 'pulse_consumer_batch_retries_total', { topic }),
+    deadLettered: metricValue(text, 'pulse_consumer_dead_lettered_total', { topic }),
+  };
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CPU profile of the consumer over the measured window (--cpu-prof-dir)
+
+/**
+ * Node 20 refuses --cpu-prof in NODE_OPTIONS, and AppProcess runs `node main.js` without extra
+ * flags, so the consumer gets this file through `NODE_OPTIONS=--require`: the first SIGWINCH starts
+ * the V8 profiler, the second writes the profile. The window is then exactly the measured one.
+ * SIGWINCH because Nest's shutdown hooks take SIGUSR2 (and Node reserves SIGUSR1 for the
+ * inspector); its default action is to ignore, and the apps' stdout is a pipe, not a terminal.
+ */
+const CPU_PROFILE_HOOK = `'use strict';
+// Written by scripts/bench-consumer.ts (--cpu-prof-dir); loaded with NODE_OPTIONS=--require.
+const { Session } = require('node:inspector');
+const { renameSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+const session = new Session();
+session.connect();
+let running = false;
+process.on('SIGWINCH', () => {
+  if (!running) {
+    running = true;
+    session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: 1000 }, () => session.post('Profiler.start')));
+    return;
+  }
+  running = false;
+  session.post('Profiler.stop', (error, result) => {
+    if (error) return console.error('cpu profile: ' + error.message);
+    const file = join(process.env.PULSE_BENCH_CPU_PROF_DIR, 'consumer-' + process.pid + '-' + Date.now() + '.cpuprofile');
+    writeFileSync(file + '.tmp', JSON.stringify(result.profile));
+    renameSync(file + '.tmp', file);
+  });
+});
+`;
+
+interface CpuProfileSummary {
+  file: string;
+  sampledSeconds: number;
+  /** Self time by area: a package, a Pulse lib or app, Node internals, GC, idle. */
+  areas: Array<{ area: string; percent: number }>;
+  functions: Array<{ name: string; percent: number }>;
+}
+
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+function areaOf(url: string, functionName: string): string {
+  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  const packageMatch = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (packageMatch) return packageMatch[1];
+  const pulseMatch = /dist\/(apps|libs)\/([^/]+)\//.exec(url);
+  if (pulseMatch) return `${pulseMatch[1]}/${pulseMatch[2]}`;
+  if (url.startsWith('node:')) return 'node internals';
+  return url;
+}
+
+/** Self time per area and per function, from a .cpuprofile. */
+function summarizeCpuProfile(file: string): CpuProfileSummary {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const areas = new Map<string, number>();
+  const functions = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, index) => {
+    const micros = profile.timeDeltas[index] ?? 0;
+    const { functionName, url, lineNumber } = nodes.get(id)!.callFrame;
+    const area = areaOf(url, functionName);
+    const name = `${functionName || '(anonymous)'} ${url ? `${url.replace(/^.*\/(node_modules|dist)\//, '')}:${lineNumber + 1}` : ''}`.trim();
+    areas.set(area, (areas.get(area) ?? 0) + micros);
+    functions.set(name, (functions.get(name) ?? 0) + micros);
+    total += micros;
+  });
+  const top = (map: Map<string, number>, count: number) =>
+    [...map].sort((a, b) => b[1] - a[1]).slice(0, count).map(([key, micros]) => ({ key, percent: round((micros / total) * 100, 1) }));
+  return {
+    file: relative(process.cwd(), file) || file,
+    sampledSeconds: round(total / 1e6, 2),
+    areas: top(areas, 12).map(({ key, percent }) => ({ area: key, percent })),
+    functions: top(functions, 15).map(({ key, percent }) => ({ name: key, percent })),
+  };
+}
+
+/** Asks the hook in the consumer to start (first call) or stop and write (second call) its profile. */
+function signalProfiler(app: AppProcess): void {
+  process.kill(app.pid!, 'SIGWINCH');
+}
+
+async function collectCpuProfile(app: AppProcess, dir: string): Promise<CpuProfileSummary> {
+  const pid = app.pid!;
+  const written = (): string | undefined => readdirSync(dir).find((name) => name.startsWith(`consumer-${pid}-`) && name.endsWith('.cpuprofile'));
+  signalProfiler(app);
+  await waitUntil('consumer CPU profile written', async () => written() !== undefined, { timeoutMs: 60_000, intervalMs: 100 });
+  return summarizeCpuProfile(join(dir, written()!));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phases
+
+interface Bench {
+  options: Options;
+  runId: string;
+  stateDir: string;
+  kafkaBrokers: string;
+  clickhouse: ClickHouseConnection;
+  kafka: Kafka;
+  /** The same instant for the produced records and the baseline's, so both are the same rows. */
+  nowMs: number;
+  configPath: string;
+  /** Apps running now, stopped on failure or Ctrl-C. */
+  apps: Set<AppProcess>;
+}
+
+function generator(bench: Bench, nowMs?: number): RecordGenerator {
+  return new RecordGenerator(bench.options.seed, { projects: PROJECTS, nowMs });
+}
+
+interface BenchTopics {
+  prefix: string;
+  names: TopicNames;
+}
+
+async function createTopics(bench: Bench, prefix: string): Promise<BenchTopics> {
+  const names = new TopicNames(prefix);
+  await ensureTopics(bench.kafka, names.all().map((topic) => ({ topic, partitions: bench.options.partitions })));
+  return { prefix, names };
+}
+
+function newProducer(bench: Bench): Producer {
+  // The Java-compatible murmur2 partitioner, as ingest uses: key = project id.
+  return bench.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+}
+
+async function sendRecords(producer: Producer, topic: string, records: TransactionRecord[], kept?: KeptPayloads): Promise<void> {
+  const messages = records.map((record) => encodeRecord(RecordKind.Transaction, record));
+  kept?.chunks.push({ data: Buffer.concat(messages.map((m) => m.value)), lengths: Uint32Array.from(messages, (m) => m.value.length) });
+  await producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages });
+}
+
+/** Sends kept in flight while the backlog is produced (generation overlaps the broker's work). */
+const SENDS_IN_FLIGHT = 3;
+
+interface Production {
+  seconds: number;
+  rowsPerSecond: number;
+  /** Messages per partition: the key is the project id, so 3 projects fill at most 3 partitions. */
+  messagesPerPartition: Record<string, number>;
+}
+
+/**
+ * The produced message values, one concatenated buffer per send, so the baseline inserts exactly
+ * the bytes the consumer reads without generating the records again (generation costs ~50 µs a
+ * record on this machine, longer than the inserts themselves). Off the V8 heap: ~630 B a record.
+ */
+interface KeptPayloads {
+  chunks: Array<{ data: Buffer; lengths: Uint32Array }>;
+}
+
+/** Above this many rows the payloads are not kept and the baseline regenerates the records. */
+const MAX_KEPT_ROWS = 3_000_000;
+
+function* keptRecords(kept: KeptPayloads): Generator<TransactionRecord> {
+  for (const { data, lengths } of kept.chunks) {
+    let offset = 0;
+    for (const length of lengths) {
+      yield JSON.parse(data.toString('utf8', offset, offset + length)) as TransactionRecord;
+      offset += length;
+    }
+  }
+}
+
+/** Produces the whole backlog before any consumer runs. */
+async function produceBacklog(bench: Bench, topics: BenchTopics): Promise<{ production: Production; kept?: KeptPayloads }> {
+  const { rows } = bench.options;
+  const kept: KeptPayloads | undefined = rows <= MAX_KEPT_ROWS ? { chunks: [] } : undefined;
+  const topic = topics.names.records[RecordKind.Transaction];
+  const producer = newProducer(bench);
+  await producer.connect();
+  const records = generator(bench, bench.nowMs);
+  const started = performance.now();
+  try {
+    const inFlight = new Set<Promise<void>>();
+    let lastReport = started;
+    for (let sent = 0; sent < rows; ) {
+      const count = Math.min(SEND_MESSAGES, rows - sent);
+      const send = sendRecords(producer, topic, Array.from({ length: count }, () => records.transaction()), kept).finally(() => inFlight.delete(send));
+      inFlight.add(send);
+      // A failed send surfaces through race/all below; this only keeps the others from being unhandled.
+      send.catch(() => undefined);
+      sent += count;
+      if (inFlight.size >= SENDS_IN_FLIGHT) await Promise.race(inFlight);
+      if (performance.now() - lastReport > 15_000) {
+        lastReport = performance.now();
+        log(`  produced ${sent.toLocaleString('en-US')} / ${rows.toLocaleString('en-US')}`);
+      }
+    }
+    await Promise.all(inFlight);
+  } finally {
+    await producer.disconnect();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const admin = bench.kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    const messagesPerPartition = Object.fromEntries(offsets.map((o) => [String(o.partition), Number(o.high) - Number(o.low)]));
+    const total = Object.values(messagesPerPartition).reduce((a, b) => a + b, 0);
+    if (total !== rows) throw new Error(`the topic holds ${total} messages, expected ${rows}`);
+    return { production: { seconds: round(seconds, 2), rowsPerSecond: Math.round(rows / seconds), messagesPerPartition }, kept };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The same rows, mapped as the consumer maps them, inserted directly and sequentially. */
+async function runBaseline(bench: Bench, repetition: number, kept: KeptPayloads | undefined): Promise<BaselineRun> {
+  const { rows, batchRows } = bench.options;
+  const database = `bench_${bench.runId}_baseline_${repetition}`;
+  await migrateUp({ ...bench.clickhouse, database });
+  const client = createClickHouse({ ...bench.clickhouse, database });
+  // The same records either way: the kept payloads, or the generator with the same seed and time.
+  const source = kept ? keptRecords(kept) : generatorRecords(generator(bench, bench.nowMs));
+  const next = (): TransactionRecord => {
+    const { value, done } = source.next();
+    if (done) throw new Error('baseline ran out of records');
+    return value;
+  };
+  let insertMs = 0;
+  let prepareMs = 0;
+  let inserts = 0;
+  try {
+    for (let done = 0; done < rows; ) {
+      const count = Math.min(batchRows, rows - done);
+      // Rows are built outside the timed part (but timed on their own: JSON.parse of the produced
+      // bytes and the row mapping, the consumer's decode work); the client's serialization is inside.
+      const prepareStarted = performance.now();
+      const values = Array.from({ length: count }, () => toTransactionRow(next(), RETENTION_DAYS));
+      const started = performance.now();
+      prepareMs += started - prepareStarted;
+      await client.insert({
+        table: Tables.transactions,
+        values,
+        format: 'JSONEachRow',
+        clickhouse_settings: { ...INSERT_SETTINGS, insert_deduplication_token: `bench/${bench.runId}/${repetition}/${inserts}` },
+      });
+      insertMs += performance.now() - started;
+      inserts++;
+      done += count;
+    }
+    const countInTable = await countRows(client);
+    if (countInTable !== rows) throw new Error(`baseline: ${countInTable} rows in ${database}.${Tables.transactions}, expected ${rows}`);
+  } finally {
+    await client.close();
+  }
+  const insertSeconds = insertMs / 1000;
+  return {
+    rows,
+    inserts,
+    insertSeconds: round(insertSeconds, 2),
+    rowsPerSecond: Math.round(rows / insertSeconds),
+    meanInsertMs: round(insertMs / inserts, 1),
+    prepareSeconds: round(prepareMs / 1000, 2),
+    rowsPerSecondWithPrepare: Math.round(rows / ((insertMs + prepareMs) / 1000)),
+    recordsFrom: kept ? 'produced payloads' : 'generator',
+  };
+}
+
+function* generatorRecords(records: RecordGenerator): Generator<TransactionRecord> {
+  for (;;) yield records.transaction();
+}
+
+async function countRows(client: ReturnType<typeof createClickHouse>): Promise<number> {
+  const result = await client.query({ query: `SELECT count() AS n FROM ${Tables.transactions}`, format: 'JSONEachRow' });
+  const [row] = await result.json<{ n: string | number }>();
+  return Number(row.n);
+}
+
+/** Starts the built consumer app on its own database and group; resolves once it is ready. */
+async function startConsumer(bench: Bench, name: string, topics: BenchTopics, database: string, groupId: string): Promise<{ app: AppProcess; startupSeconds: number }> {
+  await migrateUp({ ...bench.clickhouse, database });
+  const [port] = await freePorts(1);
+  const { cpuProfDir } = bench.options;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KAFKA_BROKERS: bench.kafkaBrokers,
+    CLICKHOUSE_URL: bench.clickhouse.url,
+    CLICKHOUSE_USER: bench.clickhouse.user,
+    CLICKHOUSE_PASSWORD: bench.clickhouse.password,
+    CLICKHOUSE_DATABASE: database,
+    KAFKA_TOPIC_PREFIX: topics.prefix,
+    KAFKA_TOPIC_PARTITIONS: String(bench.options.partitions),
+    CONSUMER_GROUP_ID: groupId,
+    CONSUMER_PORT: String(port),
+    CONSUMER_MAX_BATCH_ROWS: String(bench.options.batchRows),
+    DEFAULT_RETENTION_DAYS: String(RETENTION_DAYS),
+    PULSE_CONFIG: bench.configPath,
+    LOG_LEVEL: 'warn',
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, bench.options.consumerNodeOptions, cpuProfDir && `--require=${join(bench.stateDir, 'cpu-profile-hook.js')}`].filter(Boolean).join(' '),
+    ...(cpuProfDir && { PULSE_BENCH_CPU_PROF_DIR: cpuProfDir }),
+  };
+  const app = new AppProcess({ app: 'consumer', root, port, env, onLine: (_app, line) => console.log(`[${name}] ${line}`) });
+  bench.apps.add(app);
+  const started = performance.now();
+  await app.start();
+  return { app, startupSeconds: round((performance.now() - started) / 1000, 2) };
+}
+
+async function stopConsumer(bench: Bench, app: AppProcess): Promise<void> {
+  const exit = await app.stop();
+  bench.apps.delete(app);
+  // A graceful stop re-raises SIGTERM; SIGKILL means the 30 s stop deadline passed.
+  if (exit.signal === 'SIGKILL' || (exit.code !== null && exit.code !== 0)) log(`warning: consumer did not stop cleanly (${exit.signal ?? `code ${exit.code}`})`);
+}
+
+/**
+ * On a fresh broker the first group lookup makes Kafka create __consumer_offsets, and the
+ * coordinator answers "not available" for a moment; wait for it here so the consumer's start-up
+ * (and the measured time) does not include it.
+ */
+async function groupCoordinatorReady(progress: ConsumerProgress): Promise<void> {
+  await waitUntil('Kafka group coordinator', async () => (await progress.committed(RecordKind.Transaction)) === 0, { timeoutMs: 60_000, intervalMs: PROGRESS_INTERVAL_MS });
+}
+
+/** Polls until the group's lag is 0, failing at once if the app exits. */
+async function waitCaughtUp(app: AppProcess, progress: ConsumerProgress, timeoutMs: number): Promise<void> {
+  let exited: string | undefined;
+  void app.waitForExit().then((exit) => (exited = exit.signal ?? `code ${exit.code}`));
+  await waitUntil(
+    'consumer group caught up',
+    async () => {
+      if (exited) throw new StopWaiting(`consumer exited (${exited})`);
+      return (await progress.lag(RecordKind.Transaction)) === 0;
+    },
+    { timeoutMs, intervalMs: PROGRESS_INTERVAL_MS },
+  );
+}
+
+async function runConsumer(bench: Bench, topics: BenchTopics, repetition: number): Promise<ConsumerRun> {
+  const { rows } = bench.options;
+  const database = `bench_${bench.runId}_consumer_${repetition}`;
+  const groupId = `bench_${bench.runId}_${repetition}`;
+  const progress = new ConsumerProgress(groupId, topics.names, bench.kafkaBrokers);
+  await progress.connect();
+  await groupCoordinatorReady(progress);
+  const { app, startupSeconds } = await startConsumer(bench, `consumer ${repetition + 1}`, topics, database, groupId);
+  try {
+    const { cpuProfDir } = bench.options;
+    if (cpuProfDir) signalProfiler(app);
+    const started = performance.now();
+    const idleKb = readRssKb(app.pid!) ?? NaN;
+    const sampler = new RssSampler(app.pid!);
+    const heapSampler = new HeapSampler(app);
+    let committedAtReady = 0;
+    try {
+      committedAtReady = await progress.committed(RecordKind.Transaction);
+      // Generous: a tenth of the local baseline's speed still finishes.
+      await waitCaughtUp(app, progress, Math.max(120_000, rows));
+    } finally {
+      sampler.stop();
+    }
+    const heap = heapSampler.stop();
+    const elapsedSeconds = (performance.now() - started) / 1000;
+    const cpuProfile = cpuProfDir ? await collectCpuProfile(app, cpuProfDir) : undefined;
+    const metrics = await consumerMetrics(app, topics.names.records[RecordKind.Transaction]);
+    const countInTable = await countIn(bench, database);
+    if (countInTable !== rows) throw new Error(`consumer: ${countInTable} rows in ${database}.${Tables.transactions}, expected ${rows}`);
+    return {
+      rows,
+      elapsedSeconds: round(elapsedSeconds, 2),
+      rowsPerSecond: Math.round(rows / elapsedSeconds),
+      startupSeconds,
+      committedAtReady,
+      countInTable,
+      rss: rssFigures(idleKb, sampler.samplesKb),
+      heap,
+      metrics,
+      cpuProfile,
+    };
+  } finally {
+    await stopConsumer(bench, app);
+    await progress.disconnect();
+  }
+}
+
+async function countIn(bench: Bench, database: string): Promise<number> {
+  const client = createClickHouse({ ...bench.clickhouse, database });
+  try {
+    return await countRows(client);
+  } finally {
+    await client.close();
+  }
+}
+
+/** The consumer on an empty topic, then production at a fixed rate for the soak's length. */
+async function runSoak(bench: Bench): Promise<SoakRun> {
+  const { soakSeconds, rate } = bench.options;
+  const topics = await createTopics(bench, `bench_${bench.runId}_soak.`);
+  const database = `bench_${bench.runId}_soak`;
+  const groupId = `bench_${bench.runId}_soak`;
+  const topic = topics.names.records[RecordKind.Transaction];
+  const progress = new ConsumerProgress(groupId, topics.names, bench.kafkaBrokers);
+  await progress.connect();
+  await groupCoordinatorReady(progress);
+  const producer = newProducer(bench);
+  await producer.connect();
+  const { app } = await startConsumer(bench, 'consumer soak', topics, database, groupId);
+  try {
+    const idleKb = readRssKb(app.pid!) ?? NaN;
+    const sampler = new RssSampler(app.pid!);
+    const heapSampler = new HeapSampler(app);
+    // Record times follow the clock, as live traffic's do.
+    const records = generator(bench);
+    let produced = 0;
+    let lagAtEnd: number;
+    const started = performance.now();
+    try {
+      let exited = false;
+      void app.waitForExit().then(() => (exited = true));
+      let lastReport = started;
+      const target = rate * soakSeconds;
+      while (produced < target) {
+        if (exited) throw new Error('consumer exited during the soak');
+        const elapsedMs = performance.now() - started;
+        if (performance.now() - lastReport >= 30_000) {
+          lastReport = performance.now();
+          const rss = sampler.samplesKb[sampler.samplesKb.length - 1];
+          log(`  soak ${Math.round(elapsedMs / 1000)} s: produced ${produced.toLocaleString('en-US')}, lag ${await progress.lag(RecordKind.Transaction)}, RSS ${(rss / 1024).toFixed(0)} MB`);
+        }
+        // Whatever the schedule says is due by now, in sends of at most SEND_MESSAGES.
+        const due = Math.min(Math.floor((rate * elapsedMs) / 1000), target) - produced;
+        if (due > 0) {
+          const count = Math.min(due, SEND_MESSAGES);
+          await sendRecords(producer, topic, Array.from({ length: count }, () => records.transaction()));
+          produced += count;
+        } else {
+          // Pacing of the producer (not a readiness check): the next slice of the schedule.
+          await new Promise((resolveTimer) => setTimeout(resolveTimer, 50));
+        }
+      }
+      lagAtEnd = await progress.lag(RecordKind.Transaction);
+    } finally {
+      sampler.stop();
+    }
+    const heap = heapSampler.stop();
+    const productionSeconds = (performance.now() - started) / 1000;
+    const drainStarted = performance.now();
+    await waitCaughtUp(app, progress, Math.max(120_000, produced));
+    const drainSeconds = (performance.now() - drainStarted) / 1000;
+    const metrics = await consumerMetrics(app, topic);
+    const countInTable = await countIn(bench, database);
+    if (countInTable !== produced) throw new Error(`soak: ${countInTable} rows in ${database}.${Tables.transactions}, expected ${produced}`);
+    return {
+      seconds: soakSeconds,
+      targetRate: rate,
+      produced,
+      producedRate: Math.round(produced / productionSeconds),
+      lagAtEnd,
+      drainSeconds: round(drainSeconds, 2),
+      countInTable,
+      rss: rssFigures(idleKb, sampler.samplesKb),
+      heap,
+      metrics,
+    };
+  } finally {
+    await stopConsumer(bench, app);
+    await producer.disconnect();
+    await progress.disconnect();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+function machine(): Record<string, unknown> {
+  const list = cpus();
+  let commit: string | undefined;
+  try {
+    commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    commit = undefined;
+  }
+  return {
+    cpus: list.length,
+    cpuModel: list[0]?.model ?? 'unknown',
+    totalMemoryMb: Math.round(totalmem() / 1024 / 1024),
+    node: process.version,
+    os: `${type()} ${release()}`,
+    commit,
+  };
+}
+
+function printTable(rows: Array<[string, string | number]>): void {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${typeof value === 'number' ? formatNumber(value) : value}`);
+}
+
+function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+function memoryRows(rss: RssFigures, heap: ReturnType<HeapSampler['stop']>): Array<[string, number | string]> {
+  return [
+    ['RSS idle (MB)', rss.idleMb],
+    ['RSS p50 (MB)', rss.p50Mb],
+    ['RSS max (MB)', rss.maxMb],
+    ['RSS first third median (MB)', rss.firstThirdMedianMb],
+    ['RSS last third median (MB)', rss.lastThirdMedianMb],
+    ['RSS samples (every 500 ms)', rss.samples],
+    ['V8 heap used max (MB, every 2 s)', heap.heapUsedMaxMb],
+    ['external (Buffers) max (MB)', heap.externalMaxMb],
+  ];
+}
+
+function writeResult(result: Record<string, unknown>, startedAt: Date): string {
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `consumer-${startedAt.toISOString().replace(/:/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  return relative(process.cwd(), file) || file;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function runBacklog(bench: Bench): Promise<Record<string, unknown>> {
+  const { options } = bench;
+  const topics = await createTopics(bench, `bench_${bench.runId}.`);
+  log(`producing ${options.rows.toLocaleString('en-US')} transactions to ${topics.names.records[RecordKind.Transaction]} (${options.partitions} partitions, gzip, acks=-1, ${SEND_MESSAGES} per send)…`);
+  const { production, kept } = await produceBacklog(bench, topics);
+  log(`  produced in ${production.seconds} s (${production.rowsPerSecond.toLocaleString('en-US')} rows/s); messages per partition ${JSON.stringify(production.messagesPerPartition)}`);
+
+  const baselines: BaselineRun[] = [];
+  const consumers: ConsumerRun[] = [];
+  for (let repetition = 0; repetition < options.repeat; repetition++) {
+    // Alternate the order so neither phase always runs on a warmer (or fuller) ClickHouse.
+    const order = repetition % 2 === 0 ? (['baseline', 'consumer'] as const) : (['consumer', 'baseline'] as const);
+    for (const phase of order) {
+      const label = `${phase} ${repetition + 1}/${options.repeat}`;
+      if (phase === 'baseline') {
+        log(`${label}: direct inserts of ${options.batchRows.toLocaleString('en-US')} rows…`);
+        const run = await runBaseline(bench, repetition, kept);
+        baselines.push(run);
+        log(`  ${run.rowsPerSecond.toLocaleString('en-US')} rows/s (${run.inserts} inserts, ${run.insertSeconds} s, mean ${run.meanInsertMs} ms; decode + map ${run.prepareSeconds} s more)`);
+      } else {
+        log(`${label}: consumer app draining the backlog…`);
+        const run = await runConsumer(bench, topics, repetition);
+        consumers.push(run);
+        log(
+          `  ${run.rowsPerSecond.toLocaleString('en-US')} rows/s (${run.elapsedSeconds} s after ready; start-up ${run.startupSeconds} s, ` +
+            `${run.committedAtReady} committed at ready), RSS p50 ${run.rss.p50Mb} MB max ${run.rss.maxMb} MB`,
+        );
+      }
+    }
+  }
+
+  const baselineRate = median(baselines.map((run) => run.rowsPerSecond));
+  const consumerRate = median(consumers.map((run) => run.rowsPerSecond));
+  // The run whose throughput is the median (the lower middle one for an even count) gives the other figures.
+  const representative = [...consumers].sort((a, b) => a.rowsPerSecond - b.rowsPerSecond)[Math.floor((consumers.length - 1) / 2)];
+  const summary = {
+    rows: options.rows,
+    batchRows: options.batchRows,
+    partitions: options.partitions,
+    repeat: options.repeat,
+    baselineRowsPerSecond: baselineRate,
+    consumerRowsPerSecond: consumerRate,
+    consumerToBaseline: round(consumerRate / baselineRate, 3),
+    baselineWithPrepareRowsPerSecond: median(baselines.map((run) => run.rowsPerSecondWithPrepare)),
+    baselineMeanInsertMs: median(baselines.map((run) => run.meanInsertMs)),
+    consumerMeanInsertMs: representative.metrics.meanInsertMs,
+    consumerRowsPerBatch: representative.metrics.rowsPerBatch,
+    consumerBatches: representative.metrics.batches,
+    rss: representative.rss,
+    heap: representative.heap,
+  };
+  console.log('');
+  console.log(`Consumer benchmark (backlog of ${options.rows.toLocaleString('en-US')} transactions; median of ${options.repeat})`);
+  printTable([
+    ['rows', summary.rows],
+    ['batch size (rows)', summary.batchRows],
+    ['partitions', summary.partitions],
+    ['baseline rows/s (direct inserts)', summary.baselineRowsPerSecond],
+    ['baseline rows/s incl. decode + map', summary.baselineWithPrepareRowsPerSecond],
+    ['consumer rows/s', summary.consumerRowsPerSecond],
+    ['consumer / baseline', summary.consumerToBaseline],
+    ['baseline mean insert (ms)', summary.baselineMeanInsertMs],
+    ['consumer mean insert (ms)', summary.consumerMeanInsertMs],
+    ['consumer rows per batch', summary.consumerRowsPerBatch],
+    ['consumer batches', summary.consumerBatches],
+    ...memoryRows(summary.rss, summary.heap),
+  ]);
+  if (representative.cpuProfile) {
+    const { cpuProfile } = representative;
+    console.log('');
+    console.log(`Consumer CPU profile, ready → caught up (${cpuProfile.sampledSeconds} s sampled; self time): ${cpuProfile.file}`);
+    printTable(cpuProfile.areas.map(({ area, percent }) => [area, `${percent} %`]));
+    console.log('');
+    printTable(cpuProfile.functions.map(({ name, percent }) => [name, `${percent} %`]));
+  }
+  return { mode: 'backlog', summary, production, baselines, consumers };
+}
+
+async function runSoakMode(bench: Bench): Promise<Record<string, unknown>> {
+  const { options } = bench;
+  log(`soak: consumer on an empty topic, then ${options.rate.toLocaleString('en-US')} rows/s for ${options.soakSeconds} s…`);
+  const soak = await runSoak(bench);
+  console.log('');
+  console.log(`Consumer soak (${options.soakSeconds} s at ${options.rate.toLocaleString('en-US')} rows/s)`);
+  printTable([
+    ['rows produced', soak.produced],
+    ['produced rows/s', soak.producedRate],
+    ['batch size (rows)', options.batchRows],
+    ['partitions', options.partitions],
+    ['lag when production stopped', soak.lagAtEnd],
+    ['drain after production (s)', soak.drainSeconds],
+    ['consumer mean insert (ms)', soak.metrics.meanInsertMs],
+    ['consumer rows per batch', soak.metrics.rowsPerBatch],
+    ['consumer batches', soak.metrics.batches],
+    ...memoryRows(soak.rss, soak.heap),
+  ]);
+  return { mode: 'soak', soak };
+}
+
+/** The bench sets these itself for every consumer it starts. */
+const SET_BY_BENCH = new Set(['CONSUMER_PORT', 'CONSUMER_GROUP_ID', 'CONSUMER_MAX_BATCH_ROWS']);
+
+/** CONSUMER_* variables of this shell, which the consumer inherits (tuning under test). */
+function consumerEnvOverrides(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('CONSUMER_') && !SET_BY_BENCH.has(entry[0]) && entry[1] !== undefined),
+  );
+}
+
+async function main(): Promise<number> {
+  const options = readOptions();
+  if (!existsSync(join(root, 'dist', 'apps', 'consumer', 'src', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  if (!existsSync('/proc/self/status')) throw new Error('RSS is read from /proc/<pid>/status: Linux only');
+  const startedAt = new Date();
+  const stateDir = join(root, '.local', 'bench');
+  // Every benchmark starts from an empty broker and engine.
+  rmSync(stateDir, { recursive: true, force: true });
+  mkdirSync(stateDir, { recursive: true });
+  const infraStarted = performance.now();
+  const infra: Infra = await bringUpInfra({
+    stateDir,
+    kafkaPort: 39092,
+    clickhousePort: 38123,
+    externalKafkaBrokers: process.env.KAFKA_BROKERS || undefined,
+    externalClickHouseUrl: process.env.CLICKHOUSE_URL || undefined,
+    log,
+  });
+  const overrides = consumerEnvOverrides();
+  if (Object.keys(overrides).length > 0) log(`consumer tuning from the environment: ${JSON.stringify(overrides)}`);
+  log(`infrastructure ready in ${((performance.now() - infraStarted) / 1000).toFixed(1)} s`);
+  const apps = new Set<AppProcess>();
+  let cleaning: Promise<void> | undefined;
+  const cleanUp = (): Promise<void> =>
+    (cleaning ??= (async () => {
+      await Promise.allSettled([...apps].map((app) => app.stop()));
+      await tearDownInfra(infra.started);
+    })());
+  const onSignal = (signal: NodeJS.Signals): void => {
+    log(`${signal}: stopping what was started…`);
+    void cleanUp().then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const kafka = createKafka({ brokers: infra.kafkaBrokers.split(','), clientId: 'pulse-bench' });
+  try {
+    const runId = randomBytes(4).toString('hex');
+    const configPath = join(stateDir, 'pulse-config.json');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        projects: PROJECTS.map((id) => ({ id, name: `bench-${id}`, keys: [randomBytes(16).toString('hex')] })),
+        tokens: [{ token: `tok_${randomBytes(16).toString('hex')}`, projects: PROJECTS }],
+      }),
+    );
+    const bench: Bench = {
+      options,
+      runId,
+      stateDir,
+      kafkaBrokers: infra.kafkaBrokers,
+      clickhouse: {
+        url: infra.clickhouseUrl,
+        database: 'default',
+        user: infra.clickhouseCredentials?.user ?? (process.env.CLICKHOUSE_USER || 'default'),
+        password: infra.clickhouseCredentials?.password ?? process.env.CLICKHOUSE_PASSWORD ?? '',
+      },
+      kafka,
+      nowMs: Date.now(),
+      configPath,
+      apps,
+    };
+    if (options.cpuProfDir) {
+      if (options.soakSeconds > 0) throw new Error('--cpu-prof-dir profiles the backlog run; it is not supported with --soak-seconds');
+      mkdirSync(options.cpuProfDir, { recursive: true });
+      writeFileSync(join(stateDir, 'cpu-profile-hook.js'), CPU_PROFILE_HOOK);
+      log(`consumer CPU profiles (ready → caught up) go to ${options.cpuProfDir}`);
+    }
+    const outcome = options.soakSeconds > 0 ? await runSoakMode(bench) : await runBacklog(bench);
+    const file = writeResult(
+      {
+        benchmark: 'consumer',
+        startedAt: startedAt.toISOString(),
+        options: { ...options, sendMessages: SEND_MESSAGES, projects: PROJECTS, retentionDays: RETENTION_DAYS, consumerEnv: consumerEnvOverrides() },
+        infra: { kafka: process.env.KAFKA_BROKERS ? 'external' : 'local', clickhouse: process.env.CLICKHOUSE_URL ? 'external' : 'local (chdb)' },
+        machine: machine(),
+        ...outcome,
+      },
+      startedAt,
+    );
+    console.log('');
+    log(`results written to ${file}`);
+    return 0;
+  } finally {
+    await cleanUp();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`pulse bench: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
