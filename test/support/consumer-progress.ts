@@ -1,4 +1,4 @@
-import { consumerGroupOf, createKafka, RecordKind, TopicNames } from '@pulse/kafka';
+import { consumerGroupOf, createKafka, readPartitionLags, RecordKind, TopicNames } from '@pulse/kafka';
 import { waitUntil } from '@pulse/local-infra';
 import type { Admin } from 'kafkajs';
 import { testInfra } from './test-infra';
@@ -27,12 +27,10 @@ export class ConsumerProgress {
     return this.admin.disconnect();
   }
 
-  /** Messages not yet committed, summed over the partitions of `kind`. */
+  /** Messages not yet committed, summed over the partitions of `kind` (the consumer's own lag figure). */
   async lag(kind: RecordKind): Promise<number> {
-    const topic = this.topics.records[kind];
-    const [ends, [committed]] = await Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId: consumerGroupOf(this.groupIdPrefix, kind), topics: [topic] })]);
-    const position = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-    return ends.reduce((sum, end) => sum + Number(end.high) - Math.max(position.get(end.partition) ?? -1, Number(end.low)), 0);
+    const lags = await readPartitionLags(this.admin, { groupId: consumerGroupOf(this.groupIdPrefix, kind), topic: this.topics.records[kind] });
+    return lags.reduce((sum, { lag }) => sum + lag, 0);
   }
 
   /** Committed offsets summed over the partitions of `kind` (messages consumed since the start). */

@@ -1,4 +1,5 @@
 import { CompressionTypes, Partitioners } from 'kafkajs';
+import { waitUntil } from '@pulse/local-infra';
 import { testInfra, uniqueName } from '../../../test/support/test-infra';
 import { BatchingProducer } from './batching-producer';
 import type { ConsumerEvents, ConsumerTuning } from './kind-consumer';
@@ -23,13 +24,7 @@ describe('BatchingProducer → Kafka → KafkaBatchServer', () => {
     return server;
   }
 
-  async function until(condition: () => boolean): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error('condition not met within 60 s');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+  const until = (condition: () => boolean) => waitUntil('handled messages', async () => condition(), { intervalMs: 20 });
 
   async function produce(topics: TopicNames, values: string[]): Promise<void> {
     const rawProducer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });

@@ -22,8 +22,8 @@ export interface ConsumerTuning {
 }
 
 export interface ConsumerEvents {
-  /** A batch is stored and its offsets committed; `lag` is what the partition still holds after it. */
-  onCommitted?: (batch: RecordBatch, lag: number) => void;
+  /** A batch is stored and its offsets committed (lag is read apart, by LagMonitor). */
+  onCommitted?: (batch: RecordBatch) => void;
   /** Storing a batch failed; it is tried again after `delayMs` with the same token. */
   onRetry?: (batch: RecordBatch, error: unknown, delayMs: number, attempt: number) => void;
   /** Fetching stopped (true) while a batch cannot be stored, and started again (false). */
@@ -145,7 +145,7 @@ export class KindConsumer {
       intentCommitted = nextIntent !== null;
       payload.resolveOffset(chunk.range.last);
       await payload.heartbeat();
-      this.options.events.onCommitted?.(records, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(chunk.range.last) - 1n)));
+      this.options.events.onCommitted?.(records);
     }
     // Messages held for an incomplete replay range live in the cutter: fetch on past them.
     if (cutter.holding) payload.resolveOffset(batch.lastOffset());

@@ -53,7 +53,7 @@ export class LagMonitor {
         await this.admin.connect();
         this.connected = true;
       }
-      const lags = (await Promise.all(this.sources.map((source) => this.lagOf(source)))).flat();
+      const lags = (await Promise.all(this.sources.map((source) => readPartitionLags(this.admin, source)))).flat();
       lags.forEach(this.onLag);
       return lags;
     } catch (error) {
@@ -69,14 +69,15 @@ export class LagMonitor {
     if (this.connected) await this.admin.disconnect();
     this.connected = false;
   }
+}
 
-  private async lagOf({ groupId, topic }: LagSource): Promise<PartitionLag[]> {
-    const [ends, [committed]] = await Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId, topics: [topic] })]);
-    const committedByPartition = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
-    return ends.map(({ partition, high, low }) => {
-      const position = committedByPartition.get(partition) ?? -1n;
-      const from = position >= 0n ? position : BigInt(low);
-      return { topic, partition, lag: Number(BigInt(high) - from) };
-    });
-  }
+/** Each partition's end offset minus the group's committed offset (or the partition's start, before any commit). */
+export async function readPartitionLags(admin: Admin, { groupId, topic }: LagSource): Promise<PartitionLag[]> {
+  const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+  const committedByPartition = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+  return ends.map(({ partition, high, low }) => {
+    const position = committedByPartition.get(partition) ?? -1n;
+    const from = position >= 0n ? position : BigInt(low);
+    return { topic, partition, lag: Number(BigInt(high) - from) };
+  });
 }
