@@ -17,13 +17,11 @@ export function logNormal(random: () => number, medianMs: number, sigma: number)
 }
 
 /**
- * Exact quantile with linear interpolation between closest ranks (R-7, numpy's default, Excel's
- * PERCENTILE.INC): the definition ClickHouse's quantileExactInclusive implements.
+ * Where a DDSketch quantile (ClickHouse `quantilesDD(alpha, …)`) of `values` must fall: for level q,
+ * with r = q·(n − 1) over the sorted values x, within (1 − alpha)·x[⌊r⌋] … (1 + alpha)·x[⌈r⌉].
  */
-export function exactQuantile(values: number[], level: number): number {
+export function ddSketchBounds(values: number[], level: number, alpha = 0.01): { low: number; high: number } {
   const sorted = [...values].sort((a, b) => a - b);
-  const h = (sorted.length - 1) * level;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+  const rank = level * (sorted.length - 1);
+  return { low: (1 - alpha) * sorted[Math.floor(rank)], high: (1 + alpha) * sorted[Math.ceil(rank)] };
 }

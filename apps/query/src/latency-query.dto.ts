@@ -1,35 +1,16 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { AnalyticsQueryDto } from './analytics-query.dto';
 
 /** Query string of GET transactions/latency; values are parsed by @pulse/analytics. */
-export class LatencyQueryDto {
-  @IsString()
-  from!: string;
-
-  @IsString()
-  to!: string;
-
+export class LatencyQueryDto extends AnalyticsQueryDto {
+  @ApiPropertyOptional({
+    description: 'Comma-separated percentiles in (0, 100], at most 10; 100 is the maximum. Each becomes a key of the answer: 95 → `p95`, 99.9 → `p99_9`.',
+    default: '50,95,99',
+    example: '50,95,99.9',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   percentiles?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(20)
-  interval?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  transaction?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  release?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  environment?: string;
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadEnvConfig, loadPulseConfigFile } from '@pulse/config';
 import { createHttpApp, createLogger, listen, MetricsRegistry } from '@pulse/platform';
+import { setUpApiDocs } from './api-docs';
 import { QueryModule } from './query.module';
 
 async function main(): Promise<void> {
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
   const registry = loadPulseConfigFile(env.pulseConfigPath);
   const metrics = new MetricsRegistry('query');
   const app = await createHttpApp(QueryModule.forRoot({ env, registry, metrics }), { logger, metrics });
+  setUpApiDocs(app);
   await listen(app, env.queryPort, env.host, logger, 'query');
 }
 

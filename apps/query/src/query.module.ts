@@ -6,9 +6,25 @@ import { HealthController, MetricsRegistry, READINESS_CHECKS, ReadinessCheck } f
 import { checkClickHouse, createClickHouse } from '@pulse/storage';
 import { AnalyticsRepository, ClickHouseAnalyticsRepository } from './analytics.repository';
 import { BearerTokenGuard } from './bearer-token.guard';
+import { ErrorsController } from './errors/errors.controller';
+import { ErrorsService } from './errors/errors.service';
+import { GrafanaController } from './grafana/grafana.controller';
+import { GrafanaService } from './grafana/grafana.service';
 import { LatencyController } from './latency.controller';
 import { LatencyService } from './latency.service';
 import { PROJECT_REGISTRY, QUERY_LIMITS, QueryLimits } from './query.tokens';
+import { SqlQueryController } from './sql/sql-query.controller';
+import { SqlQueryService } from './sql/sql-query.service';
+import { SQL_QUERY_OPTIONS, sqlQueryOptionsFrom } from './sql/sql-query.tokens';
+import { ClickHouseSqlRepository, SqlRepository } from './sql/sql.repository';
+import { ReleasesController } from './releases/releases.controller';
+import { ReleasesService } from './releases/releases.service';
+import { TracesController } from './traces/traces.controller';
+import { TracesService } from './traces/traces.service';
+import { TransactionsController } from './transactions/transactions.controller';
+import { TransactionsService } from './transactions/transactions.service';
+import { WebVitalsController } from './web-vitals/web-vitals.controller';
+import { WebVitalsService } from './web-vitals/web-vitals.service';
 
 export interface QueryModuleOptions {
   env: EnvConfig;
@@ -26,7 +42,7 @@ export class QueryModule implements OnApplicationShutdown {
     const limits: QueryLimits = { maxExecutionSeconds: env.queryMaxExecutionSeconds, maxRangeDays: env.queryMaxRangeDays, maxPoints: env.queryMaxPoints };
     return {
       module: QueryModule,
-      controllers: [LatencyController, HealthController],
+      controllers: [LatencyController, TransactionsController, ReleasesController, WebVitalsController, ErrorsController, TracesController, SqlQueryController, GrafanaController, HealthController],
       providers: [
         { provide: PROJECT_REGISTRY, useValue: registry },
         { provide: QUERY_LIMITS, useValue: limits },
@@ -46,8 +62,17 @@ export class QueryModule implements OnApplicationShutdown {
           inject: [CLICKHOUSE],
           useFactory: (client: ClickHouseClient): ReadinessCheck[] => [{ name: 'clickhouse', check: () => checkClickHouse(client) }],
         },
-        { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, transform: true }) },
+        { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
         LatencyService,
+        TransactionsService,
+        ReleasesService,
+        WebVitalsService,
+        ErrorsService,
+        TracesService,
+        SqlQueryService,
+        GrafanaService,
+        { provide: SQL_QUERY_OPTIONS, useValue: sqlQueryOptionsFrom(env) },
+        { provide: SqlRepository, inject: [CLICKHOUSE], useFactory: (client: ClickHouseClient) => new ClickHouseSqlRepository(client) },
         BearerTokenGuard,
       ],
     };

@@ -1,23 +1,24 @@
+import { AggregateQuery, alignInterval, bucketKey, chooseSource, compileAggregate, CompiledQuery, levelList, Source } from './aggregate-query';
+import type { Filters } from './filters';
 import { QueryParameterError, TimeRange } from './time-range';
-
-export interface TransactionFilters {
-  transaction?: string;
-  release?: string;
-  environment?: string;
-}
+import { TRANSACTIONS, transactionFormulas, transactionPartials } from './transactions.dataset';
 
 export interface LatencyQueryInput {
   projectId: number;
   range: TimeRange;
+  /** The requested bucket width; the rollup path widens it to whole minutes. */
   intervalMs: number;
-  /** Percentiles as numbers in (0, 100], e.g. [50, 95, 99]. */
+  /** Percentiles as numbers in (0, 100], e.g. [50, 95, 99]; 100 is the maximum. */
   percentiles: number[];
-  filters: TransactionFilters;
+  filters: Filters;
+  /** Forces a path (tests compare both); chosen from the range and filters otherwise. */
+  source?: Source;
 }
 
-export interface CompiledQuery {
-  sql: string;
-  params: Record<string, unknown>;
+export interface LatencyPlan {
+  query: CompiledQuery;
+  source: Source;
+  intervalMs: number;
 }
 
 export const DEFAULT_PERCENTILES = [50, 95, 99];
@@ -40,50 +41,35 @@ export function percentileKey(percentile: number): string {
 }
 
 /**
- * Latency percentiles over the raw `transactions` table, per bucket and overall in one scan
- * (GROUPING SETS; the overall row has `overall = 1`, and is there even when nothing matched).
- * quantilesExactInclusive interpolates linearly between the two nearest durations (the
- * "linear" / R-7 definition numpy and Excel's PERCENTILE.INC use): exact, O(n) memory.
- * Every user value is a bound parameter.
+ * Latency percentiles per bucket and overall in one scan (GROUPING SETS; the overall row has
+ * `overall = 1`, and is there even when nothing matched). Quantiles are DDSketch (`quantilesDD`,
+ * relative accuracy 1%) on both paths, so the raw and rollup answers are identical; p100 is the
+ * exact maximum.
  */
-export function compileLatencyQuery(input: LatencyQueryInput): CompiledQuery {
-  // toPrecision drops binary noise: 99.9 / 100 is 0.9990000000000001.
-  const levels = input.percentiles.map((p) => Number((p / 100).toPrecision(12)));
-  const params: Record<string, unknown> = {
-    project_id: input.projectId,
-    from_ms: input.range.fromMs,
-    to_ms: input.range.toMs,
-    interval_ms: input.intervalMs,
-  };
-  const where = [
-    'project_id = {project_id:UInt64}',
-    "timestamp >= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')",
-    "timestamp < fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')",
-  ];
-  const columns: Array<[keyof TransactionFilters, string]> = [
-    ['transaction', 'name'],
-    ['release', 'release'],
-    ['environment', 'environment'],
-  ];
-  for (const [filter, column] of columns) {
-    const value = input.filters[filter];
-    if (value === undefined) continue;
-    params[filter] = value;
-    where.push(`${column} = {${filter}:String}`);
-  }
-  // Aggregate function parameters must be literals in ClickHouse, so quantile levels cannot be
-  // bound. They are rendered from numbers (checked again here), never from user text.
-  if (levels.some((level) => !Number.isFinite(level) || level <= 0 || level > 1)) throw new QueryParameterError('invalid percentile');
-  const levelList = levels.map((level) => level.toString()).join(', ');
-  const sql = `
+export function compileLatencyQuery(input: LatencyQueryInput): LatencyPlan {
+  const partials = [transactionPartials.count, transactionPartials.quantiles, transactionPartials.max];
+  const source = input.source ?? chooseSource(TRANSACTIONS, input.range, input.filters, partials);
+  const intervalMs = alignInterval(source, input.intervalMs);
+  const levels = levelList(input.percentiles.map((p) => (p === 100 ? 50 : p)));
+  const query: AggregateQuery = {
+    dataset: TRANSACTIONS,
+    projectId: input.projectId,
+    range: input.range,
+    filters: input.filters,
+    source,
+    keys: [bucketKey(TRANSACTIONS)],
+    partials,
+    params: { interval_ms: intervalMs },
+    outer: (from) => `
 SELECT
   grouping(t) AS overall,
-  intDiv(toUnixTimestamp64Milli(timestamp), {interval_ms:UInt64}) * {interval_ms:UInt64} AS t,
-  count() AS count,
-  quantilesExactInclusive(${levelList})(duration_ms) AS quantiles
-FROM transactions
-WHERE ${where.join('\n  AND ')}
+  t,
+  ${transactionFormulas.count} AS count,
+  ${transactionFormulas.quantiles(levels)} AS quantiles,
+  ${transactionFormulas.max} AS max
+FROM ${from}
 GROUP BY GROUPING SETS ((t), ())
-ORDER BY overall, t`;
-  return { sql, params };
+ORDER BY overall, t`,
+  };
+  return { query: compileAggregate(query), source, intervalMs };
 }

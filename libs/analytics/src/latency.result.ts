@@ -6,12 +6,15 @@ export interface LatencyRow {
   t: number | string;
   count: number | string;
   quantiles: Array<number | string | null>;
+  max: number | string | null;
 }
 
 export type LatencyPoint = { count: number } & Record<string, number | null>;
 export type LatencySeriesPoint = { t: number } & LatencyPoint;
 export interface LatencyResponse {
   count: number;
+  /** The bucket width of the series (the requested one, widened to whole minutes on the rollup path). */
+  interval_ms: number;
   series: LatencySeriesPoint[];
   [percentile: string]: number | null | LatencySeriesPoint[];
 }
@@ -30,7 +33,7 @@ export function toLatencyResponse(
   const point = (row: LatencyRow | undefined): LatencyPoint => {
     const result: LatencyPoint = { count: row ? Number(row.count) : 0 } as LatencyPoint;
     percentiles.forEach((p, i) => {
-      const value = row && Number(row.count) > 0 ? toNumberOrNull(row.quantiles[i]) : null;
+      const value = row && Number(row.count) > 0 ? toNumberOrNull(p === 100 ? row.max : row.quantiles[i]) : null;
       result[percentileKey(p)] = value;
     });
     return result;
@@ -41,7 +44,7 @@ export function toLatencyResponse(
   for (let t = Math.floor(range.fromMs / intervalMs) * intervalMs; t < range.toMs; t += intervalMs) {
     series.push({ t, ...point(byBucket.get(t)) });
   }
-  return { ...point(totals), series };
+  return { ...point(totals), interval_ms: intervalMs, series };
 }
 
 function toNumberOrNull(value: number | string | null | undefined): number | null {

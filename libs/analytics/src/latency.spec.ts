@@ -12,17 +12,37 @@ describe('compileLatencyQuery', () => {
       intervalMs: 60_000,
       percentiles: [50, 99.9],
       filters: { transaction: "x' OR 1=1 --", release: 'r1' },
-    });
-    expect(params).toEqual({ project_id: 7, from_ms: 60_000, to_ms: 240_000, interval_ms: 60_000, transaction: "x' OR 1=1 --", release: 'r1' });
-    expect(sql).toContain('quantilesExactInclusive(0.5, 0.999)(duration_ms)');
-    expect(sql).toContain('name = {transaction:String}');
-    expect(sql).toContain('release = {release:String}');
+    }).query;
+    expect(params).toEqual({ project_id: 7, r0_from: 60_000, r0_to: 240_000, interval_ms: 60_000, f_transaction: "x' OR 1=1 --", f_release: 'r1' });
+    expect(sql).toContain('quantilesDDMerge(0.01, 0.5, 0.999)(p_quantiles)');
+    expect(sql).toContain('name = {f_transaction:String}');
+    expect(sql).toContain('release = {f_release:String}');
     expect(sql).not.toContain('environment =');
     expect(sql).not.toContain('OR 1=1');
   });
 
   it('refuses a level outside (0, 1] even if a caller bypasses parsePercentiles', () => {
     expect(() => compileLatencyQuery({ projectId: 1, range, intervalMs: 1000, percentiles: [150], filters: {} })).toThrow(QueryParameterError);
+  });
+});
+
+describe('the rollup path', () => {
+  it('reads whole minutes from the rollup and the partial minutes at both ends from raw rows', () => {
+    const long = { fromMs: 10 * 60_000 + 1_500, toMs: 130 * 60_000 + 20_000 };
+    const plan = compileLatencyQuery({ projectId: 1, range: long, intervalMs: 90_000, percentiles: [95], filters: { release: 'r1' } });
+    expect(plan.source).toBe('rollup');
+    expect(plan.intervalMs).toBe(120_000);
+    const { sql, params } = plan.query;
+    expect(params).toMatchObject({ m_from: 11 * 60, m_to: 130 * 60, r1_from: long.fromMs, r1_to: 11 * 60_000, r2_from: 130 * 60_000, r2_to: long.toMs });
+    expect(sql.match(/UNION ALL/g)).toHaveLength(2);
+    expect(sql).toContain('FROM transactions_minute');
+  });
+
+  it('reads raw rows for short ranges and for filters the rollup lacks', () => {
+    const hour = { fromMs: 0, toMs: 3_600_000 };
+    expect(compileLatencyQuery({ projectId: 1, range: { fromMs: 0, toMs: 3_599_999 }, intervalMs: 60_000, percentiles: [95], filters: {} }).source).toBe('raw');
+    expect(compileLatencyQuery({ projectId: 1, range: hour, intervalMs: 60_000, percentiles: [95], filters: {} }).source).toBe('rollup');
+    expect(compileLatencyQuery({ projectId: 1, range: hour, intervalMs: 60_000, percentiles: [95], filters: { os: 'Linux' } }).source).toBe('raw');
   });
 });
 
@@ -45,13 +65,14 @@ describe('parsePercentiles', () => {
 describe('toLatencyResponse', () => {
   it('fills every bucket of the range and keys percentiles as requested', () => {
     const rows = [
-      { overall: 0, t: '120000', count: '3', quantiles: [10, 30] },
-      { overall: 1, t: '0', count: '3', quantiles: [10, 30] },
+      { overall: 0, t: '120000', count: '3', quantiles: [10, 30], max: 31 },
+      { overall: 1, t: '0', count: '3', quantiles: [10, 30], max: 31 },
     ];
     expect(toLatencyResponse(rows, [50, 95], range, 60_000)).toEqual({
       count: 3,
       p50: 10,
       p95: 30,
+      interval_ms: 60_000,
       series: [
         { t: 60_000, count: 0, p50: null, p95: null },
         { t: 120_000, count: 3, p50: 10, p95: 30 },
@@ -61,7 +82,7 @@ describe('toLatencyResponse', () => {
   });
 
   it('answers count 0 and null percentiles when nothing matched', () => {
-    const response = toLatencyResponse([{ overall: 1, t: 0, count: 0, quantiles: [null] }], [99], { fromMs: 0, toMs: 1000 }, 1000);
-    expect(response).toEqual({ count: 0, p99: null, series: [{ t: 0, count: 0, p99: null }] });
+    const response = toLatencyResponse([{ overall: 1, t: 0, count: 0, quantiles: [null], max: null }], [99], { fromMs: 0, toMs: 1000 }, 1000);
+    expect(response).toEqual({ count: 0, p99: null, interval_ms: 1000, series: [{ t: 0, count: 0, p99: null }] });
   });
 });

@@ -14,8 +14,18 @@ describe('loadEnvConfig', () => {
       consumerMaxBatchRows: 20_000,
       consumerMaxWaitMs: 1000,
       defaultRetentionDays: 90,
+      sqlMaxResultRows: 10_000,
+      sqlMaxBytesToRead: 10 * 1024 ** 3,
     });
     expect(config.clickhouse.cluster).toBeUndefined();
+  });
+
+  it('reads the SQL API limits', () => {
+    const config = loadEnvConfig({ SQL_MAX_RESULT_ROWS: '500', SQL_MAX_BYTES_TO_READ: '1048576' });
+    expect([config.sqlMaxResultRows, config.sqlMaxBytesToRead]).toEqual([500, 1_048_576]);
+    expect(() => loadEnvConfig({ SQL_MAX_RESULT_ROWS: '0', SQL_MAX_BYTES_TO_READ: '10G' })).toThrow(
+      /SQL_MAX_RESULT_ROWS="0" must be an integer from 1 to 1000000.*SQL_MAX_BYTES_TO_READ="10G" must be an integer/,
+    );
   });
 
   it('reads the ClickHouse cluster and the consumer batching', () => {

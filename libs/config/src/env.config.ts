@@ -46,6 +46,10 @@ export interface EnvConfig {
   /** Longest time range the query API accepts, days. */
   queryMaxRangeDays: number;
   queryMaxPoints: number;
+  /** Most rows one answer of the SQL API may have (ClickHouse `max_result_rows`). */
+  sqlMaxResultRows: number;
+  /** Most bytes one SQL API query may read, uncompressed (ClickHouse `max_bytes_to_read`). */
+  sqlMaxBytesToRead: number;
 }
 
 export class ConfigError extends Error {}
@@ -90,6 +94,8 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv): EnvConfig {
     queryMaxExecutionSeconds: read.int('QUERY_MAX_EXECUTION_SECONDS', 30, 1, 3600),
     queryMaxRangeDays: read.int('QUERY_MAX_RANGE_DAYS', 90, 1, 3650),
     queryMaxPoints: read.int('QUERY_MAX_POINTS', 1000, 10, 100_000),
+    sqlMaxResultRows: read.int('SQL_MAX_RESULT_ROWS', 10_000, 1, 1_000_000),
+    sqlMaxBytesToRead: read.int('SQL_MAX_BYTES_TO_READ', 10 * 1024 ** 3, 1024, 1024 ** 4),
   };
   read.throwIfInvalid();
   return config;

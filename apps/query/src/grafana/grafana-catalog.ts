@@ -1,0 +1,273 @@
+import { ErrorGroup, Filters, ReleaseHealth, ReleaseSeriesPoint, REPORTED_VITALS, TimeRange, TransactionPoint, TransactionSummary, VitalSummary } from '@pulse/analytics';
+import type { RatedVitalName } from '@pulse/model';
+import type { AnalyticsQueryDto } from '../analytics-query.dto';
+import type { ErrorsService } from '../errors/errors.service';
+import type { ReleasesService } from '../releases/releases.service';
+import type { TransactionsService } from '../transactions/transactions.service';
+import type { WebVitalsService } from '../web-vitals/web-vitals.service';
+import { ColumnSpec, GrafanaFrame, seriesName, table, timeSeries } from './grafana-frames';
+import type { PayloadName, TargetPayload } from './grafana-request';
+
+/**
+ * What the JSON datasource can query (POST /metrics) and how each target is answered: every
+ * entry calls the public methods of the analytics services, the same code the REST endpoints run,
+ * and shapes the answer as Grafana time series or a table.
+ */
+
+export type TargetKind = 'series' | 'table';
+
+/** The services the targets read. */
+export interface GrafanaServices {
+  transactions: TransactionsService;
+  releases: ReleasesService;
+  webVitals: WebVitalsService;
+  errors: ErrorsService;
+}
+
+/** One target of a /query request, read and checked. */
+export interface TargetRequest {
+  projectId: number;
+  range: TimeRange;
+  /** The panel's bucket width (services widen it to whole minutes when they read a rollup). */
+  bucketMs: number;
+  /** Payload and ad-hoc filters together. */
+  filters: Filters;
+  payload: TargetPayload;
+  /** The service's longest range, the look-back for a release's first appearance. */
+  maxRangeDays: number;
+}
+
+export interface CatalogEntry {
+  value: string;
+  label: string;
+  kind: TargetKind;
+  payloads: readonly PayloadName[];
+  run(services: GrafanaServices, request: TargetRequest): Promise<GrafanaFrame[]>;
+}
+
+/** The shared query string of the analytics services, from a target: epoch-ms range, bucket width in ms, filters. */
+export function scopeQuery(request: TargetRequest, range: TimeRange = request.range): AnalyticsQueryDto {
+  const { transaction, release, environment, browser, os } = request.filters;
+  return { from: String(range.fromMs), to: String(range.toMs), interval: `${request.bucketMs}ms`, transaction, release, environment, browser, os };
+}
+
+/** Points of a series split by release → one list per release, in the service's order. */
+function byRelease<P extends { t: number }>(points: readonly P[]): Map<string, P[]> {
+  const groups = new Map<string, P[]>();
+  for (const point of points) {
+    const release = String((point as { release?: unknown }).release ?? '');
+    const group = groups.get(release);
+    if (group) group.push(point);
+    else groups.set(release, [point]);
+  }
+  return groups;
+}
+
+const TRANSACTION_PAYLOADS: readonly PayloadName[] = ['release', 'environment', 'transaction', 'group_by'];
+
+/**
+ * A per-bucket transaction metric (GET transactions/series). With `group_by: release`, one series
+ * per release (the five with most transactions in the range), named `p95 release=1.4.0`.
+ */
+function transactionSeries(value: string, label: string, metric: string, read: (point: TransactionPoint) => number | null, percentile?: number): CatalogEntry {
+  return {
+    value,
+    label,
+    kind: 'series',
+    payloads: TRANSACTION_PAYLOADS,
+    async run(services, request) {
+      const answer = await services.transactions.series(request.projectId, {
+        ...scopeQuery(request),
+        percentiles: percentile === undefined ? undefined : String(percentile),
+        group_by: request.payload.groupBy,
+      });
+      if (request.payload.groupBy !== 'release') return [timeSeries(seriesName(metric, request.payload.labels), answer.series, read)];
+      return [...byRelease(answer.series)].map(([release, points]) => timeSeries(seriesName(metric, { ...request.payload.labels, release }), points, read));
+    },
+  };
+}
+
+const percentile = (p: number) => (point: TransactionPoint) => point[`p${p}`] as number | null;
+
+/** Per-release error counts and rates (GET releases/series): the newest five releases in the range, or the `release` payload. */
+function releaseErrorSeries(value: string, label: string, metric: string, read: (point: ReleaseSeriesPoint) => number | null): CatalogEntry {
+  return {
+    value,
+    label,
+    kind: 'series',
+    payloads: ['release', 'environment'],
+    async run(services, request) {
+      const answer = await services.releases.series(request.projectId, scopeQuery(request));
+      return [...byRelease(answer.series)].map(([release, points]) => timeSeries(seriesName(metric, { ...request.payload.labels, release }), points, read));
+    },
+  };
+}
+
+const TRANSACTION_COLUMNS: ColumnSpec<TransactionSummary>[] = [
+  { text: 'transaction', type: 'string' },
+  { text: 'count', type: 'number' },
+  { text: 'tpm', type: 'number' },
+  { text: 'p50', type: 'number' },
+  { text: 'p95', type: 'number' },
+  { text: 'failure_rate', type: 'number' },
+  { text: 'apdex', type: 'number' },
+  { text: 'user_misery', type: 'number' },
+  { text: 'users', type: 'number' },
+];
+
+/** Rows of the transaction table a panel shows: the busiest names first. */
+export const TRANSACTION_TABLE_ROWS = 100;
+
+const transactionsTable: CatalogEntry = {
+  value: 'transactions',
+  label: 'Transactions (table: count, tpm, p50, p95, failure rate, apdex, user misery, users)',
+  kind: 'table',
+  payloads: ['release', 'environment'],
+  async run(services, request) {
+    const page = await services.transactions.table(request.projectId, { ...scopeQuery(request), sort: 'count', order: 'desc', limit: String(TRANSACTION_TABLE_ROWS) });
+    return [table(TRANSACTION_COLUMNS, page.data)];
+  },
+};
+
+type ReleaseRow = ReleaseHealth & { time: number | null };
+
+/**
+ * `time` first: Grafana maps a table to annotations by its `time` field and its first text field
+ * (`release`), so this table is also the deploy-marker annotation source.
+ */
+const RELEASE_COLUMNS: ColumnSpec<ReleaseRow>[] = [
+  { text: 'time', type: 'time' },
+  { text: 'release', type: 'string' },
+  { text: 'transactions', type: 'number' },
+  { text: 'errors', type: 'number' },
+  { text: 'error_rate', type: 'number' },
+  { text: 'failure_rate', type: 'number' },
+  { text: 'users_affected', type: 'number' },
+  { text: 'crash_free_sessions', type: 'number' },
+  { text: 'crash_free_users', type: 'number' },
+];
+
+/**
+ * Release health of the releases seen in the range (GET releases), newest first. `time` is when
+ * a release was first seen, looked up over the service's longest range before `to` rather than
+ * within the panel's range: a release deployed before the range then has its real deploy time
+ * (outside the chart, so Grafana draws no marker for it) instead of the range's start.
+ */
+const releasesTable: CatalogEntry = {
+  value: 'releases',
+  label: 'Releases (table, and annotations: first seen, errors, error rate, failure rate, crash-free)',
+  kind: 'table',
+  payloads: ['release', 'environment'],
+  async run(services, request) {
+    const lookback = { fromMs: Math.max(0, request.range.toMs - request.maxRangeDays * 86_400_000), toMs: request.range.toMs };
+    const [inRange, history] = await Promise.all([
+      services.releases.list(request.projectId, scopeQuery(request)),
+      lookback.fromMs < request.range.fromMs ? services.releases.list(request.projectId, scopeQuery(request, lookback)) : Promise.resolve([]),
+    ]);
+    const firstSeen = new Map(history.map((row) => [row.release, row.first_seen]));
+    const rows = inRange.map((row): ReleaseRow => ({ ...row, time: firstSeen.get(row.release) ?? row.first_seen }));
+    return [table(RELEASE_COLUMNS, rows)];
+  },
+};
+
+const VITAL_NAMES: Record<RatedVitalName, string> = {
+  lcp: 'LCP (ms)',
+  fcp: 'FCP (ms)',
+  cls: 'CLS (score)',
+  inp: 'INP (ms)',
+  ttfb: 'TTFB (ms)',
+  fid: 'FID (ms)',
+};
+
+const WEB_VITAL_PAYLOADS: readonly PayloadName[] = ['release', 'environment', 'page'];
+
+/** A vital's p75 per bucket (GET web-vitals/series), named e.g. `lcp p75 page=/checkout`. */
+function webVitalP75(vital: RatedVitalName): CatalogEntry {
+  return {
+    value: `web_vitals.${vital}.p75`,
+    label: `Web Vitals ${VITAL_NAMES[vital]} p75`,
+    kind: 'series',
+    payloads: WEB_VITAL_PAYLOADS,
+    async run(services, request) {
+      const answer = await services.webVitals.series(request.projectId, { ...scopeQuery(request), vital });
+      return [timeSeries(seriesName(`${vital} p75`, request.payload.labels), answer.series, (point) => point.p75)];
+    },
+  };
+}
+
+type VitalRow = VitalSummary & { vital: RatedVitalName };
+
+const WEB_VITAL_COLUMNS: ColumnSpec<VitalRow>[] = [
+  { text: 'vital', type: 'string' },
+  { text: 'count', type: 'number' },
+  { text: 'p50', type: 'number' },
+  { text: 'p75', type: 'number' },
+  { text: 'p95', type: 'number' },
+  { text: 'good', type: 'number' },
+  { text: 'needs_improvement', type: 'number' },
+  { text: 'poor', type: 'number' },
+];
+
+/** One row per vital over the range (GET web-vitals): count, p50/p75/p95, rating shares; `vital` keeps one row. */
+const webVitalsTable: CatalogEntry = {
+  value: 'web_vitals',
+  label: 'Web Vitals (table: count, p50, p75, p95 and good / needs improvement / poor per vital)',
+  kind: 'table',
+  payloads: [...WEB_VITAL_PAYLOADS, 'vital'],
+  async run(services, request) {
+    const summary = await services.webVitals.summary(request.projectId, scopeQuery(request));
+    const vitals = REPORTED_VITALS.filter((vital) => request.payload.vital === undefined || vital === request.payload.vital);
+    return [table(WEB_VITAL_COLUMNS, vitals.map((vital): VitalRow => ({ vital, ...summary[vital] })))];
+  },
+};
+
+const ERROR_COLUMNS: ColumnSpec<ErrorGroup>[] = [
+  { text: 'title', type: 'string' },
+  { text: 'culprit', type: 'string' },
+  { text: 'level', type: 'string' },
+  { text: 'count', type: 'number' },
+  { text: 'users', type: 'number' },
+  { text: 'unhandled', type: 'number' },
+  { text: 'first_seen', type: 'time' },
+  { text: 'last_seen', type: 'time' },
+  { text: 'releases', type: 'string', get: (group) => group.releases.join(', ') },
+  { text: 'fingerprint', type: 'string' },
+];
+
+/** Rows of the error group table: the most frequent groups first. */
+export const ERROR_TABLE_ROWS = 100;
+
+/** Error groups in the range (GET errors), most events first. */
+const errorsTable: CatalogEntry = {
+  value: 'errors',
+  label: 'Error groups (table: title, level, events, users, first and last seen, releases)',
+  kind: 'table',
+  payloads: ['release', 'environment', 'transaction'],
+  async run(services, request) {
+    const groups = await services.errors.groups(request.projectId, { ...scopeQuery(request), sort: 'count', order: 'desc', limit: String(ERROR_TABLE_ROWS) });
+    return [table(ERROR_COLUMNS, groups)];
+  },
+};
+
+/** Every target, in the order POST /metrics lists them. */
+export const GRAFANA_CATALOG: readonly CatalogEntry[] = [
+  transactionSeries('transaction.p50', 'Transaction duration p50 (ms)', 'p50', percentile(50), 50),
+  transactionSeries('transaction.p75', 'Transaction duration p75 (ms)', 'p75', percentile(75), 75),
+  transactionSeries('transaction.p95', 'Transaction duration p95 (ms)', 'p95', percentile(95), 95),
+  transactionSeries('transaction.p99', 'Transaction duration p99 (ms)', 'p99', percentile(99), 99),
+  transactionSeries('transaction.count', 'Transactions per bucket', 'count', (point) => point.count),
+  transactionSeries('transaction.tpm', 'Transactions per minute', 'tpm', (point) => point.tpm),
+  transactionSeries('transaction.failure_rate', 'Failure rate (share of failed transactions)', 'failure_rate', (point) => point.failure_rate),
+  transactionSeries('transaction.apdex', 'Apdex (T = 300 ms)', 'apdex', (point) => point.apdex),
+  releaseErrorSeries('errors.count', 'Error events per bucket, per release', 'errors', (point) => point.errors),
+  releaseErrorSeries('errors.rate', 'Errors per transaction per bucket, per release', 'error_rate', (point) => point.error_rate),
+  ...REPORTED_VITALS.map(webVitalP75),
+  transactionsTable,
+  releasesTable,
+  errorsTable,
+  webVitalsTable,
+];
+
+export function findTarget(value: string): CatalogEntry | undefined {
+  return GRAFANA_CATALOG.find((entry) => entry.value === value);
+}

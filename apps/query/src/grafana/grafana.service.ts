@@ -1,0 +1,161 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { QueryParameterError, REPORTED_VITALS, TimeRange } from '@pulse/analytics';
+import { ApiError, ErrorBody } from '@pulse/platform';
+import { AnalyticsRepository } from '../analytics.repository';
+import { asBadRequest } from '../analytics-scope';
+import { QUERY_LIMITS, QueryLimits } from '../query.tokens';
+import { ReleasesService } from '../releases/releases.service';
+import { TransactionsService } from '../transactions/transactions.service';
+import { ErrorsService } from '../errors/errors.service';
+import { WebVitalsService } from '../web-vitals/web-vitals.service';
+import { CatalogEntry, findTarget, GRAFANA_CATALOG, GrafanaServices } from './grafana-catalog';
+import { compileDimensionValues, DEFAULT_LOOKBACK_MS, Dimension } from './grafana-dimensions.query';
+import { GrafanaFrame, withRefId } from './grafana-frames';
+import { bucketWidthMs, mergeFilters, PayloadName, readAdhocFilters, readPayload, readRange, TAG_KEYS, unescapeRegexFormat } from './grafana-request';
+import type {
+  GrafanaMetricsRequestDto,
+  GrafanaPayloadOptionsRequestDto,
+  GrafanaQueryRequestDto,
+  GrafanaRangeDto,
+  GrafanaTagValuesRequestDto,
+  GrafanaVariableRequestDto,
+} from './grafana-request.dto';
+import type { GrafanaMetricDto, GrafanaMetricPayloadDto, GrafanaOptionDto, GrafanaTagKeyDto, GrafanaTagValueDto, GrafanaVariableValueDto } from './grafana-response.dto';
+
+const PAYLOAD_FIELDS: Record<PayloadName, Omit<GrafanaMetricPayloadDto, 'name'>> = {
+  release: { label: 'Release', type: 'select', placeholder: 'any release' },
+  environment: { label: 'Environment', type: 'select', placeholder: 'any environment' },
+  transaction: { label: 'Transaction', type: 'select', placeholder: 'any transaction' },
+  page: { label: 'Page', type: 'select', placeholder: 'any page' },
+  vital: { label: 'Vital', type: 'select', placeholder: 'a vital' },
+  group_by: { label: 'Group by', type: 'select', placeholder: 'no split', options: [{ label: 'release', value: 'release' }] },
+};
+
+/** Payload fields whose options are the values of a dimension. */
+const PAYLOAD_DIMENSIONS: Partial<Record<PayloadName, Dimension>> = {
+  release: 'release',
+  environment: 'environment',
+  transaction: 'transaction',
+  page: 'page',
+  vital: 'vital',
+};
+
+/** Template variable queries (POST /variable) and the dimension each lists. */
+export const VARIABLE_TARGETS: Record<string, Dimension> = {
+  releases: 'release',
+  environments: 'environment',
+  transactions: 'transaction',
+  pages: 'page',
+  vitals: 'vital',
+};
+
+/** The JSON datasource protocol over the analytics services (one Grafana datasource per project). */
+@Injectable()
+export class GrafanaService {
+  private readonly services: GrafanaServices;
+
+  constructor(
+    transactions: TransactionsService,
+    releases: ReleasesService,
+    webVitals: WebVitalsService,
+    errors: ErrorsService,
+    private readonly repository: AnalyticsRepository,
+    @Inject(QUERY_LIMITS) private readonly limits: QueryLimits,
+  ) {
+    this.services = { transactions, releases, webVitals, errors };
+  }
+
+  metrics(_dto: GrafanaMetricsRequestDto): GrafanaMetricDto[] {
+    return GRAFANA_CATALOG.map((entry) => ({
+      label: entry.label,
+      value: entry.value,
+      payloads: entry.payloads.map((name) => ({ name, ...PAYLOAD_FIELDS[name] })),
+    }));
+  }
+
+  async payloadOptions(projectId: number, dto: GrafanaPayloadOptionsRequestDto): Promise<GrafanaOptionDto[]> {
+    const entry = this.entry(dto.metric);
+    const name = dto.name as PayloadName;
+    if (!(entry.payloads as readonly string[]).includes(dto.name)) {
+      throw new ApiError(400, `${entry.value} has no payload field ${JSON.stringify(dto.name)}; valid payload fields: ${entry.payloads.join(', ')}`);
+    }
+    const fixed = PAYLOAD_FIELDS[name].options;
+    if (fixed) return fixed;
+    const values = await this.dimensionValues(projectId, PAYLOAD_DIMENSIONS[name] as Dimension, dto.range);
+    return values.map((value) => ({ label: value, value }));
+  }
+
+  async query(projectId: number, dto: GrafanaQueryRequestDto): Promise<GrafanaFrame[]> {
+    const plans = asBadRequest(() => {
+      const range = readRange(dto.range.from, dto.range.to);
+      const bucketMs = bucketWidthMs(range, dto.intervalMs, dto.maxDataPoints, this.limits.maxPoints);
+      const adhoc = readAdhocFilters(dto.filters, dto.adhocFilters);
+      // Hidden queries and queries still being edited (no target yet) are not run.
+      return dto.targets
+        .filter((target) => target.hide !== true && (target.target ?? '').trim() !== '')
+        .map((target) => {
+          const entry = this.entryOrThrow(unescapeRegexFormat((target.target as string).trim()));
+          const payload = readPayload(entry.value, target.payload, entry.payloads, REPORTED_VITALS);
+          const filters = mergeFilters(payload, adhoc);
+          return { refId: target.refId, entry, request: { projectId, range, bucketMs, filters, payload, maxRangeDays: this.limits.maxRangeDays } };
+        });
+    });
+    const frames = await Promise.all(
+      plans.map(async ({ refId, entry, request }) => {
+        try {
+          return withRefId(await entry.run(this.services, request), refId);
+        } catch (error) {
+          throw naming(error, `${refId ?? 'query'} (${entry.value})`);
+        }
+      }),
+    );
+    return frames.flat();
+  }
+
+  async variable(projectId: number, dto: GrafanaVariableRequestDto): Promise<GrafanaVariableValueDto[]> {
+    const target = dto.payload.target.trim();
+    if (!Object.prototype.hasOwnProperty.call(VARIABLE_TARGETS, target)) {
+      throw new ApiError(400, `unknown variable query ${JSON.stringify(target)}; valid queries: ${Object.keys(VARIABLE_TARGETS).join(', ')}`);
+    }
+    const values = await this.dimensionValues(projectId, VARIABLE_TARGETS[target], dto.range);
+    return values.map((value) => ({ __text: value, __value: value }));
+  }
+
+  tagKeys(): GrafanaTagKeyDto[] {
+    return TAG_KEYS.map((key) => ({ type: 'string', text: key }));
+  }
+
+  async tagValues(projectId: number, dto: GrafanaTagValuesRequestDto): Promise<GrafanaTagValueDto[]> {
+    if (!(TAG_KEYS as readonly string[]).includes(dto.key)) throw new ApiError(400, `unknown tag key ${JSON.stringify(dto.key)}; valid keys: ${TAG_KEYS.join(', ')}`);
+    const values = await this.dimensionValues(projectId, dto.key as Dimension, dto.timeRange);
+    return values.map((text) => ({ text }));
+  }
+
+  private async dimensionValues(projectId: number, dimension: Dimension, rangeDto: GrafanaRangeDto | undefined): Promise<string[]> {
+    const range: TimeRange = rangeDto ? asBadRequest(() => readRange(rangeDto.from, rangeDto.to)) : lastDays(DEFAULT_LOOKBACK_MS);
+    const rows = await this.repository.query<{ value: string }>(compileDimensionValues(projectId, dimension, range));
+    return rows.map((row) => row.value);
+  }
+
+  private entry(value: string): CatalogEntry {
+    return asBadRequest(() => this.entryOrThrow(value));
+  }
+
+  private entryOrThrow(value: string): CatalogEntry {
+    const entry = findTarget(value);
+    if (!entry) throw new QueryParameterError(`unknown target ${JSON.stringify(value)}; valid targets: ${GRAFANA_CATALOG.map((e) => e.value).join(', ')}`);
+    return entry;
+  }
+}
+
+function lastDays(lookbackMs: number): TimeRange {
+  const toMs = Date.now();
+  return { fromMs: toMs - lookbackMs, toMs };
+}
+
+/** A failed target's error, its detail prefixed with the query it came from (a panel may hold several). */
+function naming(error: unknown, what: string): unknown {
+  if (!(error instanceof ApiError)) return error;
+  const body = error.getResponse() as ErrorBody;
+  return new ApiError(error.getStatus(), `${what}: ${body.detail}`, body.causes, error.headers);
+}

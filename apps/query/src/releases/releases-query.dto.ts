@@ -1,0 +1,25 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { AnalyticsQueryDto } from '../analytics-query.dto';
+
+/** GET releases/compare: the shared scope plus the two releases. */
+export class ReleaseCompareQueryDto extends AnalyticsQueryDto {
+  @ApiProperty({ description: 'The release to compare against.', example: 'shop@1.3.0' })
+  @IsString()
+  @MaxLength(200)
+  base!: string;
+
+  @ApiProperty({ description: 'The new release.', example: 'shop@1.4.0' })
+  @IsString()
+  @MaxLength(200)
+  candidate!: string;
+}
+
+/** GET releases/series: the shared scope plus how many releases to draw (newest first, default 5). */
+export class ReleaseSeriesQueryDto extends AnalyticsQueryDto {
+  @ApiPropertyOptional({ description: 'How many releases, newest first, 1–20 (default 5); ignored with the release filter.', example: '5' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(3)
+  limit?: string;
+}

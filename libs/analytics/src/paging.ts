@@ -1,0 +1,27 @@
+import { QueryParameterError } from './time-range';
+
+/** Sorting and paging parameters of the list endpoints; a sort name maps to a fixed SQL fragment, never to user text. */
+export function parseSort<T extends string>(raw: string | undefined, allowed: Record<T, unknown>, fallback: T): T {
+  if (raw === undefined || raw === '') return fallback;
+  if (!Object.prototype.hasOwnProperty.call(allowed, raw)) throw new QueryParameterError(`sort=${JSON.stringify(raw)} must be one of ${Object.keys(allowed).join(', ')}`);
+  return raw as T;
+}
+
+export function parseOrder(raw: string | undefined, fallback: 'asc' | 'desc'): 'asc' | 'desc' {
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== 'asc' && raw !== 'desc') throw new QueryParameterError(`order=${JSON.stringify(raw)} must be asc or desc`);
+  return raw;
+}
+
+export const MAX_PAGE_LIMIT = 1000;
+const MAX_OFFSET = 100_000;
+
+export function parsePage(limit: string | undefined, offset: string | undefined, defaultLimit = 50): { limit: number; offset: number } {
+  const read = (name: string, raw: string | undefined, fallback: number, min: number, max: number): number => {
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < min || n > max) throw new QueryParameterError(`${name}=${JSON.stringify(raw)} must be an integer in [${min}, ${max}]`);
+    return n;
+  };
+  return { limit: read('limit', limit, defaultLimit, 1, MAX_PAGE_LIMIT), offset: read('offset', offset, 0, 0, MAX_OFFSET) };
+}
