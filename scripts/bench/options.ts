@@ -1,0 +1,39 @@
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  /** Stored transactions to measure at, ascending: the database is topped up from one to the next. */
+  rows: number[];
+  iterations: number;
+  /** Keep the data for the next run, and reuse what a previous run kept. */
+  keep: boolean;
+  seed: number;
+  /** Cases whose endpoint p95 exceeds this are profiled (which tables, how many rows). */
+  profileOverMs: number;
+}
+
+export function readOptions(argv = process.argv.slice(2)): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      rows: { type: 'string', default: '1000000,10000000' },
+      iterations: { type: 'string', default: '30' },
+      keep: { type: 'boolean', default: false },
+      seed: { type: 'string', default: '42' },
+      'profile-over-ms': { type: 'string', default: '200' },
+    },
+  });
+  const int = (name: string, text: string, min: number, max: number): number => {
+    const value = Number(text.replace(/_/g, ''));
+    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(text)}`);
+    return value;
+  };
+  const rows = values.rows.split(',').map((part) => int('rows', part.trim(), 1, 1_000_000_000));
+  if (rows.some((value, i) => i > 0 && value <= rows[i - 1])) throw new Error(`--rows must be ascending, got ${values.rows}`);
+  return {
+    rows,
+    iterations: int('iterations', values.iterations, 1, 10_000),
+    keep: values.keep,
+    seed: int('seed', values.seed, 0, 2 ** 31 - 1),
+    profileOverMs: int('profile-over-ms', values['profile-over-ms'], 0, 3_600_000),
+  };
+}

@@ -1,0 +1,89 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, release, totalmem, type } from 'node:os';
+import { join, relative } from 'node:path';
+import type { CaseProfile } from './profile';
+
+/** One measured endpoint and range at one fill level, as the result file names it. */
+export interface QueryFigure {
+  name: string;
+  range: string;
+  stored_rows: number;
+  p50_ms: number;
+  p95_ms: number;
+  min_ms: number;
+  max_ms: number;
+  baseline_p50_ms: number;
+  baseline_p95_ms: number;
+  /** endpoint p50 ÷ baseline p50. */
+  ratio: number;
+  iterations: number;
+}
+
+export interface NotMeasured {
+  name: string;
+  stored_rows: number;
+  status: 'skipped' | 'failed';
+  detail: string;
+}
+
+export function machine(root: string): Record<string, unknown> {
+  const list = cpus();
+  let commit: string | undefined;
+  try {
+    commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    commit = undefined;
+  }
+  return { cpus: list.length, cpuModel: list[0]?.model ?? 'unknown', totalMemoryMb: Math.round(totalmem() / 2 ** 20), node: process.version, os: `${type()} ${release()}`, commit };
+}
+
+export function printQueryTable(figures: QueryFigure[]): void {
+  const header = ['endpoint', 'range', 'stored rows', 'p50 ms', 'p95 ms', 'baseline p50 ms', 'ratio'];
+  const rows = figures.map((f) => [f.name, f.range, f.stored_rows.toLocaleString('en-US'), fixed(f.p50_ms), fixed(f.p95_ms), fixed(f.baseline_p50_ms), f.ratio.toFixed(2)]);
+  printColumns(header, rows, [false, false, true, true, true, true, true]);
+}
+
+export function printNotMeasured(items: NotMeasured[]): void {
+  for (const item of items) console.log(`  ${item.name} (${item.stored_rows.toLocaleString('en-US')} rows): ${item.status}: ${item.detail}`);
+}
+
+export function printProfiles(profiles: Array<CaseProfile & { stored_rows: number }>): void {
+  for (const profile of profiles) {
+    const { baseline } = profile;
+    console.log(
+      `  ${profile.name} ${profile.range} at ${profile.stored_rows.toLocaleString('en-US')} rows: ${fixed(profile.endpointMs)} ms through the recorder, ` +
+        `${profile.readRows.toLocaleString('en-US')} rows / ${mb(profile.readBytes)} MB read ` +
+        `(baseline: ${fixed(baseline.elapsedMs)} ms in ClickHouse, ${baseline.readRows.toLocaleString('en-US')} rows / ${mb(baseline.readBytes)} MB)`,
+    );
+    for (const query of profile.queries) {
+      console.log(
+        `    ${query.tables.join(' + ')}: ${fixed(query.elapsedMs)} ms in ClickHouse, ${query.readRows.toLocaleString('en-US')} rows / ${mb(query.readBytes)} MB read, ${query.resultRows} result rows`,
+      );
+    }
+  }
+}
+
+export function writeResult(root: string, startedAt: Date, result: Record<string, unknown>): string {
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${startedAt.toISOString().replace(/:/g, '-')}-queries.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  return relative(process.cwd(), file) || file;
+}
+
+function printColumns(header: string[], rows: string[][], alignRight: boolean[]): void {
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => `  ${cells.map((cell, i) => (alignRight[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ')}`;
+  console.log(line(header));
+  console.log(line(widths.map((width) => '-'.repeat(width))));
+  for (const row of rows) console.log(line(row));
+}
+
+function fixed(ms: number): string {
+  return Number.isFinite(ms) ? ms.toFixed(1) : 'n/a';
+}
+
+function mb(bytes: number): string {
+  return (bytes / 2 ** 20).toFixed(1);
+}
