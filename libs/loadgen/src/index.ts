@@ -1,0 +1,18 @@
+export * from './cli-args';
+export * from './envelope';
+export * from './format';
+export * from './http-transport';
+export * from './latency-histogram';
+export * from './load-options-error';
+export * from './load-run';
+export * from './load-stats';
+export * from './mix';
+export * from './options';
+export * from './pacer';
+export * from './random';
+export * from './run-load';
+export * from './sdk-request';
+export * from './targets';
+export * from './workload';
+export { SHOP_ORIGIN } from './catalog/pages';
+export { SENT_AT_TAG } from './events/build-context';
