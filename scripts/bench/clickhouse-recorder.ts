@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 /** One statement the app sent, with what ClickHouse reported about it (X-ClickHouse-Summary). */
 export interface RecordedQuery {
-  /** Pulse tables named after FROM / JOIN: transactions_minute (a rollup), transactions (raw)… */
+  /** Pulse tables named after FROM / JOIN: transactions_hour, transactions_minute (rollups), transactions (raw)… */
   tables: string[];
   resultRows: number;
   /** Time inside ClickHouse. */
@@ -21,7 +21,7 @@ export interface ReadStatistics {
   elapsedMs: number;
 }
 
-const PULSE_TABLE = /^(transactions|spans|web_vitals|errors|sessions)(_minute)?$/;
+const PULSE_TABLE = /^(transactions|spans|web_vitals|errors|sessions)(_minute|_hour)?$/;
 
 /**
  * An HTTP pass-through in front of ClickHouse that records every statement and its summary. The

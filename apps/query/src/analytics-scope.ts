@@ -9,15 +9,18 @@ export interface AnalyticsScope {
   range: TimeRange;
   intervalMs: number;
   filters: Filters;
+  /** From when the hour rollups are complete (RollupTiers); undefined: the minute rollups only. */
+  hourRollupFromMs?: number;
 }
 
-export function parseScope(projectId: number, dto: AnalyticsQueryDto, limits: QueryLimits): AnalyticsScope {
+export function parseScope(projectId: number, dto: AnalyticsQueryDto, limits: QueryLimits, hourRollupFromMs?: number): AnalyticsScope {
   return asBadRequest(() => {
     const range = parseTimeRange(dto.from, dto.to, limits.maxRangeDays);
     return {
       projectId,
       range,
       intervalMs: chooseInterval(range, dto.interval, limits.maxPoints),
+      hourRollupFromMs,
       filters: {
         transaction: dto.transaction,
         release: dto.release,

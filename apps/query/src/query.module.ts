@@ -1,9 +1,9 @@
-import { DynamicModule, Inject, Module, OnApplicationShutdown, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, Inject, Logger, Module, OnApplicationShutdown, ValidationPipe } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { EnvConfig, ProjectRegistry } from '@pulse/config';
 import { HealthController, MetricsRegistry, READINESS_CHECKS, ReadinessCheck } from '@pulse/platform';
-import { checkClickHouse, createClickHouse } from '@pulse/storage';
+import { checkClickHouse, createClickHouse, readHourRollupFrom } from '@pulse/storage';
 import { AnalyticsRepository, ClickHouseAnalyticsRepository } from './analytics.repository';
 import { BearerTokenGuard } from './bearer-token.guard';
 import { ErrorsController } from './errors/errors.controller';
@@ -19,6 +19,7 @@ import { SQL_QUERY_OPTIONS, sqlQueryOptionsFrom } from './sql/sql-query.tokens';
 import { ClickHouseSqlRepository, SqlRepository } from './sql/sql.repository';
 import { ReleasesController } from './releases/releases.controller';
 import { ReleasesService } from './releases/releases.service';
+import { CachedRollupTiers, RollupTiers } from './rollup-tiers';
 import { TracesController } from './traces/traces.controller';
 import { TracesService } from './traces/traces.service';
 import { TransactionsController } from './transactions/transactions.controller';
@@ -57,6 +58,17 @@ export class QueryModule implements OnApplicationShutdown {
             ),
         },
         { provide: AnalyticsRepository, inject: [CLICKHOUSE], useFactory: (client: ClickHouseClient) => new ClickHouseAnalyticsRepository(client, env.queryMaxExecutionSeconds) },
+        {
+          provide: RollupTiers,
+          inject: [CLICKHOUSE],
+          useFactory: (client: ClickHouseClient) => {
+            const logger = new Logger('RollupTiers');
+            return new CachedRollupTiers(
+              () => readHourRollupFrom(client),
+              (error) => logger.warn(`cannot read rollup_tiers, reading the minute rollups only for now: ${error instanceof Error ? error.message : String(error)}`),
+            );
+          },
+        },
         {
           provide: READINESS_CHECKS,
           inject: [CLICKHOUSE],

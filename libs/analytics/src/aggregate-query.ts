@@ -1,24 +1,32 @@
 import { FilterColumns, filterConditions, Filters, filtersFit } from './filters';
+import { coverRange, HOUR_MS, MINUTE_MS, Tier, TierGrid } from './tier-cover';
 import { QueryParameterError, TimeRange } from './time-range';
 
 /**
- * Raw table or per-minute rollup. Both paths compute the same partial aggregates (counts, sums,
- * DDSketch and uniq states) and the same outer formulas over them, so they give the same answers:
- * the rollup rows are exactly the states the raw rows would produce (docs/storage.md).
+ * Raw table or rollups. Both paths compute the same partial aggregates (counts, sums, DDSketch
+ * and uniq states) and the same outer formulas over them, so they give the same answers: the
+ * rollup rows are exactly the states the raw rows would produce (docs/storage.md). The rollup
+ * path reads whole hours from the per-hour rollup where it may, whole minutes from the
+ * per-minute rollup, and the partial minutes from raw rows.
  */
 export type Source = 'raw' | 'rollup';
 
 /** Ranges of at least an hour read the rollups; shorter ones read raw rows. */
 export const ROLLUP_MIN_RANGE_MS = 60 * 60_000;
-const MINUTE_MS = 60_000;
 
-/** A record kind as the analytics queries see it: its raw table and, if any, its rollup. */
+/** A record kind as the analytics queries see it: its raw table and, if any, its rollups. */
 export interface Dataset {
   /** For error messages: "transactions cannot be filtered by os". */
   what: string;
   raw: { table: string; time: string; columns: FilterColumns };
   /** A rollup with a `minute DateTime('UTC')` column. */
   rollup?: { table: string; columns: FilterColumns };
+  /**
+   * A per-hour rollup with an `hour DateTime('UTC')` column and every key and value column of
+   * `rollup` (so the same filter columns). Complete only from an instant the query is given
+   * (`hourRollupFromMs`, see rollup_tiers in docs/storage.md).
+   */
+  hourRollup?: { table: string };
 }
 
 /** A column of the partial rows: an aggregate over raw rows, and the rollup column(s) holding the same partial. */
@@ -27,6 +35,10 @@ export interface Partial {
   raw: string;
   /** Undefined when the rollup cannot give this partial (e.g. apdex for another T). */
   rollup?: string;
+  /** On the hour rollup, where it differs from `rollup` (an expression of the minute). */
+  hourRollup?: string;
+  /** Set on a time bucket key (bucketKey): the bucket width, which decides whether hour rows fit. */
+  bucketMs?: number;
 }
 
 export interface AggregateQuery {
@@ -43,6 +55,11 @@ export interface AggregateQuery {
   /** Parameters the expressions use besides the scope and filters. */
   params?: Record<string, unknown>;
   source: Source;
+  /**
+   * From when the dataset's hour rollup holds every row (epoch ms, from rollup_tiers); undefined:
+   * the hour rollup is not read.
+   */
+  hourRollupFromMs?: number;
 }
 
 export interface CompiledQuery {
@@ -61,30 +78,72 @@ export function chooseSource(dataset: Dataset, range: TimeRange, filters: Filter
   return partials.every((p) => p.rollup !== undefined) ? 'rollup' : 'raw';
 }
 
-/** Rollup buckets are whole minutes: a series read from them needs an interval of whole minutes. */
+/** Rollup buckets are whole minutes (or hours): a series read from them needs an interval of whole minutes. */
 export function alignInterval(source: Source, intervalMs: number): number {
   return source === 'rollup' ? Math.ceil(intervalMs / MINUTE_MS) * MINUTE_MS : intervalMs;
 }
 
-/** The start of the time bucket of each partial row, in epoch ms (`interval_ms` must be bound). */
-export function bucketKey(dataset: Dataset, name = 't'): Partial {
+/**
+ * The start of the time bucket of each partial row, in epoch ms. `intervalMs` must be the value
+ * bound as `interval_ms`; hour rows are read only when it is a whole number of hours.
+ */
+export function bucketKey(dataset: Dataset, intervalMs: number, name = 't'): Partial {
+  const bucket = (epochMs: string) => `toInt64(intDiv(${epochMs}, {interval_ms:UInt64}) * {interval_ms:UInt64})`;
   return {
     name,
-    // Both Int64: branches of a UNION ALL with different integer types would meet as a Variant.
-    raw: `toInt64(intDiv(toUnixTimestamp64Milli(${dataset.raw.time}), {interval_ms:UInt64}) * {interval_ms:UInt64})`,
-    rollup: 'toInt64(intDiv(toUnixTimestamp(minute) * 1000, {interval_ms:UInt64}) * {interval_ms:UInt64})',
+    bucketMs: intervalMs,
+    // Int64 on every branch: branches of a UNION ALL with different integer types would meet as a Variant.
+    raw: bucket(`toUnixTimestamp64Milli(${dataset.raw.time})`),
+    rollup: bucket('toUnixTimestamp(minute) * 1000'),
+    hourRollup: bucket('toUnixTimestamp(hour) * 1000'),
   };
 }
 
 /**
+ * The grids the rollup path may read, coarsest first. Hour rows only where the dataset has them,
+ * the query knows from when they are complete, and no hour row can straddle two of its time
+ * buckets (buckets start at multiples of their width since the epoch, so a width of whole hours
+ * keeps every hour inside one bucket).
+ */
+function rollupGrids(query: AggregateQuery): TierGrid[] {
+  const minute: TierGrid = { tier: 'minute', stepMs: MINUTE_MS, validFromMs: 0 };
+  const buckets = query.keys.flatMap((key) => (key.bucketMs === undefined ? [] : [key.bucketMs]));
+  for (const bucketMs of buckets) {
+    if (query.params?.interval_ms !== bucketMs) throw new Error(`bucket key ${bucketMs} ms does not match the bound interval_ms`);
+  }
+  const hoursFit = buckets.every((bucketMs) => bucketMs % HOUR_MS === 0);
+  if (query.dataset.hourRollup === undefined || query.hourRollupFromMs === undefined || !hoursFit) return [minute];
+  return [{ tier: 'hour', stepMs: HOUR_MS, validFromMs: query.hourRollupFromMs }, minute];
+}
+
+interface RollupTable {
+  table: string;
+  time: 'minute' | 'hour';
+  columns: FilterColumns;
+  /** The expression of a partial on this table; undefined when the rollups cannot give it. */
+  expression: (p: Partial) => string | undefined;
+}
+
+function rollupTable(dataset: Dataset, tier: Exclude<Tier, 'raw'>): RollupTable {
+  const rollup = dataset.rollup;
+  if (!rollup) throw new QueryParameterError(`${dataset.what} have no rollup`);
+  if (tier === 'minute') return { table: rollup.table, time: 'minute', columns: rollup.columns, expression: (p) => p.rollup };
+  if (!dataset.hourRollup) throw new QueryParameterError(`${dataset.what} have no hour rollup`);
+  return { table: dataset.hourRollup.table, time: 'hour', columns: rollup.columns, expression: (p) => (p.rollup === undefined ? undefined : (p.hourRollup ?? p.rollup)) };
+}
+
+/**
  * One SQL query: the partial rows of each source branch (UNION ALL), then the outer query. On the
- * rollup path the whole minutes inside the range come from the rollup and the partial minutes at
- * either end from raw rows, so the answer is exactly the raw answer for any from/to.
+ * rollup path the range is covered by tiers (coverRange): whole hours from the hour rollup where
+ * allowed, the remaining whole minutes from the minute rollup, and the partial minutes at either
+ * end from raw rows, so the answer is exactly the raw answer for any from/to.
  */
 export function compileAggregate(query: AggregateQuery): CompiledQuery {
   const { dataset, range, source } = query;
   const params: Record<string, unknown> = { ...query.params, project_id: query.projectId };
+  const columns = [...query.keys, ...query.partials];
   const branches: string[] = [];
+
   const rawBranch = (from: number, to: number): void => {
     const i = branches.length;
     params[`r${i}_from`] = from;
@@ -95,36 +154,38 @@ export function compileAggregate(query: AggregateQuery): CompiledQuery {
       `${dataset.raw.time} < fromUnixTimestamp64Milli({r${i}_to:Int64}, 'UTC')`,
       ...filterConditions(query.filters, dataset.raw.columns, params, dataset.what),
     ];
-    const select = [...query.keys, ...query.partials].map((p) => `${p.raw} AS ${p.name}`);
+    const select = columns.map((p) => `${p.raw} AS ${p.name}`);
     const groupBy = query.keys.length > 0 ? `\nGROUP BY ${query.keys.map((k) => k.name).join(', ')}` : '';
     branches.push(`SELECT ${select.join(', ')}\nFROM ${dataset.raw.table}\nWHERE ${where.join(' AND ')}${groupBy}`);
+  };
+
+  // Rollup rows are read as they are (no GROUP BY): the outer query merges them with the rest.
+  const rollupBranch = (tier: Exclude<Tier, 'raw'>, from: number, to: number): void => {
+    const { table, time, columns: filterColumns, expression } = rollupTable(dataset, tier);
+    const prefix = `${tier[0]}${branches.length}`;
+    params[`${prefix}_from`] = from / 1000;
+    params[`${prefix}_to`] = to / 1000;
+    const where = [
+      'project_id = {project_id:UInt64}',
+      `${time} >= toDateTime({${prefix}_from:UInt32}, 'UTC')`,
+      `${time} < toDateTime({${prefix}_to:UInt32}, 'UTC')`,
+      ...filterConditions(query.filters, filterColumns, params, dataset.what),
+    ];
+    const select = columns.map((p) => {
+      const column = expression(p);
+      if (column === undefined) throw new QueryParameterError(`${p.name} cannot be read from the ${table} rollup`);
+      return `${column} AS ${p.name}`;
+    });
+    branches.push(`SELECT ${select.join(', ')}\nFROM ${table}\nWHERE ${where.join(' AND ')}`);
   };
 
   if (source === 'raw') {
     rawBranch(range.fromMs, range.toMs);
   } else {
-    const rollup = dataset.rollup;
-    if (!rollup) throw new QueryParameterError(`${dataset.what} have no rollup`);
-    const innerFrom = Math.ceil(range.fromMs / MINUTE_MS) * MINUTE_MS;
-    const innerTo = Math.floor(range.toMs / MINUTE_MS) * MINUTE_MS;
-    if (innerTo > innerFrom) {
-      params.m_from = innerFrom / 1000;
-      params.m_to = innerTo / 1000;
-      const where = [
-        'project_id = {project_id:UInt64}',
-        "minute >= toDateTime({m_from:UInt32}, 'UTC')",
-        "minute < toDateTime({m_to:UInt32}, 'UTC')",
-        ...filterConditions(query.filters, rollup.columns, params, dataset.what),
-      ];
-      const select = [...query.keys, ...query.partials].map((p) => {
-        if (p.rollup === undefined) throw new QueryParameterError(`${p.name} cannot be read from the ${rollup.table} rollup`);
-        return `${p.rollup} AS ${p.name}`;
-      });
-      branches.push(`SELECT ${select.join(', ')}\nFROM ${rollup.table}\nWHERE ${where.join(' AND ')}`);
-      if (range.fromMs < innerFrom) rawBranch(range.fromMs, innerFrom);
-      if (innerTo < range.toMs) rawBranch(innerTo, range.toMs);
-    } else {
-      rawBranch(range.fromMs, range.toMs);
+    if (!dataset.rollup) throw new QueryParameterError(`${dataset.what} have no rollup`);
+    for (const span of coverRange(range, rollupGrids(query))) {
+      if (span.tier === 'raw') rawBranch(span.fromMs, span.toMs);
+      else rollupBranch(span.tier, span.fromMs, span.toMs);
     }
   }
   const from = `(\n${branches.join('\nUNION ALL\n')}\n)`;

@@ -13,6 +13,8 @@ export interface LatencyQueryInput {
   filters: Filters;
   /** Forces a path (tests compare both); chosen from the range and filters otherwise. */
   source?: Source;
+  /** From when the hour rollup is complete (rollup_tiers); undefined: minutes only. */
+  hourRollupFromMs?: number;
 }
 
 export interface LatencyPlan {
@@ -57,7 +59,8 @@ export function compileLatencyQuery(input: LatencyQueryInput): LatencyPlan {
     range: input.range,
     filters: input.filters,
     source,
-    keys: [bucketKey(TRANSACTIONS)],
+    hourRollupFromMs: input.hourRollupFromMs,
+    keys: [bucketKey(TRANSACTIONS, intervalMs)],
     partials,
     params: { interval_ms: intervalMs },
     outer: (from) => `

@@ -33,7 +33,7 @@ describe('the rollup path', () => {
     expect(plan.source).toBe('rollup');
     expect(plan.intervalMs).toBe(120_000);
     const { sql, params } = plan.query;
-    expect(params).toMatchObject({ m_from: 11 * 60, m_to: 130 * 60, r1_from: long.fromMs, r1_to: 11 * 60_000, r2_from: 130 * 60_000, r2_to: long.toMs });
+    expect(params).toMatchObject({ r0_from: long.fromMs, r0_to: 11 * 60_000, m1_from: 11 * 60, m1_to: 130 * 60, r2_from: 130 * 60_000, r2_to: long.toMs });
     expect(sql.match(/UNION ALL/g)).toHaveLength(2);
     expect(sql).toContain('FROM transactions_minute');
   });

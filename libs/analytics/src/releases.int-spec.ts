@@ -83,6 +83,27 @@ describe('release health against ClickHouse', () => {
     expect(c.transactions).toBe(tx.length);
   });
 
+  it('reads whole hours of transactions from the hour tier and still gives the raw answer (errors and sessions: minutes)', async () => {
+    const scope = { projectId: PROJECT, range, filters: {} };
+    const raw = await details({ ...scope, source: 'raw' as Source });
+    expect(raw.length).toBeGreaterThan(1);
+    for (const hourRollupFromMs of [0, START + 60 * 60_000]) {
+      expect(compileReleaseTransactions({ ...scope, source: 'rollup', hourRollupFromMs }).sql).toContain('FROM transactions_hour');
+      expect([hourRollupFromMs, await details({ ...scope, source: 'rollup' as Source, hourRollupFromMs })]).toEqual([hourRollupFromMs, raw]);
+    }
+  });
+
+  it('a series in 1 h buckets reads the hour tier and gives the raw answer', async () => {
+    const input = { projectId: PROJECT, range, intervalMs: 60 * 60_000, filters: {}, releases: ['1.0.0', '1.1.0'] };
+    const run = async (source: Source, hourRollupFromMs?: number) => {
+      const compiled = compileReleaseSeries({ ...input, source, hourRollupFromMs });
+      return { intervalMs: compiled.intervalMs, tx: await db.run<Record<string, string>>(compiled.transactions), err: await db.run<Record<string, string>>(compiled.errors) };
+    };
+    const raw = await run('raw');
+    expect(compileReleaseSeries({ ...input, source: 'rollup', hourRollupFromMs: 0 }).transactions.sql).toContain('FROM transactions_hour');
+    expect(await run('rollup', 0)).toEqual(raw);
+  });
+
   it('a series per bucket and release of transactions, failures and errors, identical on both paths', async () => {
     const input = { projectId: PROJECT, range, intervalMs: 20 * 60_000, filters: {}, releases: ['1.1.0'] };
     const run = async (source: Source) => {

@@ -19,8 +19,8 @@ export const SESSIONS: Dataset = {
 
 const MAX_RELEASES = 1000;
 const RELEASE_KEY: Partial = { name: 'release', raw: 'release', rollup: 'release' };
-/** Minute precision on both paths: the rollups only know the minute. */
-const FIRST_MINUTE: Partial = { name: 'p_first_minute', raw: "min(toStartOfMinute(toDateTime(timestamp, 'UTC')))", rollup: 'minute' };
+/** Minute precision on every path: the minute rollup knows the minute, the hour rollup keeps the first one of its hour. */
+const FIRST_MINUTE: Partial = { name: 'p_first_minute', raw: "min(toStartOfMinute(toDateTime(timestamp, 'UTC')))", rollup: 'minute', hourRollup: 'first_minute' };
 
 export interface ReleaseScope {
   projectId: number;
@@ -29,6 +29,8 @@ export interface ReleaseScope {
   /** Only these releases (compare); all otherwise. */
   releases?: string[];
   source?: Source;
+  /** From when the hour rollups are complete (rollup_tiers); undefined: minutes only. */
+  hourRollupFromMs?: number;
 }
 
 /** Release health reads release and environment only: sessions know nothing else. */
@@ -53,6 +55,7 @@ function aggregateByRelease(dataset: Dataset, scope: ReleaseScope, partials: Par
     range: scope.range,
     filters: scope.filters,
     source,
+    hourRollupFromMs: scope.hourRollupFromMs,
     keys: [RELEASE_KEY],
     partials,
     params: { ...extraParams, ...only.params, max_releases: MAX_RELEASES },
@@ -120,6 +123,8 @@ export interface ReleaseSeriesInput {
   /** The releases to draw (the caller picks the top ones). */
   releases: string[];
   source?: Source;
+  /** From when the hour rollups are complete (rollup_tiers); undefined: minutes only. */
+  hourRollupFromMs?: number;
 }
 
 /** Per bucket and release: transactions and failures, and error events, as two queries on one bucket grid. */
@@ -130,7 +135,13 @@ export function compileReleaseSeries(input: ReleaseSeriesInput): { transactions:
   const errSource = input.source ?? chooseSource(RELEASE_ERRORS, input.range, input.filters, [count]);
   // One bucket width for both, so the points line up: whole minutes if either reads a rollup.
   const intervalMs = alignInterval(txSource === 'rollup' || errSource === 'rollup' ? 'rollup' : 'raw', input.intervalMs);
-  const common = { projectId: input.projectId, range: input.range, filters: input.filters, params: { interval_ms: intervalMs, releases: input.releases } };
+  const common = {
+    projectId: input.projectId,
+    range: input.range,
+    filters: input.filters,
+    hourRollupFromMs: input.hourRollupFromMs,
+    params: { interval_ms: intervalMs, releases: input.releases },
+  };
   const outer = (select: string) => (from: string) => `
 SELECT t, release, ${select}
 FROM ${from}
@@ -143,7 +154,7 @@ ORDER BY release, t`;
       ...common,
       dataset: TRANSACTIONS,
       source: txSource,
-      keys: [bucketKey(TRANSACTIONS), RELEASE_KEY],
+      keys: [bucketKey(TRANSACTIONS, intervalMs), RELEASE_KEY],
       partials: [p.count, p.failures],
       outer: outer('sum(p_count) AS transactions, sum(p_failures) AS failures'),
     }),
@@ -151,7 +162,7 @@ ORDER BY release, t`;
       ...common,
       dataset: RELEASE_ERRORS,
       source: errSource,
-      keys: [bucketKey(RELEASE_ERRORS), RELEASE_KEY],
+      keys: [bucketKey(RELEASE_ERRORS, intervalMs), RELEASE_KEY],
       partials: [count],
       outer: outer('sum(p_count) AS errors'),
     }),

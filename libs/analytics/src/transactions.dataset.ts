@@ -9,6 +9,7 @@ export const TRANSACTIONS: Dataset = {
     columns: { transaction: 'name', release: 'release', environment: 'environment', browser: 'browser_name', os: 'os_name', tags: 'tags' },
   },
   rollup: { table: 'transactions_minute', columns: { transaction: 'name', release: 'release', environment: 'environment' } },
+  hourRollup: { table: 'transactions_hour' },
 };
 
 /** The apdex threshold T the rollup's satisfied/tolerated/miserable columns were computed with. */

@@ -1,4 +1,5 @@
 import type { TransactionRecord } from '@pulse/model';
+import type { Source } from './aggregate-query';
 import { compileLatencyQuery } from './latency.query';
 import { LatencyRow, toLatencyResponse } from './latency.result';
 import { compileTransactionSeries, compileTransactionTable } from './transactions.query';
@@ -13,14 +14,29 @@ import { ddBounds, SeededDatabase, seededDatabase } from './testing/seeded-datab
  */
 jest.setTimeout(120_000);
 
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
 // Recent, so the rows are well inside their retention (a past date would expire some day).
-const START = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 4 * 3_600_000;
+const START = Math.floor(Date.now() / HOUR) * HOUR - 6 * HOUR;
 // Not minute-aligned at either end: the rollup path reads its edges from raw rows.
-const range = { fromMs: START + 7 * 60_000 + 12_345, toMs: START + 170 * 60_000 + 41_500 };
+const range = { fromMs: START + 7 * MINUTE + 12_345, toMs: START + 170 * MINUTE + 41_500 };
+// Four whole hours, whole minutes on either side of them, and partial minutes at both ends.
+const hoursRange = { fromMs: START + 7 * MINUTE + 12_345, toMs: START + 5 * HOUR + 20 * MINUTE + 41_500 };
 const PROJECT = 1;
 
-function inScope(records: TransactionRecord[], filter: (r: TransactionRecord) => boolean = () => true): TransactionRecord[] {
-  return records.filter((r) => r.projectId === PROJECT && r.timestampMs >= range.fromMs && r.timestampMs < range.toMs && filter(r));
+/**
+ * Ways to read the rollup path, all of which must give the raw answer: the minute rollup only,
+ * the hour rollup complete from the start of time (a fresh install), and complete only from an
+ * instant inside the range (an upgraded one: earlier hours from minutes).
+ */
+const ROLLUP_READS: Array<{ source: Source; hourRollupFromMs?: number }> = [
+  { source: 'rollup' },
+  { source: 'rollup', hourRollupFromMs: 0 },
+  { source: 'rollup', hourRollupFromMs: START + 3 * HOUR + 17 * MINUTE },
+];
+
+function inScope(records: TransactionRecord[], filter: (r: TransactionRecord) => boolean = () => true, scope = range): TransactionRecord[] {
+  return records.filter((r) => r.projectId === PROJECT && r.timestampMs >= scope.fromMs && r.timestampMs < scope.toMs && filter(r));
 }
 
 const FAILURE_FREE = new Set(['ok', 'cancelled', 'unknown']);
@@ -50,7 +66,7 @@ describe('transaction metrics against ClickHouse', () => {
   let records: TransactionRecord[];
 
   beforeAll(async () => {
-    db = await seededDatabase('analytics_tx', 11, { startMs: START, minutes: 180, transactions: 30_000, spans: 0, webVitals: 0, errors: 0, sessions: 0, sessionAggregates: 0 });
+    db = await seededDatabase('analytics_tx', 11, { startMs: START, minutes: 330, transactions: 40_000, spans: 0, webVitals: 0, errors: 0, sessions: 0, sessionAggregates: 0 });
     records = db.records.transactions;
   });
 
@@ -145,6 +161,39 @@ describe('transaction metrics against ClickHouse', () => {
         expect(point.apdex).toBeCloseTo(apdex(bucket, 300), 12);
       }
     }
+  });
+
+  describe('the hour tier', () => {
+    it.each([HOUR, 2 * HOUR, 5 * MINUTE])('latency in %d ms buckets: identical to raw rows however the hours are read', async (intervalMs) => {
+      const input = { projectId: PROJECT, range: hoursRange, intervalMs, percentiles: [50, 95, 99, 100], filters: { release: '1.1.0' } };
+      const answer = async (read: { source: Source; hourRollupFromMs?: number }) => {
+        const plan = compileLatencyQuery({ ...input, ...read });
+        expect(plan.query.sql.includes('FROM transactions_hour')).toBe(read.hourRollupFromMs !== undefined && intervalMs % HOUR === 0);
+        return toLatencyResponse(await db.run<LatencyRow>(plan.query), input.percentiles, hoursRange, plan.intervalMs);
+      };
+      const raw = await answer({ source: 'raw' });
+      expect(raw.count).toBe(inScope(records, (r) => r.release === '1.1.0', hoursRange).length);
+      for (const read of ROLLUP_READS) expect([read, await answer(read)]).toEqual([read, raw]);
+    });
+
+    it('the transaction table: identical to raw rows however the hours are read', async () => {
+      const input = { projectId: PROJECT, range: hoursRange, filters: {}, apdexThresholdMs: 300, sort: 'p95' as const, order: 'desc' as const, limit: 50, offset: 0 };
+      const answer = async (read: { source: Source; hourRollupFromMs?: number }) => toTransactionTable(await db.run<TransactionTableRow>(compileTransactionTable({ ...input, ...read }).query), 50, 0);
+      const raw = await answer({ source: 'raw' });
+      expect(raw.data.reduce((sum, row) => sum + row.count, 0)).toBe(inScope(records, undefined, hoursRange).length);
+      for (const read of ROLLUP_READS) expect([read, await answer(read)]).toEqual([read, raw]);
+    });
+
+    it.each([HOUR, 5 * MINUTE])('series by release in %d ms buckets: identical to raw rows however the hours are read', async (intervalMs) => {
+      const input = { projectId: PROJECT, range: hoursRange, intervalMs, filters: { environment: 'production' }, percentiles: [50, 99], apdexThresholdMs: 300, byRelease: true, limit: 3 };
+      const answer = async (read: { source: Source; hourRollupFromMs?: number }) => {
+        const compiled = compileTransactionSeries({ ...input, ...read });
+        return toTransactionSeries(await db.run<TransactionSeriesRow>(compiled.query), [50, 99], hoursRange, compiled.intervalMs, true);
+      };
+      const raw = await answer({ source: 'raw' });
+      expect(raw.series.length).toBeGreaterThan(0);
+      for (const read of ROLLUP_READS) expect([read, await answer(read)]).toEqual([read, raw]);
+    });
   });
 
   it('filters the rollup cannot answer (browser, tags) read raw rows', async () => {

@@ -13,6 +13,8 @@ export interface TransactionTableInput {
   limit: number;
   offset: number;
   source?: Source;
+  /** From when the hour rollup is complete (rollup_tiers); undefined: minutes only. */
+  hourRollupFromMs?: number;
 }
 
 /** Sortable columns of the transaction table → the SQL alias they sort by (never user text). */
@@ -49,6 +51,7 @@ export function compileTransactionTable(input: TransactionTableInput): { query: 
     range: input.range,
     filters: input.filters,
     source,
+    hourRollupFromMs: input.hourRollupFromMs,
     keys: [{ name: 'name', raw: 'name', rollup: 'name' }],
     partials,
     params: { apdex_t: input.apdexThresholdMs, minutes, limit: input.limit, offset: input.offset },
@@ -84,6 +87,8 @@ export interface TransactionSeriesInput {
   byRelease: boolean;
   limit: number;
   source?: Source;
+  /** From when the hour rollup is complete (rollup_tiers); undefined: minutes only. */
+  hourRollupFromMs?: number;
 }
 
 /**
@@ -98,13 +103,14 @@ export function compileTransactionSeries(input: TransactionSeriesInput): { query
   const intervalMs = alignInterval(source, input.intervalMs);
   const f = transactionFormulas;
   const levels = levelList(input.percentiles.map((x) => (x === 100 ? 50 : x)));
-  const keys = [bucketKey(TRANSACTIONS), ...(input.byRelease ? [{ name: 'release', raw: 'release', rollup: 'release' }] : [])];
+  const keys = [bucketKey(TRANSACTIONS, intervalMs), ...(input.byRelease ? [{ name: 'release', raw: 'release', rollup: 'release' }] : [])];
   const query = compileAggregate({
     dataset: TRANSACTIONS,
     projectId: input.projectId,
     range: input.range,
     filters: input.filters,
     source,
+    hourRollupFromMs: input.hourRollupFromMs,
     keys,
     partials,
     params: { apdex_t: input.apdexThresholdMs, interval_ms: intervalMs, limit: input.limit },

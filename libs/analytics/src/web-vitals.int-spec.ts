@@ -301,6 +301,48 @@ describe('web vitals queries against seeded ClickHouse', () => {
     });
   });
 
+  describe('the hour tier', () => {
+    const HOUR = 60 * MINUTE;
+    // Complete from the start of time (a fresh install), or from an instant inside the range (an
+    // upgraded one; the range holds one or two whole hours, so at most the second is read from hours).
+    const HOUR_STARTS = [0, Math.ceil(RANGE.fromMs / HOUR) * HOUR + 1];
+
+    it('gives the overview and every breakdown exactly as the raw rows do', async () => {
+      const raw = toWebVitalsResponse(await db.run<WebVitalsRow>(compileWebVitalsQuery({ projectId: PROJECT, range: RANGE, filters: {}, source: 'raw' }).query));
+      for (const hourRollupFromMs of HOUR_STARTS) {
+        const plan = compileWebVitalsQuery({ projectId: PROJECT, range: RANGE, filters: {}, source: 'rollup', hourRollupFromMs });
+        if (hourRollupFromMs === 0) expect(plan.query.sql).toContain('FROM web_vitals_hour');
+        expect(toWebVitalsResponse(await db.run<WebVitalsRow>(plan.query))).toEqual(raw);
+      }
+      for (const by of ['page', 'browser', 'release'] as const) {
+        const input = { projectId: PROJECT, range: RANGE, filters: { environment: 'production' }, by, sort: 'count' as const, order: 'desc' as const, page: { limit: 50, offset: 0 } };
+        const rows = async (read: { source: Source; hourRollupFromMs?: number }) => toWebVitalsBreakdownResponse(await db.run<WebVitalsBreakdownRow>(compileWebVitalsBreakdownQuery({ ...input, ...read }).query), by);
+        const rawRows = await rows({ source: 'raw' });
+        for (const hourRollupFromMs of HOUR_STARTS) expect(await rows({ source: 'rollup', hourRollupFromMs })).toEqual(rawRows);
+      }
+    });
+
+    it.each([HOUR, 5 * MINUTE])('gives series in %d ms buckets exactly as the raw rows do', async (intervalMs) => {
+      const answer = async (vital: RatedVitalName, read: { source: Source; hourRollupFromMs?: number }) => {
+        const plan = compileWebVitalsSeriesQuery({ projectId: PROJECT, range: RANGE, filters: {}, vital, intervalMs, ...read });
+        if (read.hourRollupFromMs === 0) expect(plan.query.sql.includes('FROM web_vitals_hour')).toBe(intervalMs % HOUR === 0);
+        return toWebVitalsSeriesResponse(await db.run<WebVitalsSeriesRow>(plan.query), vital, RANGE, plan.intervalMs);
+      };
+      for (const vital of ['lcp', 'cls'] as const) {
+        const raw = await answer(vital, { source: 'raw' });
+        for (const hourRollupFromMs of HOUR_STARTS) expect(await answer(vital, { source: 'rollup', hourRollupFromMs })).toEqual(raw);
+      }
+    });
+
+    it('pushes the vital condition down to the primary key of the hour branch too', async () => {
+      const plan = compileWebVitalsSeriesQuery({ projectId: PROJECT, range: RANGE, filters: {}, vital: 'lcp', intervalMs: HOUR, hourRollupFromMs: 0 });
+      const lines = await explainIndexes(plan.query);
+      const reads = lines.filter((line) => line.includes('ReadFromMergeTree')).length;
+      expect(reads).toBe(5);
+      expect(lines.filter((line) => /Condition: .*vital in \['lcp', 'lcp'\]/.test(line)).length).toBe(reads);
+    });
+  });
+
   async function explainIndexes(query: CompiledQuery): Promise<string[]> {
     const result = await db.client.query({ query: `EXPLAIN indexes = 1 ${query.sql}`, query_params: query.params, format: 'TabSeparatedRaw' });
     return (await result.text()).split('\n');

@@ -11,6 +11,8 @@ export interface WebVitalsQueryInput {
   filters: Filters;
   /** Forces a source (tests compare both); chosen by chooseSource otherwise. */
   source?: Source;
+  /** From when the hour rollup is complete (rollup_tiers); undefined: minutes only. */
+  hourRollupFromMs?: number;
 }
 
 export interface WebVitalsPlan {
@@ -26,6 +28,7 @@ function scan(input: WebVitalsQueryInput, keys: Partial[], outer: (from: string)
     range: input.range,
     filters: input.filters,
     source,
+    hourRollupFromMs: input.hourRollupFromMs,
     keys,
     partials: WEB_VITAL_PARTIALS,
     params,
@@ -68,7 +71,7 @@ export function compileWebVitalsSeriesQuery(input: WebVitalsSeriesInput): WebVit
   const intervalMs = alignInterval(source, input.intervalMs);
   const plan = scan(
     { ...input, source },
-    [bucketKey(WEB_VITALS_DATASET), VITAL_KEY],
+    [bucketKey(WEB_VITALS_DATASET, intervalMs), VITAL_KEY],
     (from) => `
 SELECT t, ${VITAL_AGGREGATES}
 FROM ${from}

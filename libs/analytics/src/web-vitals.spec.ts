@@ -13,7 +13,10 @@ import {
 } from './web-vitals.query';
 import { toVitalSummary, toWebVitalsBreakdownResponse, toWebVitalsResponse, toWebVitalsSeriesResponse } from './web-vitals.result';
 
-const MIGRATION = readFileSync(join(__dirname, '../../storage/migrations/0003_web_vitals.sql'), 'utf8');
+const migration = (file: string) => readFileSync(join(__dirname, '../../storage/migrations', file), 'utf8');
+const MIGRATION = migration('0003_web_vitals.sql');
+/** The hour rollup's view rates with the same expressions. */
+const HOUR_MIGRATION = migration('0006_hourly_rollups.sql');
 const range = { fromMs: 60_000, toMs: 240_000 };
 const hours = { fromMs: 30_000, toMs: 2 * 3_600_000 + 30_000 };
 const EMPTY = { count: 0, p50: null, p75: null, p95: null, good: null, needs_improvement: null, poor: null };
@@ -23,10 +26,13 @@ describe('web vitals partials', () => {
     expect(MIGRATION).toContain(`${thresholdExpression('good')} AS good_threshold`);
     expect(MIGRATION).toContain(`${thresholdExpression('poor')} AS poor_threshold`);
     expect(thresholdExpression('good')).toBe("transform(toString(vital), ['lcp', 'inp', 'cls', 'fcp', 'ttfb', 'fid'], [2500., 200., 0.1, 1800., 800., 100.], nan)");
+    expect(HOUR_MIGRATION).toContain(`${thresholdExpression('good')} AS good_threshold`);
+    expect(HOUR_MIGRATION).toContain(`${thresholdExpression('poor')} AS poor_threshold`);
   });
 
   it('build the same DDSketch state as the view, and the same rating conditions', () => {
     expect(MIGRATION).toContain(`${webVitalPartials.quantiles.raw} AS value_quantiles`);
+    expect(HOUR_MIGRATION).toContain(`${webVitalPartials.quantiles.raw} AS value_quantiles`);
     expect(MIGRATION).toContain('countIf(value <= good_threshold) AS good');
     expect(webVitalPartials.good.raw).toBe(`countIf(value <= ${thresholdExpression('good')})`);
     expect(MIGRATION).toContain('countIf(value > good_threshold AND value <= poor_threshold) AS needs_improvement');

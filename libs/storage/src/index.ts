@@ -7,6 +7,7 @@ export * from './migration';
 export * from './migration-runner';
 export * from './migration-target';
 export * from './rejected-rows';
+export * from './rollup-tiers';
 export * from './row-writer';
 export * from './session.row';
 export * from './span.row';

@@ -1,6 +1,15 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Migration } from './migration';
-import { createDatabaseStatement, MigrationTarget, renderStatements, schemaMigrationsStatement } from './migration-target';
+import { ComputedValues, computedNames, createDatabaseStatement, MigrationTarget, renderStatements, schemaMigrationsStatement } from './migration-target';
+import { computeHourRollupFrom, HOUR_ROLLUP_FROM } from './rollup-tiers';
+
+/** Computes a `{computed:name}` value of a migration from the database, just before it runs. */
+export type ComputeValue = (client: ClickHouseClient) => Promise<number>;
+
+/** Every value a project migration may use (migration-target.ts, `{computed:…}`). */
+export const MIGRATION_COMPUTED_VALUES: Readonly<Record<string, ComputeValue>> = {
+  [HOUR_ROLLUP_FROM]: computeHourRollupFrom,
+};
 
 export interface MigrationStatus {
   version: number;
@@ -21,6 +30,7 @@ export class MigrationRunner {
   constructor(
     private readonly client: ClickHouseClient,
     private readonly target: MigrationTarget,
+    private readonly computers: Readonly<Record<string, ComputeValue>> = MIGRATION_COMPUTED_VALUES,
   ) {}
 
   async status(migrations: Migration[]): Promise<MigrationStatus[]> {
@@ -43,12 +53,14 @@ export class MigrationRunner {
         `refusing to migrate: applied migration(s) changed since they ran: ${changed.map((s) => `${s.version}_${s.name}`).join(', ')}; put the change in a new migration`,
       );
     }
-    // Rendered before anything runs: a malformed placeholder in any pending file changes nothing.
-    const pending = migrations
-      .filter((migration) => statuses.find((status) => status.version === migration.version)?.state !== 'applied')
-      .map((migration) => ({ migration, statements: renderStatements(migration.statements, this.target) }));
+    const pending = migrations.filter((migration) => statuses.find((status) => status.version === migration.version)?.state !== 'applied');
+    // Rendered before anything runs (computed values stood in by 0): a malformed placeholder or an
+    // unknown computed value in any pending file changes nothing.
+    for (const migration of pending) renderStatements(migration.statements, this.target, this.standIns(migration));
     const done: number[] = [];
-    for (const { migration, statements } of pending) {
+    for (const migration of pending) {
+      // Computed now, after the migrations before it ran: a value may read the tables they made.
+      const statements = renderStatements(migration.statements, this.target, await this.compute(migration));
       for (const statement of statements) await this.client.command({ query: statement });
       await this.client.insert({
         table: 'schema_migrations',
@@ -58,6 +70,24 @@ export class MigrationRunner {
       done.push(migration.version);
     }
     return done;
+  }
+
+  private standIns(migration: Migration): ComputedValues {
+    const names = computedNames(migration.statements);
+    for (const name of names) this.computer(migration, name); // throws for a name the runner does not know
+    return Object.fromEntries(names.map((name) => [name, 0]));
+  }
+
+  private async compute(migration: Migration): Promise<ComputedValues> {
+    const values: Record<string, number> = {};
+    for (const name of computedNames(migration.statements)) values[name] = await this.computer(migration, name)(this.client);
+    return values;
+  }
+
+  private computer(migration: Migration, name: string): ComputeValue {
+    const compute = Object.prototype.hasOwnProperty.call(this.computers, name) ? this.computers[name] : undefined;
+    if (!compute) throw new Error(`migration ${migration.version}_${migration.name} uses {computed:${name}}, which the runner does not know`);
+    return compute;
   }
 
   private async ensureBookkeeping(): Promise<void> {

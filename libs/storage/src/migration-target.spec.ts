@@ -1,5 +1,5 @@
 import { loadMigrations } from './migration';
-import { createDatabaseStatement, renderStatements, schemaMigrationsStatement } from './migration-target';
+import { computedNames, createDatabaseStatement, renderStatements, schemaMigrationsStatement } from './migration-target';
 
 const single = { database: 'pulse' };
 const cluster = { database: 'pulse', cluster: 'main' };
@@ -42,21 +42,49 @@ describe('renderStatements', () => {
     expect(() => renderStatements(statements, { database: 'pulse', cluster: "x') --" })).toThrow(/invalid cluster name/);
   });
 
+  it('renders computed values as integers, and refuses a missing one or one that is not an integer', () => {
+    const insert = ["INSERT INTO {local:tiers} VALUES ('hour', toDateTime({computed:hour_rollup_from}, 'UTC'))", 'SELECT {computed:hour_rollup_from}, {computed:other}'];
+    expect(computedNames(insert)).toEqual(['hour_rollup_from', 'other']);
+    expect(renderStatements(insert, cluster, { hour_rollup_from: 1_795_500_000, other: 0 })).toEqual([
+      "INSERT INTO pulse.tiers_local VALUES ('hour', toDateTime(1795500000, 'UTC'))",
+      'SELECT 1795500000, 0',
+    ]);
+    expect(() => renderStatements(insert, single, { hour_rollup_from: 1 })).toThrow('no value computed for {computed:other}');
+    expect(() => renderStatements(insert, single, { hour_rollup_from: 1.5, other: 0 })).toThrow('{computed:hour_rollup_from} must be an integer');
+    expect(() => renderStatements(['SELECT {computed:Bad}'], single)).toThrow(/malformed migration placeholder \{computed:Bad\}/);
+  });
+
   it('leaves no placeholder in any project migration, in either mode', () => {
     for (const migration of loadMigrations()) {
+      const computed = Object.fromEntries(computedNames(migration.statements).map((name) => [name, 0]));
       for (const target of [single, cluster]) {
-        for (const statement of renderStatements(migration.statements, target)) expect(statement).not.toMatch(/\{(?:on_cluster|local|engine|distributed)/);
+        for (const statement of renderStatements(migration.statements, target, computed)) expect(statement).not.toMatch(/\{(?:on_cluster|local|engine|distributed|computed)/);
       }
     }
   });
 
   it('gives every raw table and rollup of the project a Distributed table on a cluster, and none on one server', () => {
-    const rendered = loadMigrations().flatMap((migration) => renderStatements(migration.statements, cluster));
+    const render = (target: typeof single) =>
+      loadMigrations().flatMap((migration) => renderStatements(migration.statements, target, Object.fromEntries(computedNames(migration.statements).map((name) => [name, 0]))));
+    const rendered = render(cluster);
     const distributed = rendered.map((statement) => /^CREATE TABLE IF NOT EXISTS pulse\.(\w+) ON CLUSTER main AS pulse\.\1_local ENGINE = Distributed/.exec(statement)?.[1]).filter(Boolean);
     expect(distributed.sort()).toEqual(
-      ['errors', 'errors_minute', 'sessions', 'sessions_minute', 'spans', 'transactions', 'transactions_minute', 'web_vitals', 'web_vitals_minute'],
+      [
+        'errors',
+        'errors_minute',
+        'rollup_tiers',
+        'sessions',
+        'sessions_minute',
+        'spans',
+        'transactions',
+        'transactions_hour',
+        'transactions_minute',
+        'web_vitals',
+        'web_vitals_hour',
+        'web_vitals_minute',
+      ],
     );
-    const plain = loadMigrations().flatMap((migration) => renderStatements(migration.statements, single));
+    const plain = render(single);
     expect(plain.some((statement) => /Distributed|Replicated|ON CLUSTER|_local\b/.test(statement))).toBe(false);
   });
 });

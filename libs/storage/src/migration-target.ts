@@ -9,6 +9,7 @@
  * | `{local:name}`                         | `name`                     | `db.name_local`             |
  * | `{engine:XMergeTree}`                  | `XMergeTree`               | `ReplicatedXMergeTree`      |
  * | statement `{distributed:name:key}`     | (dropped)                  | `CREATE TABLE db.name … AS db.name_local ENGINE = Distributed(c, db, name_local, key)` |
+ * | `{computed:name}`                      | the value computed for `name` when the migration runs (an integer) | the same |
  *
  * `{local:…}` is what exists on every node for that node's share of the data: tables and the
  * materialized views between them. Cluster names are qualified because ON CLUSTER DDL runs on each
@@ -28,30 +29,52 @@ const DISTRIBUTED = /^\{distributed:([a-z_][a-z0-9_]*)(?::(.+))?\}$/s;
 const LOCAL = /\{local:([a-z_][a-z0-9_]*)\}/g;
 const ENGINE = /\{engine:([A-Za-z]*MergeTree)\}/g;
 const ON_CLUSTER = /[ \t]*\{on_cluster\}/g;
-const LEFTOVER = /\{(?:on_cluster|local|engine|distributed)\b[^}]*\}?/;
+const COMPUTED = /\{computed:([a-z_][a-z0-9_]*)\}/g;
+const LEFTOVER = /\{(?:on_cluster|local|engine|distributed|computed)\b[^}]*\}?/;
 /** A sharding key must send a redelivered row to the same shard, where its token deduplicates it. */
 const NON_DETERMINISTIC = /\b(?:rand\w*|generateUUID\w*|now\w*|today)\s*\(/i;
 
+/**
+ * Values only known when a migration runs (e.g. whether a table already holds rows), by name:
+ * `{computed:name}` renders as the integer. The runner computes the ones a migration uses just
+ * before running it (migration-runner.ts); the file, and so its checksum, stays the same.
+ */
+export type ComputedValues = Readonly<Record<string, number>>;
+
+/** The names of the `{computed:…}` values the statements use. */
+export function computedNames(statements: readonly string[]): string[] {
+  return [...new Set(statements.flatMap((statement) => [...statement.matchAll(COMPUTED)].map((match) => match[1])))];
+}
+
 /** The statements to run for `target`, in order; a `{distributed:…}` statement is dropped on one server. */
-export function renderStatements(statements: readonly string[], target: MigrationTarget): string[] {
+export function renderStatements(statements: readonly string[], target: MigrationTarget, computed: ComputedValues = {}): string[] {
   checkTarget(target);
   return statements.flatMap((statement) => {
-    const rendered = renderStatement(statement, target);
+    const rendered = renderStatement(statement, target, computed);
     return rendered === undefined ? [] : [rendered];
   });
 }
 
-function renderStatement(statement: string, target: MigrationTarget): string | undefined {
+function renderStatement(statement: string, target: MigrationTarget, computed: ComputedValues): string | undefined {
   const distributed = DISTRIBUTED.exec(statement.trim());
   if (distributed) return distributedTable(distributed[1], distributed[2], target);
   const { database, cluster } = target;
   const rendered = statement
     .replace(ON_CLUSTER, cluster === undefined ? '' : ` ON CLUSTER ${cluster}`)
     .replace(LOCAL, (_, name: string) => (cluster === undefined ? name : `${database}.${name}_local`))
-    .replace(ENGINE, (_, engine: string) => (cluster === undefined ? engine : `Replicated${engine}`));
+    .replace(ENGINE, (_, engine: string) => (cluster === undefined ? engine : `Replicated${engine}`))
+    .replace(COMPUTED, (_, name: string) => computedValue(computed, name));
   const leftover = LEFTOVER.exec(rendered);
   if (leftover) throw new Error(`malformed migration placeholder ${leftover[0]} in: ${statement.slice(0, 200)}`);
   return rendered;
+}
+
+function computedValue(computed: ComputedValues, name: string): string {
+  const value = Object.prototype.hasOwnProperty.call(computed, name) ? computed[name] : undefined;
+  if (value === undefined) throw new Error(`no value computed for {computed:${name}}`);
+  // Rendered into DDL as it is: only an integer can be, never text.
+  if (!Number.isSafeInteger(value)) throw new Error(`{computed:${name}} must be an integer, got ${value}`);
+  return String(value);
 }
 
 function distributedTable(name: string, shardingKey: string | undefined, target: MigrationTarget): string | undefined {

@@ -26,6 +26,7 @@ import { AnalyticsRepository } from '../analytics.repository';
 import { AnalyticsQueryDto } from '../analytics-query.dto';
 import { asBadRequest, parseScope } from '../analytics-scope';
 import { QUERY_LIMITS, QueryLimits } from '../query.tokens';
+import { RollupTiers } from '../rollup-tiers';
 import { ReleaseCompareQueryDto, ReleaseSeriesQueryDto } from './releases-query.dto';
 
 const MAX_SERIES_RELEASES = 20;
@@ -40,17 +41,18 @@ export class ReleasesService {
   constructor(
     private readonly repository: AnalyticsRepository,
     @Inject(QUERY_LIMITS) private readonly limits: QueryLimits,
+    private readonly rollupTiers: RollupTiers,
   ) {}
 
   /** Every release seen in the range, newest first. */
   async list(projectId: number, dto: AnalyticsQueryDto): Promise<ReleaseHealth[]> {
-    return (await this.details(this.scope(projectId, dto))).map(toReleaseHealth);
+    return (await this.details(await this.scope(projectId, dto))).map(toReleaseHealth);
   }
 
   /** Both releases' metrics and the change, for canary checks; a release without data has zeros and nulls. */
   async compare(projectId: number, dto: ReleaseCompareQueryDto): Promise<ReleaseComparison> {
     if (dto.base === dto.candidate) throw new ApiError(400, 'base and candidate must differ');
-    const scope = { ...this.scope(projectId, dto), releases: [dto.base, dto.candidate] };
+    const scope = { ...(await this.scope(projectId, dto)), releases: [dto.base, dto.candidate] };
     const rows = await this.details(scope);
     const find = (release: string) => rows.find((row) => row.release === release) ?? emptyRelease(release);
     return compareReleases(find(dto.base), find(dto.candidate));
@@ -58,7 +60,7 @@ export class ReleasesService {
 
   /** Transactions, errors, error rate and failure rate per bucket for the newest `limit` releases (or the `release` filter). */
   async series(projectId: number, dto: ReleaseSeriesQueryDto): Promise<ReleaseSeries> {
-    const scope = this.scope(projectId, dto);
+    const scope = await this.scope(projectId, dto);
     const limit = asBadRequest(() => {
       const n = parsePage(dto.limit, undefined, 5).limit;
       if (n > MAX_SERIES_RELEASES) throw new QueryParameterError(`limit must be at most ${MAX_SERIES_RELEASES}`);
@@ -73,10 +75,10 @@ export class ReleasesService {
     return { interval_ms: plan.intervalMs, series: toReleaseSeries(transactions, errors, releases, scope.range, plan.intervalMs) };
   }
 
-  private scope(projectId: number, dto: AnalyticsQueryDto): ReleaseScope & { intervalMs: number } {
-    const { range, filters, intervalMs } = parseScope(projectId, dto, this.limits);
+  private async scope(projectId: number, dto: AnalyticsQueryDto): Promise<ReleaseScope & { intervalMs: number }> {
+    const { range, filters, intervalMs, hourRollupFromMs } = parseScope(projectId, dto, this.limits, await this.rollupTiers.hourRollupFromMs());
     asBadRequest(() => checkReleaseFilters(filters));
-    return { projectId, range, filters, intervalMs };
+    return { projectId, range, filters, intervalMs, hourRollupFromMs };
   }
 
   private async details(scope: ReleaseScope): Promise<ReleaseDetail[]> {

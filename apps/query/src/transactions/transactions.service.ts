@@ -20,6 +20,7 @@ import {
 import { AnalyticsRepository } from '../analytics.repository';
 import { asBadRequest, parseScope } from '../analytics-scope';
 import { QUERY_LIMITS, QueryLimits } from '../query.tokens';
+import { RollupTiers } from '../rollup-tiers';
 import { TransactionSeriesQueryDto, TransactionTableQueryDto } from './transactions-query.dto';
 
 const MAX_SERIES_RELEASES = 20;
@@ -29,10 +30,11 @@ export class TransactionsService {
   constructor(
     private readonly repository: AnalyticsRepository,
     @Inject(QUERY_LIMITS) private readonly limits: QueryLimits,
+    private readonly rollupTiers: RollupTiers,
   ) {}
 
   async table(projectId: number, dto: TransactionTableQueryDto): Promise<Page<TransactionSummary>> {
-    const scope = parseScope(projectId, dto, this.limits);
+    const scope = parseScope(projectId, dto, this.limits, await this.rollupTiers.hourRollupFromMs());
     const compiled = asBadRequest(() => {
       const page = parsePage(dto.limit, dto.offset);
       return {
@@ -51,7 +53,7 @@ export class TransactionsService {
   }
 
   async series(projectId: number, dto: TransactionSeriesQueryDto): Promise<TransactionSeries> {
-    const scope = parseScope(projectId, dto, this.limits);
+    const scope = parseScope(projectId, dto, this.limits, await this.rollupTiers.hourRollupFromMs());
     const byRelease = dto.group_by === 'release';
     const percentiles = asBadRequest(() => parsePercentiles(dto.percentiles));
     const plan = asBadRequest(() => {

@@ -21,6 +21,7 @@ import { AnalyticsRepository } from '../analytics.repository';
 import { AnalyticsQueryDto } from '../analytics-query.dto';
 import { asBadRequest, parseScope } from '../analytics-scope';
 import { QUERY_LIMITS, QueryLimits } from '../query.tokens';
+import { RollupTiers } from '../rollup-tiers';
 import { WebVitalsBreakdownQueryDto, WebVitalsSeriesQueryDto } from './web-vitals-query.dto';
 
 @Injectable()
@@ -28,18 +29,19 @@ export class WebVitalsService {
   constructor(
     private readonly repository: AnalyticsRepository,
     @Inject(QUERY_LIMITS) private readonly limits: QueryLimits,
+    private readonly rollupTiers: RollupTiers,
   ) {}
 
   /** Every vital over the range, and the performance score. */
   async summary(projectId: number, dto: AnalyticsQueryDto): Promise<WebVitalsResponse> {
-    const scope = parseScope(projectId, dto, this.limits);
+    const scope = parseScope(projectId, dto, this.limits, await this.rollupTiers.hourRollupFromMs());
     const plan = asBadRequest(() => compileWebVitalsQuery(scope));
     return toWebVitalsResponse(await this.repository.query<WebVitalsRow>(plan.query));
   }
 
   /** Every vital per page, browser or release, most samples first unless `sort` says otherwise. */
   async breakdown(projectId: number, dto: WebVitalsBreakdownQueryDto): Promise<WebVitalsBreakdownEntry[]> {
-    const scope = parseScope(projectId, dto, this.limits);
+    const scope = parseScope(projectId, dto, this.limits, await this.rollupTiers.hourRollupFromMs());
     const plan = asBadRequest(() => {
       const by = parseBreakdownDimension(dto.by);
       return { by, ...compileWebVitalsBreakdownQuery({ ...scope, by, ...parseBreakdownSort(dto.sort, dto.order, by), page: parsePage(dto.limit, dto.offset) }) };
@@ -49,7 +51,7 @@ export class WebVitalsService {
 
   /** One vital per bucket, every bucket of the range present. */
   async series(projectId: number, dto: WebVitalsSeriesQueryDto): Promise<WebVitalsSeriesResponse> {
-    const scope = parseScope(projectId, dto, this.limits);
+    const scope = parseScope(projectId, dto, this.limits, await this.rollupTiers.hourRollupFromMs());
     const vital = asBadRequest(() => parseVital(dto.vital));
     const plan = asBadRequest(() => compileWebVitalsSeriesQuery({ ...scope, vital }));
     const rows = await this.repository.query<WebVitalsSeriesRow>(plan.query);

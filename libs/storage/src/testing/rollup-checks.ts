@@ -8,8 +8,8 @@ import { VITAL_THRESHOLDS } from '@pulse/model';
 export interface RollupCheck {
   rollup: string;
   raw: string;
-  /** The raw expression that gives the rollup's `minute`. */
-  minute: string;
+  /** The rollup's time column, and the raw expression that gives it. */
+  time: { column: 'minute' | 'hour'; raw: string };
   dimensions: string[];
   /** Column alias → [merge over the rollup, the same aggregate over the raw rows]. */
   columns: Record<string, [string, string]>;
@@ -33,7 +33,7 @@ export const ROLLUP_CHECKS: RollupCheck[] = [
   {
     rollup: 'transactions_minute',
     raw: 'transactions',
-    minute: "toStartOfMinute(toDateTime(timestamp, 'UTC'))",
+    time: { column: 'minute', raw: "toStartOfMinute(toDateTime(timestamp, 'UTC'))" },
     dimensions: ['project_id', 'name', 'release', 'environment'],
     columns: {
       count: ['sum(count)', 'count()'],
@@ -50,7 +50,7 @@ export const ROLLUP_CHECKS: RollupCheck[] = [
   {
     rollup: 'web_vitals_minute',
     raw: 'web_vitals',
-    minute: "toStartOfMinute(toDateTime(timestamp, 'UTC'))",
+    time: { column: 'minute', raw: "toStartOfMinute(toDateTime(timestamp, 'UTC'))" },
     dimensions: ['project_id', 'vital', 'page', 'release', 'environment', 'browser_name'],
     columns: {
       count: ['sum(count)', 'count()'],
@@ -65,7 +65,7 @@ export const ROLLUP_CHECKS: RollupCheck[] = [
   {
     rollup: 'errors_minute',
     raw: 'errors',
-    minute: "toStartOfMinute(toDateTime(timestamp, 'UTC'))",
+    time: { column: 'minute', raw: "toStartOfMinute(toDateTime(timestamp, 'UTC'))" },
     dimensions: ['project_id', 'fingerprint', 'release', 'environment'],
     columns: {
       count: ['sum(count)', 'count()'],
@@ -82,7 +82,7 @@ export const ROLLUP_CHECKS: RollupCheck[] = [
   {
     rollup: 'sessions_minute',
     raw: 'sessions',
-    minute: "toStartOfMinute(toDateTime(started, 'UTC'))",
+    time: { column: 'minute', raw: "toStartOfMinute(toDateTime(started, 'UTC'))" },
     dimensions: ['project_id', 'release', 'environment'],
     columns: {
       started_sessions: ['sum(started_sessions)', 'sumIf(quantity, init)'],
@@ -99,11 +99,24 @@ export const ROLLUP_CHECKS: RollupCheck[] = [
   },
 ];
 
-/** The rollup query and the raw query of a check, grouped by its dimensions (and the minute, or over all minutes). */
-export function rollupAndRawQueries(check: RollupCheck, byMinute: boolean): { rollup: string; raw: string } {
-  const keys = [...check.dimensions, ...(byMinute ? ['minute'] : [])].join(', ');
+/** An hour rollup holds its minute rollup's columns per hour; transactions_hour adds the first minute (release health). */
+function hourly(minuteCheck: RollupCheck, rollup: string, extra: RollupCheck['columns'] = {}): RollupCheck {
+  return { ...minuteCheck, rollup, time: { column: 'hour', raw: "toStartOfHour(toDateTime(timestamp, 'UTC'))" }, columns: { ...minuteCheck.columns, ...extra } };
+}
+
+const check = (rollup: string) => ROLLUP_CHECKS.find((c) => c.rollup === rollup) as RollupCheck;
+
+export const HOUR_ROLLUP_CHECKS: RollupCheck[] = [
+  hourly(check('transactions_minute'), 'transactions_hour', { first_minute: ['min(first_minute)', "min(toStartOfMinute(toDateTime(timestamp, 'UTC')))"] }),
+  hourly(check('web_vitals_minute'), 'web_vitals_hour'),
+];
+
+/** The rollup query and the raw query of a check, grouped by its dimensions (and its time column, or over all time). */
+export function rollupAndRawQueries(check: RollupCheck, byTime: boolean): { rollup: string; raw: string } {
+  const { column } = check.time;
+  const keys = [...check.dimensions, ...(byTime ? [column] : [])].join(', ');
   const select = (side: 0 | 1) => Object.entries(check.columns).map(([alias, sides]) => `${sides[side]} AS ${alias}`).join(',\n  ');
-  const rawMinute = byMinute ? `${check.minute} AS minute, ` : '';
+  const rawMinute = byTime ? `${check.time.raw} AS ${column}, ` : '';
   return {
     rollup: `SELECT ${keys},\n  ${select(0)}\nFROM ${check.rollup} GROUP BY ${keys} ORDER BY ${keys}`,
     raw: `SELECT ${check.dimensions.join(', ')}, ${rawMinute}\n  ${select(1)}\nFROM ${check.raw} GROUP BY ${keys} ORDER BY ${keys}`,
