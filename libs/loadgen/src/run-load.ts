@@ -75,8 +75,15 @@ function openLoop(run: LoadRun, eventsPerS: number, options: ResolvedLoadOptions
         signal?.removeEventListener('abort', onAbort);
         return reject(error);
       }
-      if (pacer.finished) timer = setTimeout(() => finish(false), Math.max(0, endMs - performance.now()));
+      if (pacer.finished) waitOut();
       else timer = setTimeout(tick, Math.max(0, pacer.nextDueMs() - performance.now()));
+    };
+    // Node timers may fire up to a millisecond before the performance.now() target: re-arm until
+    // the window has really passed, so the achieved rate is never over less than `durationS`.
+    const waitOut = () => {
+      const leftMs = endMs - performance.now();
+      if (leftMs <= 0) finish(false);
+      else timer = setTimeout(waitOut, Math.ceil(leftMs));
     };
     if (signal?.aborted) return finish(true);
     signal?.addEventListener('abort', onAbort, { once: true });
