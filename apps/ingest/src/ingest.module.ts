@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { EnvConfig, ProjectRegistry } from '@pulse/config';
-import { createKafka, ensureTopics, TopicNames } from '@pulse/kafka';
+import { createKafka, ensureTopics, kafkaCompression, TopicNames } from '@pulse/kafka';
 import { HealthController, MetricsRegistry, READINESS_CHECKS, ReadinessCheck } from '@pulse/platform';
 import type { Logger } from 'pino';
 import { IngestMetrics } from './ingest.metrics';
@@ -40,7 +40,7 @@ export class IngestModule implements BeforeApplicationShutdown, OnApplicationShu
             const { created, warnings } = await ensureTopics(kafka, topics.all().map((topic) => ({ topic, partitions: env.kafkaPartitions })));
             if (created.length > 0) logger.info({ created }, 'created Kafka topics');
             for (const warning of warnings) logger.warn(warning);
-            const publisher = new KafkaRecordPublisher(kafka, { lingerMs: env.producerLingerMs, maxBatchMessages: env.producerMaxBatchMessages, maxPendingBytes: env.producerMaxPendingBytes }, ingestMetrics);
+            const publisher = new KafkaRecordPublisher(kafka, { lingerMs: env.producerLingerMs, maxBatchMessages: env.producerMaxBatchMessages, maxPendingBytes: env.producerMaxPendingBytes, compression: kafkaCompression(env.producerCompression) }, ingestMetrics);
             await publisher.connect();
             return publisher;
           },

@@ -1,4 +1,4 @@
-import { Kafka, Partitioners, Producer } from 'kafkajs';
+import { CompressionTypes, Kafka, Partitioners, Producer } from 'kafkajs';
 import { BatchingProducer, OutgoingMessage, ReadinessProbe } from '@pulse/kafka';
 import type { IngestMetrics } from './ingest.metrics';
 
@@ -11,6 +11,7 @@ export interface KafkaPublisherOptions {
   lingerMs: number;
   maxBatchMessages: number;
   maxPendingBytes: number;
+  compression: CompressionTypes;
 }
 
 /** The Kafka side of ingest: one producer, batched across requests, flushed on shutdown. */

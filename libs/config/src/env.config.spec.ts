@@ -35,6 +35,12 @@ describe('loadEnvConfig', () => {
     expect(() => loadEnvConfig({ CLICKHOUSE_CLUSTER: 'a b', CONSUMER_MAX_BATCH_ROWS: '0' })).toThrow(/CLICKHOUSE_CLUSTER="a b" must be a plain identifier.*CONSUMER_MAX_BATCH_ROWS="0" must be an integer from 1/);
   });
 
+  it('produces uncompressed unless gzip is asked for, and refuses codecs kafkajs has no built-in for', () => {
+    expect(loadEnvConfig({}).producerCompression).toBe('none');
+    expect(loadEnvConfig({ PRODUCER_COMPRESSION: 'gzip' }).producerCompression).toBe('gzip');
+    expect(() => loadEnvConfig({ PRODUCER_COMPRESSION: 'zstd' })).toThrow(/PRODUCER_COMPRESSION="zstd" must be one of none, gzip/);
+  });
+
   it('reads overrides', () => {
     const config = loadEnvConfig({ INGEST_PORT: '4000', KAFKA_BROKERS: 'a:1, b:2', CLICKHOUSE_DATABASE: 'pulse_test', PULSE_CONFIG: '/etc/pulse.json' });
     expect(config.ingestPort).toBe(4000);

@@ -27,6 +27,11 @@ export interface EnvConfig {
   producerMaxBatchMessages: number;
   /** Bytes of accepted-but-unsent messages ingest holds before answering 503. */
   producerMaxPendingBytes: number;
+  /**
+   * Compression of produced batches. None by default: with Kafka on the same host, gzip in the
+   * ingest process cost more than a quarter of its CPU per event (docs/benchmarks.md, "Ingest").
+   */
+  producerCompression: ProducerCompression;
   /** Prefix of the consumer groups, one per record kind (`<prefix>.transactions`, …). */
   consumerGroupId: string;
   /** Most rows in one ClickHouse insert; a larger fetch is split at this size. */
@@ -53,6 +58,10 @@ export interface EnvConfig {
 }
 
 export class ConfigError extends Error {}
+
+/** kafkajs compresses with gzip itself; snappy, lz4 and zstd would need codec packages. */
+export const PRODUCER_COMPRESSIONS = ['none', 'gzip'] as const;
+export type ProducerCompression = (typeof PRODUCER_COMPRESSIONS)[number];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -84,6 +93,7 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv): EnvConfig {
     producerLingerMs: read.int('PRODUCER_LINGER_MS', 5, 0, 60_000),
     producerMaxBatchMessages: read.int('PRODUCER_MAX_BATCH_MESSAGES', 5000, 1, 1_000_000),
     producerMaxPendingBytes: read.int('PRODUCER_MAX_PENDING_BYTES', 64 * 1024 * 1024, 1024, 4 * 1024 ** 3),
+    producerCompression: read.oneOf('PRODUCER_COMPRESSION', 'none', [...PRODUCER_COMPRESSIONS]) as ProducerCompression,
     consumerGroupId: read.string('CONSUMER_GROUP_ID', 'pulse-consumer'),
     consumerMaxBatchRows: read.int('CONSUMER_MAX_BATCH_ROWS', 20_000, 1, 1_000_000),
     consumerMaxWaitMs: read.int('CONSUMER_MAX_WAIT_MS', 1000, 10, 60_000),

@@ -14,6 +14,7 @@ export interface BatchingProducerOptions {
   maxBatchMessages: number;
   /** Bytes accepted but not yet acknowledged by Kafka; past this, `send` refuses at once. */
   maxPendingBytes: number;
+  /** Default: none (see PRODUCER_COMPRESSION in libs/config). */
   compression?: CompressionTypes;
   onBatchSent?: (messages: number, bytes: number, ms: number) => void;
   onBatchFailed?: (messages: number, error: unknown) => void;
@@ -124,7 +125,7 @@ export class BatchingProducer {
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     const started = performance.now();
     try {
-      await this.producer.sendBatch({ topicMessages, acks: -1, compression: this.options.compression ?? CompressionTypes.GZIP });
+      await this.producer.sendBatch({ topicMessages, acks: -1, compression: this.options.compression ?? CompressionTypes.None });
       this.options.onBatchSent?.(count, bytes, performance.now() - started);
       for (const waiter of batch) waiter.resolve();
     } catch (error) {

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel, LogEntry } from 'kafkajs';
 
 export interface KafkaConnection {
   brokers: string[];
@@ -29,4 +29,9 @@ export function createKafka(connection: KafkaConnection, sink?: KafkaLogSink): K
       sink(LEVELS[entry.level] ?? 'info', `kafka ${entry.namespace}: ${message}`, extra);
     },
   });
+}
+
+/** The kafkajs codec of a PRODUCER_COMPRESSION setting (the ones kafkajs implements without plugins). */
+export function kafkaCompression(name: 'none' | 'gzip'): CompressionTypes {
+  return name === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
 }
