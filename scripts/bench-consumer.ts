@@ -1,7 +1,7 @@
 // Consumer throughput and memory benchmark (`npm run bench:consumer -- [flags]`, after `npm run build`):
 //   node dist/scripts/bench-consumer.js [--rows 1000000] [--batch-rows 20000] [--partitions 4] [--repeat 1]
 //                                       [--soak-seconds 0] [--rate 5000] [--seed 42] [--cpu-prof-dir DIR]
-//                                       [--consumer-node-options=--max-old-space-size=512]
+//                                       [--consumer-node-options=--max-old-space-size=512] [--out FILE]
 //
 // Backlog mode (default): N generated transactions are produced to a fresh topic before any consumer
 // runs. Then, alternating when repeated, (a) a baseline inserts the same rows straight into a freshly
@@ -17,16 +17,17 @@
 // Local Kafka and ClickHouse are started under .local/bench (wiped first) on ports 39092 / 38123
 // unless KAFKA_BROKERS and CLICKHOUSE_URL are set; whatever was started is stopped at the end.
 // Results: a table on stdout and JSON in bench/results/consumer-<timestamp>.json.
-import { createKafka, encodeRecord, ensureTopics, RecordKind, TopicNames } from '@pulse/kafka';
+import { loadEnvConfig } from '@pulse/config';
+import { createKafka, encodeRecord, ensureTopics, kafkaCompression, RecordKind, TopicNames } from '@pulse/kafka';
 import { AppProcess, bringUpInfra, Infra, StopWaiting, tearDownInfra, waitUntil } from '@pulse/local-infra';
 import { ClickHouseConnection, createClickHouse, INSERT_SETTINGS, migrateUp, Tables, toTransactionRow } from '@pulse/storage';
 import type { TransactionRecord } from '@pulse/model';
-import { CompressionTypes, Kafka, Partitioners, Producer } from 'kafkajs';
+import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConsumerProgress } from '../test/support/consumer-progress';
 import { RecordGenerator } from '../test/support/generated-records';
@@ -54,6 +55,8 @@ interface Options {
   cpuProfDir?: string;
   /** Added to the consumer's NODE_OPTIONS only (e.g. --max-old-space-size=512). */
   consumerNodeOptions?: string;
+  /** Where to write the result JSON instead of bench/results/consumer-<timestamp>.json. */
+  out?: string;
 }
 
 function readOptions(): Options {
@@ -68,6 +71,7 @@ function readOptions(): Options {
       seed: { type: 'string', default: '42' },
       'cpu-prof-dir': { type: 'string' },
       'consumer-node-options': { type: 'string' },
+      out: { type: 'string' },
     },
   });
   const int = (name: keyof typeof values, min: number, max: number): number => {
@@ -86,6 +90,7 @@ function readOptions(): Options {
     seed: int('seed', 0, 2 ** 31 - 1),
     cpuProfDir: values['cpu-prof-dir'] ? resolve(values['cpu-prof-dir']) : undefined,
     consumerNodeOptions: values['consumer-node-options'] || undefined,
+    out: values.out ? resolve(values.out) : undefined,
   };
 }
 
@@ -425,7 +430,8 @@ function newProducer(bench: Bench): Producer {
 async function sendRecords(producer: Producer, topic: string, records: TransactionRecord[], kept?: KeptPayloads): Promise<void> {
   const messages = records.map((record) => encodeRecord(RecordKind.Transaction, record));
   kept?.chunks.push({ data: Buffer.concat(messages.map((m) => m.value)), lengths: Uint32Array.from(messages, (m) => m.value.length) });
-  await producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages });
+  // Compressed as ingest compresses (PRODUCER_COMPRESSION, none by default): the consumer reads what it reads in production.
+  await producer.send({ topic, acks: -1, compression: kafkaCompression(loadEnvConfig(process.env).producerCompression), messages });
 }
 
 /** Sends kept in flight while the backlog is produced (generation overlaps the broker's work). */
@@ -803,10 +809,9 @@ function memoryRows(rss: RssFigures, heap: ReturnType<HeapSampler['stop']>): Arr
   ];
 }
 
-function writeResult(result: Record<string, unknown>, startedAt: Date): string {
-  const dir = join(root, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `consumer-${startedAt.toISOString().replace(/:/g, '-')}.json`);
+function writeResult(result: Record<string, unknown>, startedAt: Date, out: string | undefined): string {
+  const file = out ?? join(root, 'bench', 'results', `consumer-${startedAt.toISOString().replace(/:/g, '-')}.json`);
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return relative(process.cwd(), file) || file;
 }
@@ -1001,6 +1006,7 @@ async function main(): Promise<number> {
         ...outcome,
       },
       startedAt,
+      options.out,
     );
     console.log('');
     log(`results written to ${file}`);

@@ -1,5 +1,5 @@
 // Query latency benchmark (`npm run bench:queries -- [flags]`, after `npm run build`):
-//   node dist/scripts/bench-queries.js [--rows 1000000,10000000] [--iterations 30] [--keep] [--seed 42] [--profile-over-ms 200]
+//   node dist/scripts/bench-queries.js [--rows 1000000,10000000] [--iterations 30] [--keep] [--seed 42] [--profile-over-ms 200] [--out FILE]
 //
 // Fills a freshly migrated database through the consumer's row mappers and writer to each --rows
 // count of stored transactions in turn (with errors, web vitals, sessions and spans in proportion,
@@ -110,7 +110,7 @@ function report(options: BenchOptions, steps: Step[], startedAt: Date, external:
     console.log(`Profiles of the cases over ${options.profileOverMs} ms at p95 (rows and bytes read as ClickHouse reports them):`);
     printProfiles(profiles);
   }
-  const file = writeResult(root, startedAt, {
+  const result = {
     benchmark: 'queries',
     startedAt: startedAt.toISOString(),
     options,
@@ -130,7 +130,8 @@ function report(options: BenchOptions, steps: Step[], startedAt: Date, external:
     memory_mb: { query: Math.max(...steps.map((step) => step.result.rssMb.maxMb)), by_step: steps.map((step) => ({ stored_rows: step.rows, ...step.result.rssMb })) },
     fill: { steps: steps.map((step) => ({ stored_rows: step.rows, ...step.fill, merges: step.merges })) },
     profiles,
-  });
+  };
+  const file = writeResult(root, startedAt, result, options.out);
   console.log('');
   log(`results written to ${file}`);
 }

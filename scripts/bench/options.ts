@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 export interface BenchOptions {
@@ -9,6 +10,8 @@ export interface BenchOptions {
   seed: number;
   /** Cases whose endpoint p95 exceeds this are profiled (which tables, how many rows). */
   profileOverMs: number;
+  /** Where to write the result JSON instead of bench/results/<timestamp>-queries.json. */
+  out?: string;
 }
 
 export function readOptions(argv = process.argv.slice(2)): BenchOptions {
@@ -20,6 +23,7 @@ export function readOptions(argv = process.argv.slice(2)): BenchOptions {
       keep: { type: 'boolean', default: false },
       seed: { type: 'string', default: '42' },
       'profile-over-ms': { type: 'string', default: '200' },
+      out: { type: 'string' },
     },
   });
   const int = (name: string, text: string, min: number, max: number): number => {
@@ -35,5 +39,6 @@ export function readOptions(argv = process.argv.slice(2)): BenchOptions {
     keep: values.keep,
     seed: int('seed', values.seed, 0, 2 ** 31 - 1),
     profileOverMs: int('profile-over-ms', values['profile-over-ms'], 0, 3_600_000),
+    out: values.out ? resolve(values.out) : undefined,
   };
 }

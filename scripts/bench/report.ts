@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { CaseProfile } from './profile';
 
 /** One measured endpoint and range at one fill level, as the result file names it. */
@@ -38,7 +38,10 @@ export function machine(root: string): Record<string, unknown> {
   return { cpus: list.length, cpuModel: list[0]?.model ?? 'unknown', totalMemoryMb: Math.round(totalmem() / 2 ** 20), node: process.version, os: `${type()} ${release()}`, commit };
 }
 
-export function printQueryTable(figures: QueryFigure[]): void {
+/** The figures of a query case that the tables show (the suite's result keeps only these). */
+export type QueryHeadline = Pick<QueryFigure, 'name' | 'range' | 'stored_rows' | 'p50_ms' | 'p95_ms' | 'baseline_p50_ms' | 'ratio'>;
+
+export function printQueryTable(figures: QueryHeadline[]): void {
   const header = ['endpoint', 'range', 'stored rows', 'p50 ms', 'p95 ms', 'baseline p50 ms', 'ratio'];
   const rows = figures.map((f) => [f.name, f.range, f.stored_rows.toLocaleString('en-US'), fixed(f.p50_ms), fixed(f.p95_ms), fixed(f.baseline_p50_ms), f.ratio.toFixed(2)]);
   printColumns(header, rows, [false, false, true, true, true, true, true]);
@@ -64,15 +67,14 @@ export function printProfiles(profiles: Array<CaseProfile & { stored_rows: numbe
   }
 }
 
-export function writeResult(root: string, startedAt: Date, result: Record<string, unknown>): string {
-  const dir = join(root, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${startedAt.toISOString().replace(/:/g, '-')}-queries.json`);
+export function writeResult(root: string, startedAt: Date, result: Record<string, unknown>, out?: string): string {
+  const file = out ?? join(root, 'bench', 'results', `${startedAt.toISOString().replace(/:/g, '-')}-queries.json`);
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return relative(process.cwd(), file) || file;
 }
 
-function printColumns(header: string[], rows: string[][], alignRight: boolean[]): void {
+export function printColumns(header: string[], rows: string[][], alignRight: boolean[]): void {
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => `  ${cells.map((cell, i) => (alignRight[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ')}`;
   console.log(line(header));

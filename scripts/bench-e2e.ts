@@ -1,0 +1,472 @@
+// End-to-end benchmark (`npm run bench:e2e -- [flags]`, after `npm run build`):
+//   node dist/scripts/bench-e2e.js [--rate 250] [--seconds 60] [--rates 100,200,300,400,500,600,800,1000,1500,2000,3000,5000,7000,10000]
+//                                  [--step-seconds 60] [--all-rates] [--warmup-seconds 10] [--grace-seconds 30]
+//                                  [--projects 3] [--partitions 4] [--concurrency 512] [--sample-percent 1]
+//                                  [--poll-interval-ms 100] [--poll-in-flight 2] [--seed 42] [--out FILE]
+//
+// The whole stack on this machine: local Kafka and ClickHouse, migrations, the three built apps
+// with a generated PULSE_CONFIG, and the load generator (@pulse/loadgen runLoad, open loop at a
+// fixed rate) in a child process of its own (scripts/bench/e2e/loadgen-child.ts), so its CPU is
+// measured apart from this process's.
+//   1. Warm-up: --warmup-seconds at --rate (reported apart).
+//   2. Freshness: --seconds at --rate. About --sample-percent of the accepted transactions are
+//      watched through the query API (the SQL API, polled per project at most every 100 ms, at
+//      most --poll-in-flight polls at once) until visible: freshness = answer that names it −
+//      send time; p50/p95/max, and the samples never seen within --grace-seconds are counted.
+//   3. Sustained rate: steps of --step-seconds at each of --rates, ending at the first step that
+//      fails (unless --all-rates). The pass rule is in scripts/bench/e2e/step-criteria.ts.
+//   4. Memory: RSS of ingest, consumer and query from /proc/<pid>/status once a second.
+// An "event" is the load generator's: one transaction, one error or one session update.
+//
+// A local Kafka (port 39292) and ClickHouse (chdb, port 38223) start under .local/bench-e2e
+// (wiped first) unless KAFKA_BROKERS / CLICKHOUSE_URL are set. Everything listens on 127.0.0.1
+// and is stopped at the end, also on failure or Ctrl-C. Results: tables on stdout, JSON in
+// bench/results/e2e-<timestamp>.json (or --out).
+import type { LoadProgress, LoadSummary } from '@pulse/loadgen';
+import { consumerGroupOf, createKafka, ensureTopics, RecordKind, TopicNames } from '@pulse/kafka';
+import { AppName, AppProcess, bringUpInfra, Infra, LocalClickHouse, LocalKafka, waitUntil } from '@pulse/local-infra';
+import { createClickHouse, migrateUp, Tables } from '@pulse/storage';
+import type { Admin } from 'kafkajs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { machine } from './bench/report';
+import { FreshnessFigures, FreshnessPoller } from './bench/e2e/freshness';
+import { LagSampler } from './bench/e2e/lag-sampler';
+import { LoadgenProcess } from './bench/e2e/loadgen-process';
+import { E2EBenchOptions, readE2EOptions } from './bench/e2e/options';
+import { ProcessMonitor } from './bench/e2e/process-monitor';
+import { judgeLag, judgeStep, LagVerdict, MAX_FRESHNESS_P95_MS, MAX_LAG_GROWTH_SHARE, MIN_ACHIEVED_SHARE, sustainedRate } from './bench/e2e/step-criteria';
+import { MedianMax, round } from './bench/ingest/stats';
+import { formatNumber as fmt, printColumns, printRows } from './bench/ingest/table';
+import { freePorts } from '../test/support/test-infra';
+
+const root = resolve(__dirname, '..', '..');
+const log = (line: string): void => console.log(`pulse bench e2e: ${line}`);
+const KAFKA_PORT = 39292;
+const CLICKHOUSE_PORT = 38223;
+const APPS: AppName[] = ['consumer', 'ingest', 'query'];
+/** Processes whose CPU and RSS are followed (those that exist in this run). */
+const WATCHED = ['ingest', 'consumer', 'query', 'loadgen', 'kafka', 'clickhouse', 'bench'] as const;
+const CATCH_UP_TIMEOUT_MS = 120_000;
+
+interface PhaseResult {
+  phase: string;
+  offered_events_per_s: number;
+  accepted_events_per_s: number;
+  achieved_share: number;
+  seconds: number;
+  envelopes: LoadSummary['envelopes'];
+  events: LoadSummary['events'];
+  statuses: Record<string, number>;
+  network_errors: Record<string, number>;
+  loadgen_latency_ms: { p50: number; p99: number; max: number };
+  loadgen_schedule_lag_p99_ms: number | null;
+  /** Records Pulse should store for the accepted envelopes (the generator's count). */
+  expected_records: LoadSummary['records'];
+  lag: LagVerdict & { max: number };
+  freshness: FreshnessFigures;
+  /** Cores each process used during the phase (1 = one core fully busy). */
+  cores: Record<string, number>;
+  rss_max_mb: Record<string, number>;
+  passed?: boolean;
+  reasons?: string[];
+}
+
+interface Stack {
+  options: E2EBenchOptions;
+  loadgenScript: string;
+  dsns: string[];
+  poller: FreshnessPoller;
+  lag: LagSampler;
+  monitor: ProcessMonitor;
+  apps: Map<AppName, AppProcess>;
+  /** The load generator running now, killed on failure or Ctrl-C. */
+  loadgen?: LoadgenProcess;
+  runId: string;
+}
+
+async function main(): Promise<number> {
+  const options = readE2EOptions();
+  const loadgenScript = join(root, 'dist', 'scripts', 'bench', 'e2e', 'loadgen-child.js');
+  for (const file of [...APPS.map((app) => join(root, 'dist', 'apps', app, 'src', 'main.js')), loadgenScript]) {
+    if (!existsSync(file)) throw new Error(`${relative(root, file)} is missing: run \`npm run build\` first`);
+  }
+  if (!existsSync('/proc/self/status')) throw new Error('RSS and CPU are read from /proc/<pid>: Linux only');
+  const startedAt = new Date();
+  const stateDir = join(root, '.local', 'bench-e2e');
+  rmSync(stateDir, { recursive: true, force: true });
+  mkdirSync(stateDir, { recursive: true });
+
+  let infra: Infra | undefined;
+  let admin: Admin | undefined;
+  let stack: Stack | undefined;
+  const apps = new Map<AppName, AppProcess>();
+  let cleaning: Promise<void> | undefined;
+  const cleanUp = (): Promise<void> =>
+    (cleaning ??= (async () => {
+      await stack?.loadgen?.kill();
+      await stack?.poller.stop();
+      await stack?.lag.stop();
+      stack?.monitor.stop();
+      await admin?.disconnect().catch(() => undefined);
+      await Promise.allSettled([...apps.values()].map((app) => app.stop()));
+      if (infra) await Promise.allSettled(infra.started.map((service) => service.stop()));
+      rmSync(stateDir, { recursive: true, force: true });
+    })());
+  const onSignal = (signal: NodeJS.Signals): void => {
+    log(`${signal}: stopping what was started…`);
+    void cleanUp().then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    const infraStarted = performance.now();
+    infra = await bringUpInfra({
+      stateDir,
+      kafkaPort: KAFKA_PORT,
+      clickhousePort: CLICKHOUSE_PORT,
+      externalKafkaBrokers: process.env.KAFKA_BROKERS || undefined,
+      externalClickHouseUrl: process.env.CLICKHOUSE_URL || undefined,
+      log,
+    });
+    log(`infrastructure ready in ${((performance.now() - infraStarted) / 1000).toFixed(1)} s`);
+    const runId = randomBytes(4).toString('hex');
+    const database = `bench_e2e_${runId}`;
+    const clickhouse = {
+      url: infra.clickhouseUrl,
+      database,
+      user: infra.clickhouseCredentials?.user ?? (process.env.CLICKHOUSE_USER || 'default'),
+      password: infra.clickhouseCredentials?.password ?? process.env.CLICKHOUSE_PASSWORD ?? '',
+    };
+    await migrateUp(clickhouse);
+
+    const projects = Array.from({ length: options.projects }, (_, i) => ({ id: i + 1, key: randomBytes(16).toString('hex') }));
+    const token = `tok_${randomBytes(16).toString('hex')}`;
+    const configPath = join(stateDir, 'pulse-config.json');
+    writeFileSync(configPath, JSON.stringify({ projects: projects.map((p) => ({ id: p.id, name: `bench-${p.id}`, keys: [p.key] })), tokens: [{ token, projects: projects.map((p) => p.id) }] }));
+    const prefix = `${database}.`;
+    const groupPrefix = database;
+    const [ingestPort, consumerPort, queryPort] = await freePorts(3);
+    const ports: Record<AppName, number> = { ingest: ingestPort, consumer: consumerPort, query: queryPort };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      KAFKA_BROKERS: infra.kafkaBrokers,
+      CLICKHOUSE_URL: clickhouse.url,
+      CLICKHOUSE_USER: clickhouse.user,
+      CLICKHOUSE_PASSWORD: clickhouse.password,
+      CLICKHOUSE_DATABASE: database,
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_TOPIC_PARTITIONS: String(options.partitions),
+      CONSUMER_GROUP_ID: groupPrefix,
+      PULSE_CONFIG: configPath,
+      PULSE_HOST: '127.0.0.1',
+      INGEST_PORT: String(ingestPort),
+      CONSUMER_PORT: String(consumerPort),
+      QUERY_PORT: String(queryPort),
+      LOG_LEVEL: 'warn',
+    };
+    // On a fresh broker the first group lookup creates __consumer_offsets and the coordinator is
+    // "not available" for a moment: wait for it here rather than in the consumer's start-up.
+    admin = createKafka({ brokers: infra.kafkaBrokers.split(','), clientId: 'pulse-bench-e2e' }).admin();
+    await admin.connect();
+    const topics = new TopicNames(prefix);
+    await ensureTopics(createKafka({ brokers: infra.kafkaBrokers.split(','), clientId: 'pulse-bench-e2e' }), topics.all().map((topic) => ({ topic, partitions: options.partitions })));
+    const probe = admin;
+    await waitUntil(
+      'Kafka group coordinator',
+      async () => {
+        await probe.fetchOffsets({ groupId: consumerGroupOf(groupPrefix, RecordKind.Transaction), topics: [topics.records[RecordKind.Transaction]] });
+        return true;
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    for (const app of APPS) apps.set(app, new AppProcess({ app, root, port: ports[app], env, onLine: (_app, line) => console.log(`[${app}] ${line}`) }));
+    await Promise.all([...apps.values()].map((app) => app.start()));
+    for (const app of apps.values()) {
+      void app.waitForExit().then((exit) => {
+        if (!cleaning) log(`${app.options.app} exited unexpectedly (${exit.signal ?? `code ${exit.code}`})`);
+      });
+    }
+    log(`apps ready: ingest :${ingestPort}, consumer :${consumerPort}, query :${queryPort}; database ${database}, ${options.projects} projects, ${options.partitions} partitions`);
+
+    const monitor = new ProcessMonitor(1000);
+    for (const app of APPS) monitor.watch(app, apps.get(app)!.pid!);
+    monitor.watch('bench', process.pid);
+    for (const service of infra.started) {
+      if (service instanceof LocalKafka || service instanceof LocalClickHouse) {
+        const pid = Number(readFileSync(service.pidFile, 'utf8').trim());
+        if (Number.isInteger(pid) && pid > 0) monitor.watch(service.name, pid);
+      }
+    }
+    const lag = new LagSampler(admin, topics, groupPrefix);
+    lag.start(1000);
+    const poller = new FreshnessPoller({ queryUrl: apps.get('query')!.url, token, minIntervalMs: options.pollIntervalMs, maxInFlight: options.pollInFlight, batch: 1000 });
+    poller.start();
+    stack = { options, loadgenScript, dsns: projects.map((p) => `http://${p.key}@127.0.0.1:${ingestPort}/${p.id}`), poller, lag, monitor, apps, runId };
+
+    const runStartMs = Date.now();
+    const phases: PhaseResult[] = [];
+    if (options.warmupSeconds > 0) phases.push(await runPhase(stack, 'warm-up', options.rate, options.warmupSeconds));
+    const freshness = await runPhase(stack, 'freshness', options.rate, options.seconds);
+    phases.push(freshness);
+    const steps: PhaseResult[] = [];
+    for (const rate of options.rates) {
+      await waitCaughtUp(stack);
+      const step = await runPhase(stack, `step ${rate}`, rate, options.stepSeconds);
+      const verdict = judgeStep({
+        offeredEventsPerS: rate,
+        acceptedEventsPerS: step.accepted_events_per_s,
+        lag: step.lag,
+        freshnessP95Ms: step.freshness.p95Ms,
+        samples: step.freshness.samples,
+        unseen: step.freshness.unseen,
+      });
+      step.passed = verdict.passed;
+      step.reasons = verdict.reasons;
+      steps.push(step);
+      log(`  step ${rate}: ${verdict.passed ? 'PASSED' : `FAILED (${verdict.reasons.join('; ')})`}`);
+      if (!verdict.passed && !options.allRates) break;
+    }
+    const runEndMs = Date.now();
+
+    await waitCaughtUp(stack);
+    const stored = await storedRows(clickhouse);
+    const expected = sumRecords([...phases, ...steps].map((p) => p.expected_records));
+    const sustained = sustainedRate(steps.map((s) => ({ offeredEventsPerS: s.offered_events_per_s, passed: s.passed === true })));
+    const sustainedStep = steps.find((s) => s.passed === true && s.offered_events_per_s === sustained);
+    const memory = Object.fromEntries(APPS.map((app) => [app, monitor.rss(app, runStartMs, runEndMs)])) as Record<AppName, MedianMax>;
+    const pollStats = poller.pollStats();
+    const result = {
+      benchmark: 'e2e',
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      sustained_events_per_s: sustained,
+      // Every stored row the sustained step's events carried (a transaction brings its spans and Web Vitals).
+      sustained_records_per_s: sustainedStep ? round(recordCount(sustainedStep.expected_records) / sustainedStep.seconds, 1) : 0,
+      freshness_rate_events_per_s: options.rate,
+      freshness_p50_ms: freshness.freshness.p50Ms,
+      freshness_p95_ms: freshness.freshness.p95Ms,
+      freshness_max_ms: freshness.freshness.maxMs,
+      freshness_samples: freshness.freshness.samples,
+      freshness_unseen: freshness.freshness.unseen,
+      steps,
+      memory_mb: { ingest: memory.ingest, consumer: memory.consumer, query: memory.query },
+      criteria: {
+        achieved_share_min: MIN_ACHIEVED_SHARE,
+        lag_growth_share_max: MAX_LAG_GROWTH_SHARE,
+        freshness_p95_ms_max: MAX_FRESHNESS_P95_MS,
+        unseen_samples_max: 0,
+        text: 'a step passes when the events of 2xx-answered envelopes reach ≥ 97 % of the offered rate, the least-squares slope of the total consumer lag (sum over every partition of every record topic of end offset − committed offset, read from the broker every second) over the second half of the step is ≤ 5 % of the records produced per second in that half, the freshness p95 of its samples is ≤ 5,000 ms, and none of its samples went unseen',
+      },
+      event_definition: 'one transaction (classic transaction item or streamed segment), one error event, or one session update (a session item or a sessions aggregate item), as @pulse/loadgen counts them; child spans and Web Vitals ride along and are not events',
+      phases,
+      stored_rows: stored,
+      expected_rows: expected,
+      freshness_polls: pollStats,
+      lag_read_failures: lag.failures,
+      options: { ...options, kafka: process.env.KAFKA_BROKERS ? 'external' : `local, port ${KAFKA_PORT}`, clickhouse: process.env.CLICKHOUSE_URL ? 'external' : `local (chdb), port ${CLICKHOUSE_PORT}`, tuning_env: tuningEnv() },
+      machine: machine(root),
+    };
+    printResult(result, [...phases, ...steps], options);
+    const file = writeResult(result, startedAt, options.out);
+    console.log('');
+    log(`results written to ${file}`);
+    return 0;
+  } finally {
+    await cleanUp();
+  }
+}
+
+/** One phase: a fresh load generator at `rate` for `seconds`, then its samples' grace period. */
+async function runPhase(stack: Stack, phase: string, rate: number, seconds: number): Promise<PhaseResult> {
+  const { options, poller, monitor, lag } = stack;
+  log(`${phase}: ${rate.toLocaleString('en-US')} events/s for ${seconds} s…`);
+  let lastPrinted = 0;
+  const forkedAtMs = Date.now();
+  const loadgen = new LoadgenProcess(
+    stack.loadgenScript,
+    {
+      dsns: stack.dsns,
+      rate,
+      durationS: seconds,
+      concurrency: options.concurrency,
+      seed: options.seed,
+      // Fresh ids per phase: no trace id is ever sent twice.
+      idSeed: randomBytes(4).readUInt32BE(0),
+      samplePercent: options.samplePercent,
+    },
+    {
+      onSample: (sample) => poller.add({ ...sample, phase }),
+      onProgress: (progress: LoadProgress) => {
+        if (progress.elapsedS - lastPrinted < 10) return;
+        lastPrinted = progress.elapsedS;
+        const reading = lag.readings[lag.readings.length - 1];
+        log(
+          `  ${Math.round(progress.elapsedS)} s: ${fmt(progress.eventsPerS)} events/s sent, ${fmt(progress.accepted)} accepted, ${fmt(progress.rejected)} rejected, ` +
+            `${fmt(progress.behind)} behind, ${fmt(progress.networkErrors)} network errors, p99 ${fmt(progress.p99Ms)} ms; lag ${reading ? fmt(reading.lag) : '?'}; unseen samples ${poller.pendingOf(phase)}`,
+        );
+      },
+    },
+  );
+  stack.loadgen = loadgen;
+  monitor.watch('loadgen', loadgen.pid);
+  const { summary } = await loadgen.done();
+  const endMs = Date.now();
+  monitor.unwatch('loadgen');
+  stack.loadgen = undefined;
+  const startMs = loadgen.startedAtMs ?? forkedAtMs;
+  const unseen = await poller.waitSeen(phase, options.graceSeconds * 1000);
+  if (unseen > 0) log(`  ${unseen} samples still unseen ${options.graceSeconds} s after the load ended: counted as unseen`);
+  poller.giveUp(phase);
+
+  const readings = lag.between(startMs, startMs + seconds * 1000 + 1000);
+  const verdict = judgeLag(
+    readings.map((r) => ({ atS: (r.atMs - startMs) / 1000, lag: r.lag, produced: r.produced })),
+    seconds,
+  );
+  const cores = Object.fromEntries(WATCHED.map((name) => [name, monitor.cores(name, startMs, endMs)]).filter(([, value]) => Number.isFinite(value)));
+  const rssMax = Object.fromEntries(APPS.map((app) => [app, monitor.rss(app, startMs, endMs).max]));
+  const result: PhaseResult = {
+    phase,
+    offered_events_per_s: rate,
+    accepted_events_per_s: summary.rate.acceptedEventsPerS,
+    achieved_share: round(summary.rate.acceptedEventsPerS / rate, 3),
+    seconds,
+    envelopes: summary.envelopes,
+    events: summary.events,
+    statuses: summary.statuses,
+    network_errors: summary.networkErrors,
+    loadgen_latency_ms: { p50: summary.latencyMs.p50, p99: summary.latencyMs.p99, max: summary.latencyMs.max },
+    loadgen_schedule_lag_p99_ms: summary.scheduleLagMs?.p99 ?? null,
+    expected_records: summary.records,
+    lag: { ...verdict, slopePerS: round(verdict.slopePerS, 1), producedPerS: round(verdict.producedPerS, 1), growthShare: round(verdict.growthShare, 4), max: Math.max(0, ...readings.map((r) => r.lag)) },
+    freshness: poller.figures(phase),
+    cores,
+    rss_max_mb: rssMax,
+  };
+  const f = result.freshness;
+  log(
+    `  accepted ${fmt(result.accepted_events_per_s)} events/s (${(result.achieved_share * 100).toFixed(1)} %), statuses ${JSON.stringify(result.statuses)}, behind ${result.envelopes.behind}; ` +
+      `freshness p50 ${fmt(f.p50Ms)} / p95 ${fmt(f.p95Ms)} / max ${fmt(f.maxMs)} ms over ${f.seen} of ${f.samples} samples; lag slope ${fmt(result.lag.slopePerS)} records/s (max ${fmt(result.lag.max)}); cores ${JSON.stringify(cores)}`,
+  );
+  return result;
+}
+
+/** Before a step: the consumer has committed everything produced so far (bounded wait). */
+async function waitCaughtUp(stack: Stack): Promise<void> {
+  const started = Date.now();
+  try {
+    await waitUntil('consumer caught up', async () => (await stack.lag.read()).lag === 0, { timeoutMs: CATCH_UP_TIMEOUT_MS, intervalMs: 500 });
+    const waited = Date.now() - started;
+    if (waited > 2000) log(`  consumer caught up after ${(waited / 1000).toFixed(1)} s`);
+  } catch {
+    log(`  the consumer did not catch up within ${CATCH_UP_TIMEOUT_MS / 1000} s; going on`);
+  }
+}
+
+async function storedRows(connection: { url: string; database: string; user: string; password: string }): Promise<Record<string, number>> {
+  const client = createClickHouse(connection);
+  try {
+    const counts: Record<string, number> = {};
+    for (const table of Object.values(Tables)) {
+      const result = await client.query({ query: `SELECT count() AS n FROM ${table}`, format: 'JSONEachRow' });
+      const [row] = await result.json<{ n: string | number }>();
+      counts[table] = Number(row.n);
+    }
+    return counts;
+  } finally {
+    await client.close();
+  }
+}
+
+function recordCount(records: LoadSummary['records']): number {
+  return records.transactions + records.spans + records.webVitals + records.errors + records.sessions;
+}
+
+function sumRecords(list: Array<LoadSummary['records']>): Record<string, number> {
+  const sum = { transactions: 0, spans: 0, web_vitals: 0, errors: 0, sessions: 0 };
+  for (const r of list) {
+    sum.transactions += r.transactions;
+    sum.spans += r.spans;
+    sum.web_vitals += r.webVitals;
+    sum.errors += r.errors;
+    sum.sessions += r.sessions;
+  }
+  return sum;
+}
+
+/** Tuning variables of the apps set in this shell (recorded; the apps inherit them). */
+function tuningEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => /^(CONSUMER|INGEST|PRODUCER|QUERY|SQL)_/.test(entry[0]) && !/_PORT$/.test(entry[0]) && entry[1] !== undefined),
+  );
+}
+
+function printResult(
+  result: { sustained_events_per_s: number; sustained_records_per_s: number; freshness_p50_ms: number; freshness_p95_ms: number; freshness_max_ms: number; freshness_samples: number; freshness_unseen: number; memory_mb: Record<string, MedianMax>; stored_rows: Record<string, number>; expected_rows: Record<string, number>; freshness_polls: ReturnType<FreshnessPoller['pollStats']> },
+  phases: PhaseResult[],
+  options: E2EBenchOptions,
+): void {
+  console.log('');
+  console.log('End-to-end benchmark (ingest → Kafka → consumer → ClickHouse → query API, all on this machine)');
+  const p95 = result.freshness_p95_ms;
+  printRows([
+    ['sustained events/s (highest passing step)', `${fmt(result.sustained_events_per_s)}  (target ≥ 5,000: ${result.sustained_events_per_s >= 5000 ? 'met' : 'MISSED'})`],
+    ['stored rows/s at that step (all tables)', fmt(result.sustained_records_per_s)],
+    [`freshness at ${fmt(options.rate)} events/s, p50 / p95 / max (ms)`, `${fmt(result.freshness_p50_ms)} / ${fmt(p95)} / ${fmt(result.freshness_max_ms)}  (target p95 ≤ 5,000: ${p95 <= 5000 ? 'met' : 'MISSED'})`],
+    ['freshness samples (unseen)', `${fmt(result.freshness_samples)} (${fmt(result.freshness_unseen)})`],
+    ...(['ingest', 'consumer', 'query'] as const).map((app): [string, string] => {
+      const m = result.memory_mb[app];
+      return [`${app} RSS median / max (MB)`, `${fmt(m.median)} / ${fmt(m.max)}  (target < 300: ${m.max < 300 ? 'met' : 'MISSED'})`];
+    }),
+    ['freshness polls (failed), p50 / p95 ms', `${fmt(result.freshness_polls.polls)} (${fmt(result.freshness_polls.failed)}), ${fmt(result.freshness_polls.p50Ms)} / ${fmt(result.freshness_polls.p95Ms)}`],
+  ]);
+  console.log('');
+  console.log('Phases (offered = open-loop rate; accepted = events of 2xx envelopes per second)');
+  printColumns(
+    ['phase', 'offered', 'accepted', 'share', 'non-2xx / net err / behind', 'fresh p50', 'fresh p95', 'fresh max', 'unseen', 'lag slope/s', 'lag max', 'result'],
+    phases.map((p) => [
+      p.phase,
+      fmt(p.offered_events_per_s),
+      fmt(p.accepted_events_per_s),
+      `${(p.achieved_share * 100).toFixed(1)} %`,
+      `${p.envelopes.rejected} / ${p.envelopes.networkErrors} / ${p.envelopes.behind}`,
+      fmt(p.freshness.p50Ms),
+      fmt(p.freshness.p95Ms),
+      fmt(p.freshness.maxMs),
+      `${p.freshness.unseen}/${p.freshness.samples}`,
+      fmt(p.lag.slopePerS),
+      fmt(p.lag.max),
+      p.passed === undefined ? '' : p.passed ? 'pass' : `FAIL: ${p.reasons!.join('; ')}`,
+    ]),
+    [false, true, true, true, true, true, true, true, true, true, true, false],
+  );
+  console.log('');
+  console.log('CPU by process during each phase (cores; 2 on this machine) and app RSS max (MB)');
+  const names = WATCHED.filter((name) => phases.some((p) => p.cores[name] !== undefined));
+  printColumns(
+    ['phase', ...names, 'ingest MB', 'consumer MB', 'query MB'],
+    phases.map((p) => [p.phase, ...names.map((name) => fmt(p.cores[name] ?? NaN)), fmt(p.rss_max_mb.ingest), fmt(p.rss_max_mb.consumer), fmt(p.rss_max_mb.query)]),
+    [false, ...names.map(() => true), true, true, true],
+  );
+  console.log('');
+  console.log('Rows stored vs the generator\'s expected records (whole run)');
+  printRows(Object.keys(result.expected_rows).map((table) => [table, `${fmt(result.stored_rows[table] ?? NaN)} stored / ${fmt(result.expected_rows[table])} expected`]));
+}
+
+function writeResult(result: Record<string, unknown>, startedAt: Date, out: string | undefined): string {
+  const file = out ?? join(root, 'bench', 'results', `e2e-${startedAt.toISOString().replace(/:/g, '-')}.json`);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  return relative(process.cwd(), file) || file;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`pulse bench e2e: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,91 @@
+// The benchmark suite (`npm run bench -- [flags]`; builds first): ingest, consumer, end to end and
+// queries, one after the other, each against its own baseline measured in the same run.
+//   npm run bench                                   # everything, with each part's defaults
+//   npm run bench -- --parts ingest,queries         # some parts
+//   npm run bench -- --quick                        # small sizes: checks that every part runs
+//
+// Each part is its own script (bench-ingest, bench-consumer, bench-e2e, bench-queries), started as a
+// child process with its own local Kafka / ClickHouse (or KAFKA_BROKERS / CLICKHOUSE_URL), so one
+// part's data and processes cannot slow the next. Parts write their full results to
+// bench/results/<timestamp>-<part>.json; the suite writes the headline figures, the targets and
+// whether they were met to bench/results/<timestamp>.json and prints them as tables.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { machine } from './bench/report';
+import { combineSuite, PART_NAMES, PartName, PartResults } from './bench/suite/suite-result';
+import { printSuite } from './bench/suite/suite-table';
+
+const root = resolve(__dirname, '..', '..');
+const log = (line: string): void => console.log(`pulse bench: ${line}`);
+
+/** Flags of each part for --quick: enough to show the part runs end to end, not figures to quote. */
+const QUICK_ARGS: Record<PartName, string[]> = {
+  ingest: ['--seconds', '5', '--repeat', '1', '--prime-seconds', '3'],
+  consumer: ['--rows', '100000'],
+  e2e: ['--rate', '200', '--seconds', '15', '--warmup-seconds', '5', '--rates', '200', '--step-seconds', '15'],
+  queries: ['--rows', '100000', '--iterations', '3'],
+};
+
+interface SuiteOptions {
+  parts: PartName[];
+  quick: boolean;
+}
+
+function readOptions(): SuiteOptions {
+  const { values } = parseArgs({ options: { parts: { type: 'string', default: PART_NAMES.join(',') }, quick: { type: 'boolean', default: false } } });
+  const parts = values.parts.split(',').map((part) => part.trim());
+  const unknown = parts.filter((part) => !(PART_NAMES as string[]).includes(part));
+  if (unknown.length > 0 || parts.length === 0) throw new Error(`--parts takes a comma-separated list of ${PART_NAMES.join(', ')}; got ${values.parts}`);
+  return { parts: PART_NAMES.filter((part) => parts.includes(part)), quick: values.quick };
+}
+
+async function runPart(part: PartName, out: string, quick: boolean): Promise<void> {
+  const script = join(root, 'dist', 'scripts', `bench-${part}.js`);
+  if (!existsSync(script)) throw new Error(`${relative(root, script)} is missing: run \`npm run build\` first`);
+  const args = [script, '--out', out, ...(quick ? QUICK_ARGS[part] : [])];
+  log(`${part}: node ${args.map((arg) => relative(root, arg) || arg).join(' ')}`);
+  const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  // A Ctrl-C reaches the child through the terminal; the child stops its own infrastructure.
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  if (code !== 0) throw new Error(`the ${part} benchmark failed (${signal ?? `exit code ${code}`}); no suite result was written`);
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const startedAt = new Date();
+  const stamp = startedAt.toISOString().replace(/:/g, '-');
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const files: Partial<Record<PartName, string>> = {};
+  const parts: PartResults = {};
+  for (const part of options.parts) {
+    const file = join(dir, `${stamp}-${part}.json`);
+    await runPart(part, file, options.quick);
+    parts[part] = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    files[part] = relative(root, file);
+  }
+  const suite = combineSuite(parts);
+  const file = join(dir, `${stamp}.json`);
+  const result = {
+    benchmark: 'suite',
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    quick: options.quick,
+    machine: machine(root),
+    ...suite,
+    part_results: files,
+  };
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log('');
+  printSuite(suite);
+  console.log('');
+  log(`results written to ${relative(process.cwd(), file) || file}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`pulse bench: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

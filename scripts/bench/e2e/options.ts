@@ -1,0 +1,79 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseRates } from './step-criteria';
+
+export interface E2EBenchOptions {
+  /** Offered events/s of the freshness phase. */
+  rate: number;
+  /** Length of the freshness phase, s. */
+  seconds: number;
+  /** Offered rates of the sustained-rate steps, ascending. */
+  rates: number[];
+  stepSeconds: number;
+  /** Run every rate even after a step failed (default: stop at the first failure). */
+  allRates: boolean;
+  /** A warm-up at --rate before the freshness phase (its figures are kept apart). */
+  warmupSeconds: number;
+  /** After a phase's load ends, how long its samples may take to show up before they count as unseen. */
+  graceSeconds: number;
+  projects: number;
+  partitions: number;
+  /** Requests the load generator may have in flight (its connections). */
+  concurrency: number;
+  /** Share of accepted transactions watched for freshness, %. */
+  samplePercent: number;
+  pollIntervalMs: number;
+  pollInFlight: number;
+  seed: number;
+  out?: string;
+}
+
+export const DEFAULT_RATES = '100,200,300,400,500,600,800,1000,1500,2000,3000,5000,7000,10000';
+
+export function readE2EOptions(argv = process.argv.slice(2)): E2EBenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      rate: { type: 'string', default: '250' },
+      seconds: { type: 'string', default: '60' },
+      rates: { type: 'string', default: DEFAULT_RATES },
+      'step-seconds': { type: 'string', default: '60' },
+      'all-rates': { type: 'boolean', default: false },
+      'warmup-seconds': { type: 'string', default: '10' },
+      'grace-seconds': { type: 'string', default: '30' },
+      projects: { type: 'string', default: '3' },
+      partitions: { type: 'string', default: '4' },
+      concurrency: { type: 'string', default: '512' },
+      'sample-percent': { type: 'string', default: '1' },
+      'poll-interval-ms': { type: 'string', default: '100' },
+      'poll-in-flight': { type: 'string', default: '2' },
+      seed: { type: 'string', default: '42' },
+      out: { type: 'string' },
+    },
+  });
+  const num = (name: keyof typeof values, min: number, max: number, integer = true): number => {
+    const text = String(values[name]);
+    const value = Number(text.replace(/_/g, ''));
+    if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
+      throw new Error(`--${name} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${JSON.stringify(text)}`);
+    }
+    return value;
+  };
+  return {
+    rate: num('rate', 1, 1_000_000, false),
+    seconds: num('seconds', 1, 24 * 3600),
+    rates: parseRates(values.rates),
+    stepSeconds: num('step-seconds', 10, 3600),
+    allRates: values['all-rates'],
+    warmupSeconds: num('warmup-seconds', 0, 600),
+    graceSeconds: num('grace-seconds', 1, 600),
+    projects: num('projects', 1, 3),
+    partitions: num('partitions', 1, 64),
+    concurrency: num('concurrency', 1, 10_000),
+    samplePercent: num('sample-percent', 0.01, 100, false),
+    pollIntervalMs: num('poll-interval-ms', 100, 60_000),
+    pollInFlight: num('poll-in-flight', 1, 16),
+    seed: num('seed', 0, 2 ** 31 - 1),
+    out: values.out ? resolve(values.out) : undefined,
+  };
+}

@@ -1,0 +1,59 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface IngestBenchOptions {
+  /** Measured seconds per phase. */
+  seconds: number;
+  warmupSeconds: number;
+  /** Unmeasured load on each server once, before the first phase (the broker's JIT, both servers' JIT and connections). */
+  primeSeconds: number;
+  /** Concurrent keep-alive connections of the closed-loop client. */
+  connections: number;
+  /** Baseline and ingest phases each run this many times, alternating; medians are reported. */
+  repeat: number;
+  /** Distinct envelope bodies generated before timing and sent round-robin. */
+  bodies: number;
+  projects: number;
+  seed: number;
+  partitions: number;
+  cpuProfDir?: string;
+  out?: string;
+}
+
+export function readIngestOptions(argv = process.argv.slice(2)): IngestBenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      seconds: { type: 'string', default: '20' },
+      'warmup-seconds': { type: 'string', default: '3' },
+      'prime-seconds': { type: 'string', default: '10' },
+      connections: { type: 'string', default: '64' },
+      repeat: { type: 'string', default: '3' },
+      bodies: { type: 'string', default: '10000' },
+      projects: { type: 'string', default: '3' },
+      seed: { type: 'string', default: '42' },
+      partitions: { type: 'string', default: '4' },
+      'cpu-prof-dir': { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  const int = (name: keyof typeof values, min: number, max: number): number => {
+    const text = String(values[name]);
+    const value = Number(text.replace(/_/g, ''));
+    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(text)}`);
+    return value;
+  };
+  return {
+    seconds: int('seconds', 1, 3600),
+    warmupSeconds: int('warmup-seconds', 0, 600),
+    primeSeconds: int('prime-seconds', 0, 600),
+    connections: int('connections', 1, 4096),
+    repeat: int('repeat', 1, 100),
+    bodies: int('bodies', 1, 1_000_000),
+    projects: int('projects', 1, 100),
+    seed: int('seed', 0, 2 ** 31 - 1),
+    partitions: int('partitions', 1, 1024),
+    cpuProfDir: values['cpu-prof-dir'] ? resolve(values['cpu-prof-dir']) : undefined,
+    out: values.out ? resolve(values.out) : undefined,
+  };
+}

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks (100 on every mainstream build). */
+const TICKS_PER_SECOND = 100;
+
+/** VmRSS of a process in KiB, from /proc (Linux); undefined once it has exited. */
+export function readRssKb(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** User + system CPU seconds a process has used so far (its own threads, not its children). */
+export function readCpuSeconds(pid: number): number | undefined {
+  try {
+    return cpuSecondsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** utime + stime of a /proc/<pid>/stat line, in seconds. The command name may hold spaces and parentheses. */
+export function cpuSecondsOfStat(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After "(comm) ": state is field 3 of the man page, so utime (14) and stime (15) are at 11 and 12.
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error(`unreadable /proc stat line: ${stat.slice(0, 120)}`);
+  return (utime + stime) / TICKS_PER_SECOND;
+}
+
+/**
+ * Samples a process's RSS on a timer, keeping every sample (MB) until stopped. Samples are only
+ * kept while `recording` is true, so a benchmark can measure some windows and skip others.
+ */
+export class RssSampler {
+  readonly samplesMb: number[] = [];
+  recording = true;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly pid: number,
+    intervalMs = 500,
+  ) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.timer.unref();
+  }
+
+  /** The most recent sample (MB), or NaN. */
+  get last(): number {
+    return this.samplesMb.length === 0 ? NaN : this.samplesMb[this.samplesMb.length - 1];
+  }
+
+  stop(): number[] {
+    clearInterval(this.timer);
+    this.sample();
+    return this.samplesMb;
+  }
+
+  sample(): void {
+    if (!this.recording) return;
+    const kb = readRssKb(this.pid);
+    if (kb !== undefined) this.samplesMb.push(Math.round((kb / 1024) * 10) / 10);
+  }
+}
