@@ -14,7 +14,7 @@
 // --rate rows/s for S seconds while it runs, and the same RSS figures are reported over the soak,
 // with the lag left when production stops and the time to drain it. No baseline.
 //
-// Local Kafka and ClickHouse are started under .local/bench (wiped first) on ports 39092 / 38123
+// Local Kafka and ClickHouse are started under .local/bench (wiped first) on ports 29092 / 28123
 // unless KAFKA_BROKERS and CLICKHOUSE_URL are set; whatever was started is stopped at the end.
 // Results: a table on stdout and JSON in bench/results/consumer-<timestamp>.json.
 import { loadEnvConfig } from '@pulse/config';
@@ -38,7 +38,7 @@ const log = (line: string): void => console.log(`pulse bench: ${line}`);
 
 const PROJECTS = [1, 2, 3];
 const RETENTION_DAYS = 90;
-/** Messages per producer send (one gzip-compressed request). */
+/** Messages per producer send (one request). */
 const SEND_MESSAGES = 5000;
 const RSS_INTERVAL_MS = 500;
 const PROGRESS_INTERVAL_MS = 200;
@@ -821,7 +821,7 @@ function writeResult(result: Record<string, unknown>, startedAt: Date, out: stri
 async function runBacklog(bench: Bench): Promise<Record<string, unknown>> {
   const { options } = bench;
   const topics = await createTopics(bench, `bench_${bench.runId}.`);
-  log(`producing ${options.rows.toLocaleString('en-US')} transactions to ${topics.names.records[RecordKind.Transaction]} (${options.partitions} partitions, gzip, acks=-1, ${SEND_MESSAGES} per send)…`);
+  log(`producing ${options.rows.toLocaleString('en-US')} transactions to ${topics.names.records[RecordKind.Transaction]} (${options.partitions} partitions, compression ${loadEnvConfig(process.env).producerCompression}, acks=-1, ${SEND_MESSAGES} per send)…`);
   const { production, kept } = await produceBacklog(bench, topics);
   log(`  produced in ${production.seconds} s (${production.rowsPerSecond.toLocaleString('en-US')} rows/s); messages per partition ${JSON.stringify(production.messagesPerPartition)}`);
 
@@ -939,8 +939,8 @@ async function main(): Promise<number> {
   const infraStarted = performance.now();
   const infra: Infra = await bringUpInfra({
     stateDir,
-    kafkaPort: 39092,
-    clickhousePort: 38123,
+    kafkaPort: 29092,
+    clickhousePort: 28123,
     externalKafkaBrokers: process.env.KAFKA_BROKERS || undefined,
     externalClickHouseUrl: process.env.CLICKHOUSE_URL || undefined,
     log,

@@ -18,7 +18,7 @@
 //   4. Memory: RSS of ingest, consumer and query from /proc/<pid>/status once a second.
 // An "event" is the load generator's: one transaction, one error or one session update.
 //
-// A local Kafka (port 39292) and ClickHouse (chdb, port 38223) start under .local/bench-e2e
+// A local Kafka (port 29292) and ClickHouse (chdb, port 28223) start under .local/bench-e2e
 // (wiped first) unless KAFKA_BROKERS / CLICKHOUSE_URL are set. Everything listens on 127.0.0.1
 // and is stopped at the end, also on failure or Ctrl-C. Results: tables on stdout, JSON in
 // bench/results/e2e-<timestamp>.json (or --out).
@@ -43,8 +43,8 @@ import { freePorts } from '../test/support/test-infra';
 
 const root = resolve(__dirname, '..', '..');
 const log = (line: string): void => console.log(`pulse bench e2e: ${line}`);
-const KAFKA_PORT = 39292;
-const CLICKHOUSE_PORT = 38223;
+const KAFKA_PORT = 29292;
+const CLICKHOUSE_PORT = 28223;
 const APPS: AppName[] = ['consumer', 'ingest', 'query'];
 /** Processes whose CPU and RSS are followed (those that exist in this run). */
 const WATCHED = ['ingest', 'consumer', 'query', 'loadgen', 'kafka', 'clickhouse', 'bench'] as const;

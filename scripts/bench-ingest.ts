@@ -13,7 +13,7 @@
 // generator's: one transaction, one error or one session update (a late Web Vitals envelope is
 // an envelope but no event).
 //
-// A local Kafka starts under .local/bench-ingest (wiped first) on port 39192 unless KAFKA_BROKERS
+// A local Kafka starts under .local/bench-ingest (wiped first) on port 29192 unless KAFKA_BROKERS
 // is set; ClickHouse is not needed. Everything listens on 127.0.0.1 and is stopped at the end,
 // also on failure or Ctrl-C. Results: a table on stdout, JSON in bench/results/ingest-<timestamp>.json
 // (or --out).
@@ -36,7 +36,7 @@ import { freePorts } from '../test/support/test-infra';
 
 const root = resolve(__dirname, '..', '..');
 const log = (line: string): void => console.log(`pulse bench ingest: ${line}`);
-const KAFKA_PORT = 39192;
+const KAFKA_PORT = 29192;
 
 type ServerName = 'baseline' | 'ingest';
 

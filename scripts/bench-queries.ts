@@ -10,7 +10,7 @@
 // slower than --profile-over-ms at p95 are answered again through a recording proxy that shows
 // which tables they read and how many rows.
 //
-// A local ClickHouse runs under .local/bench-queries on port 38124 unless CLICKHOUSE_URL is set.
+// A local ClickHouse runs under .local/bench-queries on port 28124 unless CLICKHOUSE_URL is set.
 // Without --keep its state is wiped before and after the run (one database, topped up from one
 // --rows count to the next). With --keep each --rows count has its own database
 // (bench_queries_<rows>), kept for the next run and reused when it holds that count.
@@ -36,7 +36,7 @@ import { machine, NotMeasured, printNotMeasured, printProfiles, printQueryTable,
 const root = resolve(__dirname, '..', '..');
 const log = (line: string): void => console.log(`pulse bench: ${line}`);
 
-const CLICKHOUSE_PORT = 38124;
+const CLICKHOUSE_PORT = 28124;
 const MERGE_SETTLE_TIMEOUT_MS = 10 * 60_000;
 
 interface Step {

@@ -6,9 +6,10 @@
 //
 // Each part is its own script (bench-ingest, bench-consumer, bench-e2e, bench-queries), started as a
 // child process with its own local Kafka / ClickHouse (or KAFKA_BROKERS / CLICKHOUSE_URL), so one
-// part's data and processes cannot slow the next. Parts write their full results to
-// bench/results/<timestamp>-<part>.json; the suite writes the headline figures, the targets and
-// whether they were met to bench/results/<timestamp>.json and prints them as tables.
+// part's data and processes cannot slow the next (their fixed ports are below Linux's ephemeral
+// range, 32768–60999, so no outgoing connection of an earlier part can hold one). Parts write their
+// full results to bench/results/<timestamp>-<part>.json; the suite writes the headline figures,
+// the targets and whether they were met to bench/results/<timestamp>.json and prints them.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
