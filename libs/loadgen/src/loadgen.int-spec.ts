@@ -84,8 +84,10 @@ describe('runLoad against an HTTP server on 127.0.0.1', () => {
     expect(summary.statuses).toEqual({ 200: pulse.received.length });
     // The window is the duration (the timer waits it out), so the rate is the schedule's.
     expect(summary.elapsedS).toBeGreaterThanOrEqual(1);
-    expect(summary.elapsedS).toBeLessThan(1.5);
-    expect(summary.rate.eventsPerS).toBeGreaterThan(190 / 1.5);
+    // Upper bound with room for a stalled event loop on a busy machine: it only has to tell "waited
+    // out the window" from "also waited for something else".
+    expect(summary.elapsedS).toBeLessThan(2);
+    expect(summary.rate.eventsPerS).toBeGreaterThan(190 / 2);
 
     const reader = new PulseReader();
     for (const request of pulse.received) {
@@ -136,9 +138,10 @@ describe('runLoad against an HTTP server on 127.0.0.1', () => {
     setTimeout(() => stop.abort(), 300);
     const startedAt = performance.now();
     const summary = await runLoad({ dsns: [pulse.dsn(1)], rate: 100, durationS: 10, concurrency: 4, signal: stop.signal });
-    expect(performance.now() - startedAt).toBeLessThan(2000);
+    // Aborted at 0.3 s of a 10 s run; the bounds leave room for a busy machine.
+    expect(performance.now() - startedAt).toBeLessThan(5000);
     expect(summary.stoppedEarly).toBe(true);
-    expect(summary.elapsedS).toBeLessThan(1);
+    expect(summary.elapsedS).toBeLessThan(3);
     expect(summary.envelopes.sent).toBeGreaterThan(10);
     expect(summary.envelopes.accepted).toBe(summary.envelopes.sent);
   });
