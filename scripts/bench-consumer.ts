@@ -32,6 +32,8 @@ import { parseArgs } from 'node:util';
 import { ConsumerProgress } from '../test/support/consumer-progress';
 import { RecordGenerator } from '../test/support/generated-records';
 import { freePorts } from '../test/support/test-infra';
+import { installCpuProfileHook } from './bench/ingest/cpu-profile';
+import { stopOnSignal } from './bench/stop-on-signal';
 
 const root = resolve(__dirname, '..', '..');
 const log = (line: string): void => console.log(`pulse bench: ${line}`);
@@ -295,37 +297,6 @@ function round(value: number, digits: number): number {
 
 // ---------------------------------------------------------------------------------------------
 // CPU profile of the consumer over the measured window (--cpu-prof-dir)
-
-/**
- * Node 20 refuses --cpu-prof in NODE_OPTIONS, and AppProcess runs `node main.js` without extra
- * flags, so the consumer gets this file through `NODE_OPTIONS=--require`: the first SIGWINCH starts
- * the V8 profiler, the second writes the profile. The window is then exactly the measured one.
- * SIGWINCH because Nest's shutdown hooks take SIGUSR2 (and Node reserves SIGUSR1 for the
- * inspector); its default action is to ignore, and the apps' stdout is a pipe, not a terminal.
- */
-const CPU_PROFILE_HOOK = `'use strict';
-// Written by scripts/bench-consumer.ts (--cpu-prof-dir); loaded with NODE_OPTIONS=--require.
-const { Session } = require('node:inspector');
-const { renameSync, writeFileSync } = require('node:fs');
-const { join } = require('node:path');
-const session = new Session();
-session.connect();
-let running = false;
-process.on('SIGWINCH', () => {
-  if (!running) {
-    running = true;
-    session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: 1000 }, () => session.post('Profiler.start')));
-    return;
-  }
-  running = false;
-  session.post('Profiler.stop', (error, result) => {
-    if (error) return console.error('cpu profile: ' + error.message);
-    const file = join(process.env.PULSE_BENCH_CPU_PROF_DIR, 'consumer-' + process.pid + '-' + Date.now() + '.cpuprofile');
-    writeFileSync(file + '.tmp', JSON.stringify(result.profile));
-    renameSync(file + '.tmp', file);
-  });
-});
-`;
 
 interface CpuProfileSummary {
   file: string;
@@ -592,7 +563,7 @@ async function startConsumer(bench: Bench, name: string, topics: BenchTopics, da
     DEFAULT_RETENTION_DAYS: String(RETENTION_DAYS),
     PULSE_CONFIG: bench.configPath,
     LOG_LEVEL: 'warn',
-    NODE_OPTIONS: [process.env.NODE_OPTIONS, bench.options.consumerNodeOptions, cpuProfDir && `--require=${join(bench.stateDir, 'cpu-profile-hook.js')}`].filter(Boolean).join(' '),
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, bench.options.consumerNodeOptions, cpuProfDir && `--require=${join(bench.stateDir, 'cpu-profile-hook-consumer.js')}`].filter(Boolean).join(' '),
     ...(cpuProfDir && { PULSE_BENCH_CPU_PROF_DIR: cpuProfDir }),
   };
   const app = new AppProcess({ app: 'consumer', root, port, env, onLine: (_app, line) => console.log(`[${name}] ${line}`) });
@@ -955,12 +926,7 @@ async function main(): Promise<number> {
       await Promise.allSettled([...apps].map((app) => app.stop()));
       await tearDownInfra(infra.started);
     })());
-  const onSignal = (signal: NodeJS.Signals): void => {
-    log(`${signal}: stopping what was started…`);
-    void cleanUp().then(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  stopOnSignal(log, cleanUp);
 
   const kafka = createKafka({ brokers: infra.kafkaBrokers.split(','), clientId: 'pulse-bench' });
   try {
@@ -992,7 +958,7 @@ async function main(): Promise<number> {
     if (options.cpuProfDir) {
       if (options.soakSeconds > 0) throw new Error('--cpu-prof-dir profiles the backlog run; it is not supported with --soak-seconds');
       mkdirSync(options.cpuProfDir, { recursive: true });
-      writeFileSync(join(stateDir, 'cpu-profile-hook.js'), CPU_PROFILE_HOOK);
+      installCpuProfileHook(stateDir, 'consumer', options.cpuProfDir);
       log(`consumer CPU profiles (ready → caught up) go to ${options.cpuProfDir}`);
     }
     const outcome = options.soakSeconds > 0 ? await runSoakMode(bench) : await runBacklog(bench);

@@ -40,6 +40,7 @@ import { judgeLag, judgeStep, LagVerdict, MAX_FRESHNESS_P95_MS, MAX_LAG_GROWTH_S
 import { MedianMax, round } from './bench/ingest/stats';
 import { formatNumber as fmt, printColumns, printRows } from './bench/ingest/table';
 import { freePorts } from '../test/support/test-infra';
+import { stopOnSignal } from './bench/stop-on-signal';
 
 const root = resolve(__dirname, '..', '..');
 const log = (line: string): void => console.log(`pulse bench e2e: ${line}`);
@@ -114,12 +115,7 @@ async function main(): Promise<number> {
       if (infra) await Promise.allSettled(infra.started.map((service) => service.stop()));
       rmSync(stateDir, { recursive: true, force: true });
     })());
-  const onSignal = (signal: NodeJS.Signals): void => {
-    log(`${signal}: stopping what was started…`);
-    void cleanUp().then(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  stopOnSignal(log, cleanUp);
 
   try {
     const infraStarted = performance.now();

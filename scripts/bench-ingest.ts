@@ -33,6 +33,7 @@ import { readCpuSeconds, readRssKb, RssSampler } from './bench/ingest/proc';
 import { printColumns, printRows } from './bench/ingest/table';
 import { median, medianMax, MedianMax, round } from './bench/ingest/stats';
 import { freePorts } from '../test/support/test-infra';
+import { stopOnSignal } from './bench/stop-on-signal';
 
 const root = resolve(__dirname, '..', '..');
 const log = (line: string): void => console.log(`pulse bench ingest: ${line}`);
@@ -92,12 +93,7 @@ async function main(): Promise<number> {
       await kafkaService?.stop().catch((error: unknown) => log(`stopping Kafka: ${String(error)}`));
       rmSync(stateDir, { recursive: true, force: true });
     })());
-  const onSignal = (signal: NodeJS.Signals): void => {
-    log(`${signal}: stopping what was started…`);
-    void cleanUp().then(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  stopOnSignal(log, cleanUp);
 
   try {
     if (kafkaService) {

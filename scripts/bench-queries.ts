@@ -32,6 +32,7 @@ import { writePulseConfig } from './bench/query-app';
 import { measureStep, StepResult } from './bench/query-step';
 import { GENERATOR_VERSION } from './bench/record-chunk';
 import { machine, NotMeasured, printNotMeasured, printProfiles, printQueryTable, QueryFigure, writeResult } from './bench/report';
+import { stopOnSignal } from './bench/stop-on-signal';
 
 const root = resolve(__dirname, '..', '..');
 const log = (line: string): void => console.log(`pulse bench: ${line}`);
@@ -165,12 +166,7 @@ async function main(): Promise<number> {
       // Without --keep nothing of the run stays on disk (10M transactions take a few GB).
       if (!options.keep && !externalUrl) rmSync(stateDir, { recursive: true, force: true });
     })());
-  const onSignal = (signal: NodeJS.Signals): void => {
-    log(`${signal}: stopping what was started…`);
-    void cleanUp().then(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  stopOnSignal(log, cleanUp);
   try {
     const steps = await runSteps(options, connection, externalUrl !== undefined, stateDir, apps);
     report(options, steps, startedAt, externalUrl !== undefined);
