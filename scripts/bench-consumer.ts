@@ -25,15 +25,17 @@ import type { TransactionRecord } from '@pulse/model';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConsumerProgress } from '../test/support/consumer-progress';
 import { RecordGenerator } from '../test/support/generated-records';
 import { freePorts } from '../test/support/test-infra';
-import { installCpuProfileHook } from './bench/ingest/cpu-profile';
+import { CpuProfileSummary, installCpuProfileHook, printCpuProfileSummary, profilesOf, summarizeCpuProfile } from './bench/cpu-profile';
 import { stopOnSignal } from './bench/stop-on-signal';
+import { numberFlag } from './bench/flags';
+import { runMain } from './bench/run-main';
 
 const root = resolve(__dirname, '..', '..');
 const log = (line: string): void => console.log(`pulse bench: ${line}`);
@@ -76,12 +78,7 @@ function readOptions(): Options {
       out: { type: 'string' },
     },
   });
-  const int = (name: keyof typeof values, min: number, max: number): number => {
-    const text = String(values[name]);
-    const value = Number(text.replace(/_/g, ''));
-    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(text)}`);
-    return value;
-  };
+  const int = (name: keyof typeof values, min: number, max: number): number => numberFlag(name, String(values[name]), min, max);
   return {
     rows: int('rows', 1, 100_000_000),
     batchRows: int('batch-rows', 1, 1_000_000),
@@ -298,67 +295,15 @@ function round(value: number, digits: number): number {
 // ---------------------------------------------------------------------------------------------
 // CPU profile of the consumer over the measured window (--cpu-prof-dir)
 
-interface CpuProfileSummary {
-  file: string;
-  sampledSeconds: number;
-  /** Self time by area: a package, a Pulse lib or app, Node internals, GC, idle. */
-  areas: Array<{ area: string; percent: number }>;
-  functions: Array<{ name: string; percent: number }>;
-}
-
-interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
-  samples: number[];
-  timeDeltas: number[];
-}
-
-function areaOf(url: string, functionName: string): string {
-  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
-  const packageMatch = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (packageMatch) return packageMatch[1];
-  const pulseMatch = /dist\/(apps|libs)\/([^/]+)\//.exec(url);
-  if (pulseMatch) return `${pulseMatch[1]}/${pulseMatch[2]}`;
-  if (url.startsWith('node:')) return 'node internals';
-  return url;
-}
-
-/** Self time per area and per function, from a .cpuprofile. */
-function summarizeCpuProfile(file: string): CpuProfileSummary {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
-  const areas = new Map<string, number>();
-  const functions = new Map<string, number>();
-  let total = 0;
-  profile.samples.forEach((id, index) => {
-    const micros = profile.timeDeltas[index] ?? 0;
-    const { functionName, url, lineNumber } = nodes.get(id)!.callFrame;
-    const area = areaOf(url, functionName);
-    const name = `${functionName || '(anonymous)'} ${url ? `${url.replace(/^.*\/(node_modules|dist)\//, '')}:${lineNumber + 1}` : ''}`.trim();
-    areas.set(area, (areas.get(area) ?? 0) + micros);
-    functions.set(name, (functions.get(name) ?? 0) + micros);
-    total += micros;
-  });
-  const top = (map: Map<string, number>, count: number) =>
-    [...map].sort((a, b) => b[1] - a[1]).slice(0, count).map(([key, micros]) => ({ key, percent: round((micros / total) * 100, 1) }));
-  return {
-    file: relative(process.cwd(), file) || file,
-    sampledSeconds: round(total / 1e6, 2),
-    areas: top(areas, 12).map(({ key, percent }) => ({ area: key, percent })),
-    functions: top(functions, 15).map(({ key, percent }) => ({ name: key, percent })),
-  };
-}
-
 /** Asks the hook in the consumer to start (first call) or stop and write (second call) its profile. */
 function signalProfiler(app: AppProcess): void {
   process.kill(app.pid!, 'SIGWINCH');
 }
 
 async function collectCpuProfile(app: AppProcess, dir: string): Promise<CpuProfileSummary> {
-  const pid = app.pid!;
-  const written = (): string | undefined => readdirSync(dir).find((name) => name.startsWith(`consumer-${pid}-`) && name.endsWith('.cpuprofile'));
   signalProfiler(app);
-  await waitUntil('consumer CPU profile written', async () => written() !== undefined, { timeoutMs: 60_000, intervalMs: 100 });
-  return summarizeCpuProfile(join(dir, written()!));
+  await waitUntil('consumer CPU profile written', async () => profilesOf(dir, 'consumer', app.pid!).length > 0, { timeoutMs: 60_000, intervalMs: 100 });
+  return summarizeCpuProfile(profilesOf(dir, 'consumer', app.pid!)[0]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -376,6 +321,8 @@ interface Bench {
   configPath: string;
   /** Apps running now, stopped on failure or Ctrl-C. */
   apps: Set<AppProcess>;
+  /** With --cpu-prof-dir: what loads the profiler hook into the consumer. */
+  profiler?: { nodeOption: string; env: Record<string, string> };
 }
 
 function generator(bench: Bench, nowMs?: number): RecordGenerator {
@@ -547,7 +494,6 @@ async function countRows(client: ReturnType<typeof createClickHouse>): Promise<n
 async function startConsumer(bench: Bench, name: string, topics: BenchTopics, database: string, groupId: string): Promise<{ app: AppProcess; startupSeconds: number }> {
   await migrateUp({ ...bench.clickhouse, database });
   const [port] = await freePorts(1);
-  const { cpuProfDir } = bench.options;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     KAFKA_BROKERS: bench.kafkaBrokers,
@@ -563,8 +509,8 @@ async function startConsumer(bench: Bench, name: string, topics: BenchTopics, da
     DEFAULT_RETENTION_DAYS: String(RETENTION_DAYS),
     PULSE_CONFIG: bench.configPath,
     LOG_LEVEL: 'warn',
-    NODE_OPTIONS: [process.env.NODE_OPTIONS, bench.options.consumerNodeOptions, cpuProfDir && `--require=${join(bench.stateDir, 'cpu-profile-hook-consumer.js')}`].filter(Boolean).join(' '),
-    ...(cpuProfDir && { PULSE_BENCH_CPU_PROF_DIR: cpuProfDir }),
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, bench.options.consumerNodeOptions, bench.profiler?.nodeOption].filter(Boolean).join(' '),
+    ...bench.profiler?.env,
   };
   const app = new AppProcess({ app: 'consumer', root, port, env, onLine: (_app, line) => console.log(`[${name}] ${line}`) });
   bench.apps.add(app);
@@ -859,10 +805,8 @@ async function runBacklog(bench: Bench): Promise<Record<string, unknown>> {
   if (representative.cpuProfile) {
     const { cpuProfile } = representative;
     console.log('');
-    console.log(`Consumer CPU profile, ready → caught up (${cpuProfile.sampledSeconds} s sampled; self time): ${cpuProfile.file}`);
-    printTable(cpuProfile.areas.map(({ area, percent }) => [area, `${percent} %`]));
-    console.log('');
-    printTable(cpuProfile.functions.map(({ name, percent }) => [name, `${percent} %`]));
+    console.log('Consumer CPU profile, ready → caught up:');
+    printCpuProfileSummary(cpuProfile);
   }
   return { mode: 'backlog', summary, production, baselines, consumers };
 }
@@ -958,7 +902,7 @@ async function main(): Promise<number> {
     if (options.cpuProfDir) {
       if (options.soakSeconds > 0) throw new Error('--cpu-prof-dir profiles the backlog run; it is not supported with --soak-seconds');
       mkdirSync(options.cpuProfDir, { recursive: true });
-      installCpuProfileHook(stateDir, 'consumer', options.cpuProfDir);
+      bench.profiler = installCpuProfileHook(stateDir, 'consumer', options.cpuProfDir);
       log(`consumer CPU profiles (ready → caught up) go to ${options.cpuProfDir}`);
     }
     const outcome = options.soakSeconds > 0 ? await runSoakMode(bench) : await runBacklog(bench);
@@ -982,10 +926,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`pulse bench: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runMain('pulse bench consumer', main);

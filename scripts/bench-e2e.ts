@@ -41,6 +41,7 @@ import { MedianMax, round } from './bench/ingest/stats';
 import { formatNumber as fmt, printColumns, printRows } from './bench/ingest/table';
 import { freePorts } from '../test/support/test-infra';
 import { stopOnSignal } from './bench/stop-on-signal';
+import { runMain } from './bench/run-main';
 
 const root = resolve(__dirname, '..', '..');
 const log = (line: string): void => console.log(`pulse bench e2e: ${line}`);
@@ -459,10 +460,4 @@ function writeResult(result: Record<string, unknown>, startedAt: Date, out: stri
   return relative(process.cwd(), file) || file;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`pulse bench e2e: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exit(1);
-  },
-);
+runMain('pulse bench e2e', main);

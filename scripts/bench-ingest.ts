@@ -18,22 +18,22 @@
 // also on failure or Ctrl-C. Results: a table on stdout, JSON in bench/results/ingest-<timestamp>.json
 // (or --out).
 import { createKafka, ensureTopics, TopicNames } from '@pulse/kafka';
-import { AppProcess, LocalKafka, waitUntil } from '@pulse/local-infra';
+import { AppProcess, LocalKafka, ServerProcess, waitUntil } from '@pulse/local-infra';
 import type { Admin } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { machine } from './bench/report';
 import { prepareRequests, PreparedBodies } from './bench/ingest/bodies';
-import { ChildServer } from './bench/ingest/child-server';
 import { ClosedLoopResult, runClosedLoop } from './bench/ingest/closed-loop';
-import { CpuProfileSummary, installCpuProfileHook, printCpuProfileSummary, profilesOf, summarizeCpuProfile } from './bench/ingest/cpu-profile';
+import { CpuProfileSummary, installCpuProfileHook, printCpuProfileSummary, profilesOf, summarizeCpuProfile } from './bench/cpu-profile';
 import { IngestBenchOptions, readIngestOptions } from './bench/ingest/options';
 import { readCpuSeconds, readRssKb, RssSampler } from './bench/ingest/proc';
 import { printColumns, printRows } from './bench/ingest/table';
 import { median, medianMax, MedianMax, round } from './bench/ingest/stats';
 import { freePorts } from '../test/support/test-infra';
 import { stopOnSignal } from './bench/stop-on-signal';
+import { runMain } from './bench/run-main';
 
 const root = resolve(__dirname, '..', '..');
 const log = (line: string): void => console.log(`pulse bench ingest: ${line}`);
@@ -83,7 +83,7 @@ async function main(): Promise<number> {
   const external = process.env.KAFKA_BROKERS || undefined;
   const kafkaService = external ? undefined : new LocalKafka({ port: KAFKA_PORT, stateDir: join(stateDir, 'kafka'), log });
   let ingest: AppProcess | undefined;
-  let baseline: ChildServer | undefined;
+  let baseline: ServerProcess | undefined;
   let admin: Admin | undefined;
   let cleaning: Promise<void> | undefined;
   const cleanUp = (): Promise<void> =>
@@ -155,11 +155,13 @@ async function main(): Promise<number> {
       },
       onLine: (_app, line) => console.log(`[ingest] ${line}`),
     });
-    baseline = new ChildServer('baseline', join(root, 'dist', 'scripts', 'bench', 'ingest', 'baseline-server.js'), baselinePort, {
-      ...commonEnv,
-      BASELINE_PORT: String(baselinePort),
-      BASELINE_KEYS: JSON.stringify(Object.fromEntries(projects.map((p) => [p.key, p.id]))),
-    }, (line) => console.log(`[baseline] ${line}`));
+    baseline = new ServerProcess({
+      name: 'baseline',
+      script: join(root, 'dist', 'scripts', 'bench', 'ingest', 'baseline-server.js'),
+      port: baselinePort,
+      env: { ...commonEnv, BASELINE_PORT: String(baselinePort), BASELINE_KEYS: JSON.stringify(Object.fromEntries(projects.map((p) => [p.key, p.id]))) },
+      onLine: (line) => console.log(`[baseline] ${line}`),
+    });
     await Promise.all([ingest.start(), baseline.start()]);
     const kafkaPid = kafkaService ? Number(readFileSync(kafkaService.pidFile, 'utf8').trim()) : undefined;
     const servers: Record<ServerName, Server> = {
@@ -433,10 +435,4 @@ function fmt(value: number): string {
   return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`pulse bench ingest: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exit(1);
-  },
-);
+runMain('pulse bench ingest', main);

@@ -33,6 +33,7 @@ import { measureStep, StepResult } from './bench/query-step';
 import { GENERATOR_VERSION } from './bench/record-chunk';
 import { machine, NotMeasured, printNotMeasured, printProfiles, printQueryTable, QueryFigure, writeResult } from './bench/report';
 import { stopOnSignal } from './bench/stop-on-signal';
+import { runMain } from './bench/run-main';
 
 const root = resolve(__dirname, '..', '..');
 const log = (line: string): void => console.log(`pulse bench: ${line}`);
@@ -176,10 +177,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`pulse bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exit(1);
-  },
-);
+runMain('pulse bench queries', main);

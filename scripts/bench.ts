@@ -15,7 +15,9 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { UsageError } from './bench/flags';
 import { machine } from './bench/report';
+import { runMain } from './bench/run-main';
 import { combineSuite, PART_NAMES, PartName, PartResults } from './bench/suite/suite-result';
 import { printSuite } from './bench/suite/suite-table';
 
@@ -39,7 +41,7 @@ function readOptions(): SuiteOptions {
   const { values } = parseArgs({ options: { parts: { type: 'string', default: PART_NAMES.join(',') }, quick: { type: 'boolean', default: false } } });
   const parts = values.parts.split(',').map((part) => part.trim());
   const unknown = parts.filter((part) => !(PART_NAMES as string[]).includes(part));
-  if (unknown.length > 0 || parts.length === 0) throw new Error(`--parts takes a comma-separated list of ${PART_NAMES.join(', ')}; got ${values.parts}`);
+  if (unknown.length > 0 || parts.length === 0) throw new UsageError(`--parts takes a comma-separated list of ${PART_NAMES.join(', ')}; got ${values.parts}`);
   return { parts: PART_NAMES.filter((part) => parts.includes(part)), quick: values.quick };
 }
 
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
   log(`results written to ${relative(process.cwd(), file) || file}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(`pulse bench: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+runMain('pulse bench', async () => {
+  await main();
+  return 0;
 });

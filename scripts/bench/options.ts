@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { numberFlag, UsageError } from './flags';
 
 export interface BenchOptions {
   /** Stored transactions to measure at, ascending: the database is topped up from one to the next. */
@@ -26,19 +27,14 @@ export function readOptions(argv = process.argv.slice(2)): BenchOptions {
       out: { type: 'string' },
     },
   });
-  const int = (name: string, text: string, min: number, max: number): number => {
-    const value = Number(text.replace(/_/g, ''));
-    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(text)}`);
-    return value;
-  };
-  const rows = values.rows.split(',').map((part) => int('rows', part.trim(), 1, 1_000_000_000));
-  if (rows.some((value, i) => i > 0 && value <= rows[i - 1])) throw new Error(`--rows must be ascending, got ${values.rows}`);
+  const rows = values.rows.split(',').map((part) => numberFlag('rows', part.trim(), 1, 1_000_000_000));
+  if (rows.some((value, i) => i > 0 && value <= rows[i - 1])) throw new UsageError(`--rows must be ascending, got ${values.rows}`);
   return {
     rows,
-    iterations: int('iterations', values.iterations, 1, 10_000),
+    iterations: numberFlag('iterations', values.iterations, 1, 10_000),
     keep: values.keep,
-    seed: int('seed', values.seed, 0, 2 ** 31 - 1),
-    profileOverMs: int('profile-over-ms', values['profile-over-ms'], 0, 3_600_000),
+    seed: numberFlag('seed', values.seed, 0, 2 ** 31 - 1),
+    profileOverMs: numberFlag('profile-over-ms', values['profile-over-ms'], 0, 3_600_000),
     out: values.out ? resolve(values.out) : undefined,
   };
 }

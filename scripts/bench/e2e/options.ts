@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseRates } from './step-criteria';
+import { numberFlag } from '../flags';
 
 export interface E2EBenchOptions {
   /** Offered events/s of the freshness phase. */
@@ -51,14 +52,7 @@ export function readE2EOptions(argv = process.argv.slice(2)): E2EBenchOptions {
       out: { type: 'string' },
     },
   });
-  const num = (name: keyof typeof values, min: number, max: number, integer = true): number => {
-    const text = String(values[name]);
-    const value = Number(text.replace(/_/g, ''));
-    if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
-      throw new Error(`--${name} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${JSON.stringify(text)}`);
-    }
-    return value;
-  };
+  const num = (name: keyof typeof values, min: number, max: number, integer = true): number => numberFlag(name, String(values[name]), min, max, integer);
   return {
     rate: num('rate', 1, 1_000_000, false),
     seconds: num('seconds', 1, 24 * 3600),

@@ -1,3 +1,5 @@
+import { UsageError } from '../flags';
+
 /**
  * When a step of the sustained-rate search passes: pure functions over what the step measured,
  * so the rule is unit-tested and stated in one place (docs/benchmarks.md quotes it).
@@ -123,8 +125,8 @@ export function judgeStep(step: StepMeasures): StepVerdict {
 /** `1000,2000,5000` → [1000, 2000, 5000]; each a positive number, ascending. */
 export function parseRates(text: string): number[] {
   const rates = text.split(',').map((part) => Number(part.trim().replace(/_/g, '')));
-  if (rates.length === 0 || rates.some((rate) => !Number.isFinite(rate) || rate <= 0)) throw new Error(`--rates takes positive events/s separated by commas, got ${JSON.stringify(text)}`);
-  if (rates.some((rate, i) => i > 0 && rate <= rates[i - 1])) throw new Error(`--rates must be ascending, got ${text}`);
+  if (rates.length === 0 || rates.some((rate) => !Number.isFinite(rate) || rate <= 0)) throw new UsageError(`--rates takes positive events/s separated by commas, got ${JSON.stringify(text)}`);
+  if (rates.some((rate, i) => i > 0 && rate <= rates[i - 1])) throw new UsageError(`--rates must be ascending, got ${text}`);
   return rates;
 }
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { numberFlag } from '../flags';
 
 export interface IngestBenchOptions {
   /** Measured seconds per phase. */
@@ -37,12 +38,7 @@ export function readIngestOptions(argv = process.argv.slice(2)): IngestBenchOpti
       out: { type: 'string' },
     },
   });
-  const int = (name: keyof typeof values, min: number, max: number): number => {
-    const text = String(values[name]);
-    const value = Number(text.replace(/_/g, ''));
-    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(text)}`);
-    return value;
-  };
+  const int = (name: keyof typeof values, min: number, max: number): number => numberFlag(name, String(values[name]), min, max);
   return {
     seconds: int('seconds', 1, 3600),
     warmupSeconds: int('warmup-seconds', 0, 600),

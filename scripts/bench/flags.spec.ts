@@ -1,0 +1,22 @@
+import { numberFlag } from './flags';
+
+describe('numberFlag', () => {
+  it('reads integers, with underscores as digit separators', () => {
+    expect(numberFlag('rows', '10_000_000', 1, 1e9)).toBe(10_000_000);
+    expect(numberFlag('seed', '0', 0, 10)).toBe(0);
+  });
+
+  it('reads fractions only where the flag allows them', () => {
+    expect(numberFlag('sample-percent', '0.5', 0.01, 100, false)).toBe(0.5);
+    expect(() => numberFlag('repeat', '1.5', 1, 100)).toThrow('--repeat must be an integer in [1, 100], got "1.5"');
+  });
+
+  it.each(['', ' ', 'ten', '1e400', 'NaN'])('refuses %j, naming the flag', (text) => {
+    expect(() => numberFlag('seed', text, 0, 100, false)).toThrow(`--seed must be a number in [0, 100], got ${JSON.stringify(text)}`);
+  });
+
+  it('refuses values outside the range', () => {
+    expect(() => numberFlag('partitions', '0', 1, 64)).toThrow('--partitions must be an integer in [1, 64], got "0"');
+    expect(() => numberFlag('partitions', '65', 1, 64)).toThrow('--partitions must be an integer in [1, 64], got "65"');
+  });
+});
