@@ -33,7 +33,7 @@ export async function runLoad(options: LoadOptions, transport?: EnvelopeTranspor
   const progressTimer = setInterval(() => options.onProgress?.(stats.progress(performance.now(), run.inFlight)), resolved.progressIntervalMs);
 
   try {
-    const stoppedEarly = await (resolved.eventsPerS === null ? closedLoop(run, resolved, options.signal) : openLoop(run, resolved.eventsPerS, resolved, startMs, options.signal));
+    const stoppedEarly = await (resolved.eventsPerS === null ? closedLoop(run, resolved, startMs, options.signal) : openLoop(run, resolved.eventsPerS, resolved, startMs, options.signal));
     const sendingEndedMs = performance.now();
     if (!(await run.drain(resolved.drainTimeoutMs))) {
       sender.close();
@@ -61,8 +61,10 @@ function openLoop(run: LoadRun, eventsPerS: number, options: ResolvedLoadOptions
   const pacer = new OpenLoopPacer(eventsPerS, startMs, endMs);
   return new Promise<boolean>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
+    let cancelEnd: (() => void) | undefined;
     const finish = (early: boolean) => {
       clearTimeout(timer);
+      cancelEnd?.();
       signal?.removeEventListener('abort', onAbort);
       resolve(early);
     };
@@ -75,15 +77,8 @@ function openLoop(run: LoadRun, eventsPerS: number, options: ResolvedLoadOptions
         signal?.removeEventListener('abort', onAbort);
         return reject(error);
       }
-      if (pacer.finished) waitOut();
+      if (pacer.finished) cancelEnd = timerAt(endMs, () => finish(false));
       else timer = setTimeout(tick, Math.max(0, pacer.nextDueMs() - performance.now()));
-    };
-    // Node timers may fire up to a millisecond before the performance.now() target: re-arm until
-    // the window has really passed, so the achieved rate is never over less than `durationS`.
-    const waitOut = () => {
-      const leftMs = endMs - performance.now();
-      if (leftMs <= 0) finish(false);
-      else timer = setTimeout(waitOut, Math.ceil(leftMs));
     };
     if (signal?.aborted) return finish(true);
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -92,18 +87,19 @@ function openLoop(run: LoadRun, eventsPerS: number, options: ResolvedLoadOptions
 }
 
 /** `concurrency` workers send back to back until the duration is over or the signal aborts. */
-function closedLoop(run: LoadRun, options: ResolvedLoadOptions, signal: AbortSignal | undefined): Promise<boolean> {
+function closedLoop(run: LoadRun, options: ResolvedLoadOptions, startMs: number, signal: AbortSignal | undefined): Promise<boolean> {
   let stop = false;
+  const endMs = startMs + options.durationS * 1000;
   return new Promise<boolean>((resolve, reject) => {
     // The workers end after their current send; runLoad's drain waits for those.
     const settle = (outcome: () => void) => {
       stop = true;
-      clearTimeout(timer);
+      cancelEnd();
       signal?.removeEventListener('abort', onAbort);
       outcome();
     };
     const onAbort = () => settle(() => resolve(true));
-    const timer = setTimeout(() => settle(() => resolve(false)), options.durationS * 1000);
+    const cancelEnd = timerAt(endMs, () => settle(() => resolve(false)));
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
     for (let i = 0; i < options.concurrency; i++) {
@@ -111,4 +107,22 @@ function closedLoop(run: LoadRun, options: ResolvedLoadOptions, signal: AbortSig
       run.worker(() => stop).catch((error: unknown) => settle(() => reject(error)));
     }
   });
+}
+
+/**
+ * Calls `callback` once performance.now() has reached `targetMs`; returns a cancel function. Node
+ * timers may fire up to a millisecond before their target on that clock, which would end a window
+ * short of `durationS` (and overstate the achieved rate), so the timer is re-armed until the
+ * target has really passed.
+ */
+function timerAt(targetMs: number, callback: () => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const check = () => {
+    const leftMs = targetMs - performance.now();
+    if (leftMs <= 0) callback();
+    else timer = setTimeout(check, Math.ceil(leftMs));
+  };
+  // Armed even when the target has passed, so the callback never runs before the caller returns.
+  timer = setTimeout(check, Math.max(0, Math.ceil(targetMs - performance.now())));
+  return () => clearTimeout(timer);
 }
