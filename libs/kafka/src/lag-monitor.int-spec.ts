@@ -30,7 +30,9 @@ describe('LagMonitor', () => {
       await admin.connect();
       await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '3' }] });
       await admin.disconnect();
-      expect(byPartition(await monitor.measure())).toEqual({ 0: 2, 1: 2 });
+      const afterCommit = await monitor.measure();
+      expect(byPartition(afterCommit)).toEqual({ 0: 2, 1: 2 });
+      expect(Object.fromEntries(afterCommit.map(({ partition, end }) => [partition, end]))).toEqual({ 0: 5, 1: 2 });
       expect(reported).toHaveLength(4); // every measurement reaches the callback
       expect(errors).toEqual([]);
     } finally {

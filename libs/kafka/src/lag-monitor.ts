@@ -10,6 +10,8 @@ export interface PartitionLag {
   partition: number;
   /** Messages between the group's committed offset and the end of the partition. */
   lag: number;
+  /** The partition's end offset: messages produced to it so far (with those already deleted). */
+  end: number;
 }
 
 /**
@@ -78,6 +80,6 @@ export async function readPartitionLags(admin: Admin, { groupId, topic }: LagSou
   return ends.map(({ partition, high, low }) => {
     const position = committedByPartition.get(partition) ?? -1n;
     const from = position >= 0n ? position : BigInt(low);
-    return { topic, partition, lag: Number(BigInt(high) - from) };
+    return { topic, partition, lag: Number(BigInt(high) - from), end: Number(high) };
   });
 }
