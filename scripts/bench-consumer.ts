@@ -16,18 +16,16 @@
 //
 // Local Kafka and ClickHouse are started under .local/bench (wiped first) on ports 29092 / 28123
 // unless KAFKA_BROKERS and CLICKHOUSE_URL are set; whatever was started is stopped at the end.
-// Results: a table on stdout and JSON in bench/results/consumer-<timestamp>.json.
-import { loadEnvConfig } from '@pulse/config';
+// Results: a table on stdout and JSON in bench/results/<timestamp>-consumer.json.
+import { loadEnvConfig, ProducerCompression } from '@pulse/config';
 import { createKafka, encodeRecord, ensureTopics, kafkaCompression, RecordKind, TopicNames } from '@pulse/kafka';
 import { AppProcess, bringUpInfra, Infra, StopWaiting, tearDownInfra, waitUntil } from '@pulse/local-infra';
 import { ClickHouseConnection, createClickHouse, INSERT_SETTINGS, migrateUp, Tables, toTransactionRow } from '@pulse/storage';
 import type { TransactionRecord } from '@pulse/model';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, release, totalmem, type } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConsumerProgress } from '../test/support/consumer-progress';
 import { RecordGenerator } from '../test/support/generated-records';
@@ -36,6 +34,12 @@ import { CpuProfileSummary, installCpuProfileHook, printCpuProfileSummary, profi
 import { stopOnSignal } from './bench/stop-on-signal';
 import { numberFlag } from './bench/flags';
 import { runMain } from './bench/run-main';
+import { benchProjects, writePulseConfig } from './bench/pulse-config';
+import { machine, writeResult } from './bench/report';
+import { mbOf, readRssKb, RssSampler } from './bench/proc';
+import { metricValue, scrapeMetrics } from './bench/prometheus';
+import { median, round } from './bench/stats';
+import { formatNumber, printRows } from './bench/table';
 
 const root = resolve(__dirname, '..', '..');
 const log = (line: string): void => console.log(`pulse bench: ${line}`);
@@ -59,7 +63,7 @@ interface Options {
   cpuProfDir?: string;
   /** Added to the consumer's NODE_OPTIONS only (e.g. --max-old-space-size=512). */
   consumerNodeOptions?: string;
-  /** Where to write the result JSON instead of bench/results/consumer-<timestamp>.json. */
+  /** Where to write the result JSON instead of bench/results/<timestamp>-consumer.json. */
   out?: string;
 }
 
@@ -164,57 +168,17 @@ interface SoakRun {
   metrics: ConsumerMetricsFigures;
 }
 
-function median(values: number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function rssFigures(idleKb: number, samplesKb: number[]): RssFigures {
-  const mb = (kb: number): number => Math.round((kb / 1024) * 10) / 10;
-  const third = Math.max(1, Math.floor(samplesKb.length / 3));
+function rssFigures(idleMb: number, samplesMb: number[]): RssFigures {
+  const third = Math.max(1, Math.floor(samplesMb.length / 3));
   return {
-    samples: samplesKb.length,
-    seriesMb: samplesKb.map(mb),
-    idleMb: mb(idleKb),
-    p50Mb: mb(median(samplesKb)),
-    maxMb: mb(Math.max(...samplesKb)),
-    firstThirdMedianMb: mb(median(samplesKb.slice(0, third))),
-    lastThirdMedianMb: mb(median(samplesKb.slice(-third))),
+    samples: samplesMb.length,
+    seriesMb: samplesMb,
+    idleMb,
+    p50Mb: round(median(samplesMb), 1),
+    maxMb: round(Math.max(...samplesMb), 1),
+    firstThirdMedianMb: round(median(samplesMb.slice(0, third)), 1),
+    lastThirdMedianMb: round(median(samplesMb.slice(-third)), 1),
   };
-}
-
-/** VmRSS of a process in KiB, from /proc (Linux). */
-function readRssKb(pid: number): number | undefined {
-  try {
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Samples a process's RSS on a timer until stopped. */
-class RssSampler {
-  readonly samplesKb: number[] = [];
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(private readonly pid: number) {
-    this.sample();
-    this.timer = setInterval(() => this.sample(), RSS_INTERVAL_MS);
-  }
-
-  stop(): number[] {
-    clearInterval(this.timer);
-    this.sample();
-    return this.samplesKb;
-  }
-
-  private sample(): void {
-    const kb = readRssKb(this.pid);
-    if (kb !== undefined) this.samplesKb.push(kb);
-  }
 }
 
 const HEAP_INTERVAL_MS = 2000;
@@ -242,7 +206,7 @@ class HeapSampler {
     if (this.busy) return;
     this.busy = true;
     try {
-      const text = await (await fetch(`${this.app.url}/metrics`)).text();
+      const text = await scrapeMetrics(this.app.url);
       this.heapUsedMb.push(round(metricValue(text, 'pulse_nodejs_heap_size_used_bytes') / 2 ** 20, 1));
       this.externalMb.push(round(metricValue(text, 'pulse_nodejs_external_memory_bytes') / 2 ** 20, 1));
     } catch {
@@ -253,23 +217,8 @@ class HeapSampler {
   }
 }
 
-/** Sums the samples of one Prometheus metric whose labels include `labels`. */
-function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const match = /^[^{\s]+(?:\{(.*)\})?\s+(\S+)/.exec(line);
-    if (!match) continue;
-    const present = new Map([...(match[1] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([key, value]) => present.get(key) === value)) sum += Number(match[2]);
-  }
-  return sum;
-}
-
 async function consumerMetrics(app: AppProcess, topic: string): Promise<ConsumerMetricsFigures> {
-  const response = await fetch(`${app.url}/metrics`);
-  if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
-  const text = await response.text();
+  const text = await scrapeMetrics(app.url);
   const table = { table: Tables.transactions };
   const insertSecondsSum = metricValue(text, 'pulse_consumer_insert_seconds_sum', table);
   const insertCount = metricValue(text, 'pulse_consumer_insert_seconds_count', table);
@@ -285,11 +234,6 @@ async function consumerMetrics(app: AppProcess, topic: string): Promise<Consumer
     retries: metricValue(text, 'pulse_consumer_batch_retries_total', { topic }),
     deadLettered: metricValue(text, 'pulse_consumer_dead_lettered_total', { topic }),
   };
-}
-
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,6 +265,8 @@ interface Bench {
   configPath: string;
   /** Apps running now, stopped on failure or Ctrl-C. */
   apps: Set<AppProcess>;
+  /** Compressed as ingest compresses (PRODUCER_COMPRESSION, none by default): the consumer reads what it reads in production. */
+  compression: ProducerCompression;
   /** With --cpu-prof-dir: what loads the profiler hook into the consumer. */
   profiler?: { nodeOption: string; env: Record<string, string> };
 }
@@ -345,11 +291,10 @@ function newProducer(bench: Bench): Producer {
   return bench.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 }
 
-async function sendRecords(producer: Producer, topic: string, records: TransactionRecord[], kept?: KeptPayloads): Promise<void> {
+async function sendRecords(bench: Bench, producer: Producer, topic: string, records: TransactionRecord[], kept?: KeptPayloads): Promise<void> {
   const messages = records.map((record) => encodeRecord(RecordKind.Transaction, record));
   kept?.chunks.push({ data: Buffer.concat(messages.map((m) => m.value)), lengths: Uint32Array.from(messages, (m) => m.value.length) });
-  // Compressed as ingest compresses (PRODUCER_COMPRESSION, none by default): the consumer reads what it reads in production.
-  await producer.send({ topic, acks: -1, compression: kafkaCompression(loadEnvConfig(process.env).producerCompression), messages });
+  await producer.send({ topic, acks: -1, compression: kafkaCompression(bench.compression), messages });
 }
 
 /** Sends kept in flight while the backlog is produced (generation overlaps the broker's work). */
@@ -398,7 +343,7 @@ async function produceBacklog(bench: Bench, topics: BenchTopics): Promise<{ prod
     let lastReport = started;
     for (let sent = 0; sent < rows; ) {
       const count = Math.min(SEND_MESSAGES, rows - sent);
-      const send = sendRecords(producer, topic, Array.from({ length: count }, () => records.transaction()), kept).finally(() => inFlight.delete(send));
+      const send = sendRecords(bench, producer, topic, Array.from({ length: count }, () => records.transaction()), kept).finally(() => inFlight.delete(send));
       inFlight.add(send);
       // A failed send surfaces through race/all below; this only keeps the others from being unhandled.
       send.catch(() => undefined);
@@ -561,8 +506,8 @@ async function runConsumer(bench: Bench, topics: BenchTopics, repetition: number
     const { cpuProfDir } = bench.options;
     if (cpuProfDir) signalProfiler(app);
     const started = performance.now();
-    const idleKb = readRssKb(app.pid!) ?? NaN;
-    const sampler = new RssSampler(app.pid!);
+    const idleMb = mbOf(readRssKb(app.pid!));
+    const sampler = new RssSampler(app.pid!, RSS_INTERVAL_MS);
     const heapSampler = new HeapSampler(app);
     let committedAtReady = 0;
     try {
@@ -585,7 +530,7 @@ async function runConsumer(bench: Bench, topics: BenchTopics, repetition: number
       startupSeconds,
       committedAtReady,
       countInTable,
-      rss: rssFigures(idleKb, sampler.samplesKb),
+      rss: rssFigures(idleMb, sampler.samplesMb),
       heap,
       metrics,
       cpuProfile,
@@ -619,8 +564,8 @@ async function runSoak(bench: Bench): Promise<SoakRun> {
   await producer.connect();
   const { app } = await startConsumer(bench, 'consumer soak', topics, database, groupId);
   try {
-    const idleKb = readRssKb(app.pid!) ?? NaN;
-    const sampler = new RssSampler(app.pid!);
+    const idleMb = mbOf(readRssKb(app.pid!));
+    const sampler = new RssSampler(app.pid!, RSS_INTERVAL_MS);
     const heapSampler = new HeapSampler(app);
     // Record times follow the clock, as live traffic's do.
     const records = generator(bench);
@@ -637,14 +582,13 @@ async function runSoak(bench: Bench): Promise<SoakRun> {
         const elapsedMs = performance.now() - started;
         if (performance.now() - lastReport >= 30_000) {
           lastReport = performance.now();
-          const rss = sampler.samplesKb[sampler.samplesKb.length - 1];
-          log(`  soak ${Math.round(elapsedMs / 1000)} s: produced ${produced.toLocaleString('en-US')}, lag ${await progress.lag(RecordKind.Transaction)}, RSS ${(rss / 1024).toFixed(0)} MB`);
+          log(`  soak ${Math.round(elapsedMs / 1000)} s: produced ${produced.toLocaleString('en-US')}, lag ${await progress.lag(RecordKind.Transaction)}, RSS ${sampler.last.toFixed(0)} MB`);
         }
         // Whatever the schedule says is due by now, in sends of at most SEND_MESSAGES.
         const due = Math.min(Math.floor((rate * elapsedMs) / 1000), target) - produced;
         if (due > 0) {
           const count = Math.min(due, SEND_MESSAGES);
-          await sendRecords(producer, topic, Array.from({ length: count }, () => records.transaction()));
+          await sendRecords(bench, producer, topic, Array.from({ length: count }, () => records.transaction()));
           produced += count;
         } else {
           // Pacing of the producer (not a readiness check): the next slice of the schedule.
@@ -671,7 +615,7 @@ async function runSoak(bench: Bench): Promise<SoakRun> {
       lagAtEnd,
       drainSeconds: round(drainSeconds, 2),
       countInTable,
-      rss: rssFigures(idleKb, sampler.samplesKb),
+      rss: rssFigures(idleMb, sampler.samplesMb),
       heap,
       metrics,
     };
@@ -685,32 +629,8 @@ async function runSoak(bench: Bench): Promise<SoakRun> {
 // ---------------------------------------------------------------------------------------------
 // Output
 
-function machine(): Record<string, unknown> {
-  const list = cpus();
-  let commit: string | undefined;
-  try {
-    commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    commit = undefined;
-  }
-  return {
-    cpus: list.length,
-    cpuModel: list[0]?.model ?? 'unknown',
-    totalMemoryMb: Math.round(totalmem() / 1024 / 1024),
-    node: process.version,
-    os: `${type()} ${release()}`,
-    commit,
-  };
-}
-
 function printTable(rows: Array<[string, string | number]>): void {
-  const width = Math.max(...rows.map(([label]) => label.length));
-  for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${typeof value === 'number' ? formatNumber(value) : value}`);
-}
-
-function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return 'n/a';
-  return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  printRows(rows.map(([label, value]) => [label, typeof value === 'number' ? formatNumber(value) : value]));
 }
 
 function memoryRows(rss: RssFigures, heap: ReturnType<HeapSampler['stop']>): Array<[string, number | string]> {
@@ -726,19 +646,12 @@ function memoryRows(rss: RssFigures, heap: ReturnType<HeapSampler['stop']>): Arr
   ];
 }
 
-function writeResult(result: Record<string, unknown>, startedAt: Date, out: string | undefined): string {
-  const file = out ?? join(root, 'bench', 'results', `consumer-${startedAt.toISOString().replace(/:/g, '-')}.json`);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  return relative(process.cwd(), file) || file;
-}
-
 // ---------------------------------------------------------------------------------------------
 
 async function runBacklog(bench: Bench): Promise<Record<string, unknown>> {
   const { options } = bench;
   const topics = await createTopics(bench, `bench_${bench.runId}.`);
-  log(`producing ${options.rows.toLocaleString('en-US')} transactions to ${topics.names.records[RecordKind.Transaction]} (${options.partitions} partitions, compression ${loadEnvConfig(process.env).producerCompression}, acks=-1, ${SEND_MESSAGES} per send)…`);
+  log(`producing ${options.rows.toLocaleString('en-US')} transactions to ${topics.names.records[RecordKind.Transaction]} (${options.partitions} partitions, compression ${bench.compression}, acks=-1, ${SEND_MESSAGES} per send)…`);
   const { production, kept } = await produceBacklog(bench, topics);
   log(`  produced in ${production.seconds} s (${production.rowsPerSecond.toLocaleString('en-US')} rows/s); messages per partition ${JSON.stringify(production.messagesPerPartition)}`);
 
@@ -876,13 +789,7 @@ async function main(): Promise<number> {
   try {
     const runId = randomBytes(4).toString('hex');
     const configPath = join(stateDir, 'pulse-config.json');
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        projects: PROJECTS.map((id) => ({ id, name: `bench-${id}`, keys: [randomBytes(16).toString('hex')] })),
-        tokens: [{ token: `tok_${randomBytes(16).toString('hex')}`, projects: PROJECTS }],
-      }),
-    );
+    writePulseConfig(configPath, benchProjects(PROJECTS));
     const bench: Bench = {
       options,
       runId,
@@ -898,6 +805,7 @@ async function main(): Promise<number> {
       nowMs: Date.now(),
       configPath,
       apps,
+      compression: loadEnvConfig(process.env).producerCompression,
     };
     if (options.cpuProfDir) {
       if (options.soakSeconds > 0) throw new Error('--cpu-prof-dir profiles the backlog run; it is not supported with --soak-seconds');
@@ -906,18 +814,15 @@ async function main(): Promise<number> {
       log(`consumer CPU profiles (ready → caught up) go to ${options.cpuProfDir}`);
     }
     const outcome = options.soakSeconds > 0 ? await runSoakMode(bench) : await runBacklog(bench);
-    const file = writeResult(
-      {
-        benchmark: 'consumer',
-        startedAt: startedAt.toISOString(),
-        options: { ...options, sendMessages: SEND_MESSAGES, projects: PROJECTS, retentionDays: RETENTION_DAYS, consumerEnv: consumerEnvOverrides() },
-        infra: { kafka: process.env.KAFKA_BROKERS ? 'external' : 'local', clickhouse: process.env.CLICKHOUSE_URL ? 'external' : 'local (chdb)' },
-        machine: machine(),
-        ...outcome,
-      },
-      startedAt,
-      options.out,
-    );
+    const result = {
+      benchmark: 'consumer',
+      startedAt: startedAt.toISOString(),
+      options: { ...options, sendMessages: SEND_MESSAGES, projects: PROJECTS, retentionDays: RETENTION_DAYS, consumerEnv: consumerEnvOverrides() },
+      infra: { kafka: process.env.KAFKA_BROKERS ? 'external' : 'local', clickhouse: process.env.CLICKHOUSE_URL ? 'external' : 'local (chdb)' },
+      machine: machine(root),
+      ...outcome,
+    };
+    const file = writeResult(root, 'consumer', startedAt, result, options.out);
     console.log('');
     log(`results written to ${file}`);
     return 0;

@@ -21,27 +21,28 @@
 // A local Kafka (port 29292) and ClickHouse (chdb, port 28223) start under .local/bench-e2e
 // (wiped first) unless KAFKA_BROKERS / CLICKHOUSE_URL are set. Everything listens on 127.0.0.1
 // and is stopped at the end, also on failure or Ctrl-C. Results: tables on stdout, JSON in
-// bench/results/e2e-<timestamp>.json (or --out).
+// bench/results/<timestamp>-e2e.json (or --out).
 import type { LoadProgress, LoadSummary } from '@pulse/loadgen';
 import { consumerGroupOf, createKafka, ensureTopics, RecordKind, TopicNames } from '@pulse/kafka';
 import { AppName, AppProcess, bringUpInfra, Infra, LocalClickHouse, LocalKafka, waitUntil } from '@pulse/local-infra';
 import { createClickHouse, migrateUp, Tables } from '@pulse/storage';
 import type { Admin } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { machine } from './bench/report';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { machine, writeResult } from './bench/report';
 import { FreshnessFigures, FreshnessPoller } from './bench/e2e/freshness';
 import { LagSampler } from './bench/e2e/lag-sampler';
 import { LoadgenProcess } from './bench/e2e/loadgen-process';
 import { E2EBenchOptions, readE2EOptions } from './bench/e2e/options';
 import { ProcessMonitor } from './bench/e2e/process-monitor';
 import { judgeLag, judgeStep, LagVerdict, MAX_FRESHNESS_P95_MS, MAX_LAG_GROWTH_SHARE, MIN_ACHIEVED_SHARE, sustainedRate } from './bench/e2e/step-criteria';
-import { MedianMax, round } from './bench/ingest/stats';
-import { formatNumber as fmt, printColumns, printRows } from './bench/ingest/table';
+import { MedianMax, round } from './bench/stats';
+import { formatNumber as fmt, printColumns, printRows } from './bench/table';
 import { freePorts } from '../test/support/test-infra';
 import { stopOnSignal } from './bench/stop-on-signal';
 import { runMain } from './bench/run-main';
+import { benchProjects, writePulseConfig } from './bench/pulse-config';
 
 const root = resolve(__dirname, '..', '..');
 const log = (line: string): void => console.log(`pulse bench e2e: ${line}`);
@@ -139,10 +140,9 @@ async function main(): Promise<number> {
     };
     await migrateUp(clickhouse);
 
-    const projects = Array.from({ length: options.projects }, (_, i) => ({ id: i + 1, key: randomBytes(16).toString('hex') }));
-    const token = `tok_${randomBytes(16).toString('hex')}`;
+    const projects = benchProjects(Array.from({ length: options.projects }, (_, i) => i + 1));
     const configPath = join(stateDir, 'pulse-config.json');
-    writeFileSync(configPath, JSON.stringify({ projects: projects.map((p) => ({ id: p.id, name: `bench-${p.id}`, keys: [p.key] })), tokens: [{ token, projects: projects.map((p) => p.id) }] }));
+    const token = writePulseConfig(configPath, projects);
     const prefix = `${database}.`;
     const groupPrefix = database;
     const [ingestPort, consumerPort, queryPort] = await freePorts(3);
@@ -166,10 +166,11 @@ async function main(): Promise<number> {
     };
     // On a fresh broker the first group lookup creates __consumer_offsets and the coordinator is
     // "not available" for a moment: wait for it here rather than in the consumer's start-up.
-    admin = createKafka({ brokers: infra.kafkaBrokers.split(','), clientId: 'pulse-bench-e2e' }).admin();
+    const kafka = createKafka({ brokers: infra.kafkaBrokers.split(','), clientId: 'pulse-bench-e2e' });
+    admin = kafka.admin();
     await admin.connect();
     const topics = new TopicNames(prefix);
-    await ensureTopics(createKafka({ brokers: infra.kafkaBrokers.split(','), clientId: 'pulse-bench-e2e' }), topics.all().map((topic) => ({ topic, partitions: options.partitions })));
+    await ensureTopics(kafka, topics.all().map((topic) => ({ topic, partitions: options.partitions })));
     const probe = admin;
     await waitUntil(
       'Kafka group coordinator',
@@ -267,7 +268,7 @@ async function main(): Promise<number> {
       machine: machine(root),
     };
     printResult(result, [...phases, ...steps], options);
-    const file = writeResult(result, startedAt, options.out);
+    const file = writeResult(root, 'e2e', startedAt, result, options.out);
     console.log('');
     log(`results written to ${file}`);
     return 0;
@@ -309,7 +310,7 @@ async function runPhase(stack: Stack, phase: string, rate: number, seconds: numb
   );
   stack.loadgen = loadgen;
   monitor.watch('loadgen', loadgen.pid);
-  const { summary } = await loadgen.done();
+  const summary = await loadgen.done();
   const endMs = Date.now();
   monitor.unwatch('loadgen');
   stack.loadgen = undefined;
@@ -451,13 +452,6 @@ function printResult(
   console.log('');
   console.log('Rows stored vs the generator\'s expected records (whole run)');
   printRows(Object.keys(result.expected_rows).map((table) => [table, `${fmt(result.stored_rows[table] ?? NaN)} stored / ${fmt(result.expected_rows[table])} expected`]));
-}
-
-function writeResult(result: Record<string, unknown>, startedAt: Date, out: string | undefined): string {
-  const file = out ?? join(root, 'bench', 'results', `e2e-${startedAt.toISOString().replace(/:/g, '-')}.json`);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  return relative(process.cwd(), file) || file;
 }
 
 runMain('pulse bench e2e', main);

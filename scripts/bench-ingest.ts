@@ -15,25 +15,27 @@
 //
 // A local Kafka starts under .local/bench-ingest (wiped first) on port 29192 unless KAFKA_BROKERS
 // is set; ClickHouse is not needed. Everything listens on 127.0.0.1 and is stopped at the end,
-// also on failure or Ctrl-C. Results: a table on stdout, JSON in bench/results/ingest-<timestamp>.json
+// also on failure or Ctrl-C. Results: a table on stdout, JSON in bench/results/<timestamp>-ingest.json
 // (or --out).
 import { createKafka, ensureTopics, TopicNames } from '@pulse/kafka';
 import { AppProcess, LocalKafka, ServerProcess, waitUntil } from '@pulse/local-infra';
 import type { Admin } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { machine } from './bench/report';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { machine, writeResult } from './bench/report';
 import { prepareRequests, PreparedBodies } from './bench/ingest/bodies';
 import { ClosedLoopResult, runClosedLoop } from './bench/ingest/closed-loop';
 import { CpuProfileSummary, installCpuProfileHook, printCpuProfileSummary, profilesOf, summarizeCpuProfile } from './bench/cpu-profile';
 import { IngestBenchOptions, readIngestOptions } from './bench/ingest/options';
-import { readCpuSeconds, readRssKb, RssSampler } from './bench/ingest/proc';
-import { printColumns, printRows } from './bench/ingest/table';
-import { median, medianMax, MedianMax, round } from './bench/ingest/stats';
+import { mbOf, readCpuSeconds, readRssKb, RssSampler } from './bench/proc';
+import { formatNumber as fmt, printColumns, printRows } from './bench/table';
+import { metricSamples, metricValue, scrapeMetrics } from './bench/prometheus';
+import { median, medianMax, MedianMax, round } from './bench/stats';
 import { freePorts } from '../test/support/test-infra';
 import { stopOnSignal } from './bench/stop-on-signal';
 import { runMain } from './bench/run-main';
+import { benchProjects, writePulseConfig } from './bench/pulse-config';
 
 const root = resolve(__dirname, '..', '..');
 const log = (line: string): void => console.log(`pulse bench ingest: ${line}`);
@@ -111,15 +113,9 @@ async function main(): Promise<number> {
     admin = kafkaAdmin;
     await kafkaAdmin.connect();
 
-    const projects = Array.from({ length: options.projects }, (_, i) => ({ id: i + 1, key: randomBytes(16).toString('hex') }));
+    const projects = benchProjects(Array.from({ length: options.projects }, (_, i) => i + 1));
     const configPath = join(stateDir, 'pulse-config.json');
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        projects: projects.map((p) => ({ id: p.id, name: `bench-${p.id}`, keys: [p.key] })),
-        tokens: [{ token: `tok_${randomBytes(16).toString('hex')}`, projects: projects.map((p) => p.id) }],
-      }),
-    );
+    writePulseConfig(configPath, projects);
 
     log(`generating ${options.bodies.toLocaleString('en-US')} envelope bodies (seed ${options.seed}, ${options.projects} projects)…`);
     const bodies = prepareRequests({ count: options.bodies, seed: options.seed, projects });
@@ -213,23 +209,20 @@ async function main(): Promise<number> {
       console.log('Ingest CPU profile of the median ingest phase (profiling slows ingest down; read shares, not rates):');
       printCpuProfileSummary(cpuProfile);
     }
-    const file = writeResult(
-      {
-        benchmark: 'ingest',
-        startedAt: startedAt.toISOString(),
-        finishedAt: new Date().toISOString(),
-        ...summary,
-        event_definition: 'one transaction (classic transaction item or streamed segment), one error event, or one session update (a session item or a sessions aggregate item), as @pulse/loadgen counts them',
-        options: { ...options, kafka: external ? 'external' : `local, port ${KAFKA_PORT}` },
-        machine: machine(root),
-        bodies: { count: bodies.requests.length, generation_seconds: bodies.generationSeconds, events_per_envelope: bodies.eventsPerEnvelope, mean_body_bytes: bodies.meanBodyBytes, envelopes_by_kind: bodies.envelopesByKind, records_per_envelope: bodies.recordsPerEnvelope },
-        ingest_outcomes: outcomes,
-        phases,
-        ...(cpuProfile && { cpu_profile: cpuProfile }),
-      },
-      startedAt,
-      options.out,
-    );
+    const result = {
+      benchmark: 'ingest',
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      ...summary,
+      event_definition: 'one transaction (classic transaction item or streamed segment), one error event, or one session update (a session item or a sessions aggregate item), as @pulse/loadgen counts them',
+      options: { ...options, kafka: external ? 'external' : `local, port ${KAFKA_PORT}` },
+      machine: machine(root),
+      bodies: { count: bodies.requests.length, generation_seconds: bodies.generationSeconds, events_per_envelope: bodies.eventsPerEnvelope, mean_body_bytes: bodies.meanBodyBytes, envelopes_by_kind: bodies.envelopesByKind, records_per_envelope: bodies.recordsPerEnvelope },
+      ingest_outcomes: outcomes,
+      phases,
+      ...(cpuProfile && { cpu_profile: cpuProfile }),
+    };
+    const file = writeResult(root, 'ingest', startedAt, result, options.out);
     console.log('');
     log(`results written to ${file}`);
     return 0;
@@ -395,9 +388,8 @@ interface BatchStats {
 async function batchStats(server: Server): Promise<BatchStats> {
   const url = `http://127.0.0.1:${server.port}`;
   if (server.name === 'baseline') return (await (await fetch(`${url}/stats`)).json()) as BatchStats;
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})?\\s+(\\S+)`, 'm').exec(text)?.[1] ?? NaN);
-  return { batches: value('pulse_ingest_produce_seconds_count'), seconds: value('pulse_ingest_produce_seconds_sum') };
+  const text = await scrapeMetrics(url);
+  return { batches: metricValue(text, 'pulse_ingest_produce_seconds_count'), seconds: metricValue(text, 'pulse_ingest_produce_seconds_sum') };
 }
 
 /** Sum of the end offsets of every record topic: messages produced so far. */
@@ -408,31 +400,8 @@ async function producedMessages(admin: Admin, topics: TopicNames): Promise<numbe
 
 /** pulse_ingest_events_total by kind and outcome, from the app's /metrics. */
 async function ingestOutcomes(app: AppProcess): Promise<Record<string, number>> {
-  const text = await (await fetch(`${app.url}/metrics`)).text();
-  const outcomes: Record<string, number> = {};
-  for (const line of text.split('\n')) {
-    const match = /^pulse_ingest_events_total\{(.*)\}\s+(\S+)/.exec(line);
-    if (!match) continue;
-    const labels = Object.fromEntries([...match[1].matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    outcomes[`${labels.kind} ${labels.outcome}`] = Number(match[2]);
-  }
-  return outcomes;
-}
-
-function writeResult(result: Record<string, unknown>, startedAt: Date, out: string | undefined): string {
-  const file = out ?? join(root, 'bench', 'results', `ingest-${startedAt.toISOString().replace(/:/g, '-')}.json`);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  return relative(process.cwd(), file) || file;
-}
-
-function mbOf(kb: number | undefined): number {
-  return kb === undefined ? NaN : round(kb / 1024, 1);
-}
-
-function fmt(value: number): string {
-  if (!Number.isFinite(value)) return 'n/a';
-  return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  const samples = metricSamples(await scrapeMetrics(app.url), 'pulse_ingest_events_total');
+  return Object.fromEntries(samples.map(({ labels, value }) => [`${labels.kind} ${labels.outcome}`, value]));
 }
 
 runMain('pulse bench ingest', main);

@@ -28,7 +28,7 @@ import { CHUNK_TRANSACTIONS } from './bench/fill-plan';
 import { MergeState, waitForMerges } from './bench/merges';
 import { BenchOptions, readOptions } from './bench/options';
 import type { CaseProfile } from './bench/profile';
-import { writePulseConfig } from './bench/query-app';
+import { benchProjects, writePulseConfig } from './bench/pulse-config';
 import { measureStep, StepResult } from './bench/query-step';
 import { GENERATOR_VERSION } from './bench/record-chunk';
 import { machine, NotMeasured, printNotMeasured, printProfiles, printQueryTable, QueryFigure, writeResult } from './bench/report';
@@ -57,7 +57,7 @@ function databaseName(options: BenchOptions, rows: number, external: boolean, ru
 async function runSteps(options: BenchOptions, connection: Omit<ClickHouseConnection, 'database'>, external: boolean, stateDir: string, apps: Set<AppProcess>): Promise<Step[]> {
   const runId = randomBytes(4).toString('hex');
   const configPath = join(stateDir, 'pulse-config.json');
-  const token = writePulseConfig(configPath);
+  const token = writePulseConfig(configPath, benchProjects(PROJECTS));
   const maxPoints = Number(process.env.QUERY_MAX_POINTS || 1000);
   const steps: Step[] = [];
   let shared: BenchDatabase | undefined;
@@ -133,7 +133,7 @@ function report(options: BenchOptions, steps: Step[], startedAt: Date, external:
     fill: { steps: steps.map((step) => ({ stored_rows: step.rows, ...step.fill, merges: step.merges })) },
     profiles,
   };
-  const file = writeResult(root, startedAt, result, options.out);
+  const file = writeResult(root, 'queries', startedAt, result, options.out);
   console.log('');
   log(`results written to ${file}`);
 }

@@ -12,11 +12,11 @@
 // the targets and whether they were met to bench/results/<timestamp>.json and prints them.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from './bench/flags';
-import { machine } from './bench/report';
+import { machine, writeResult } from './bench/report';
 import { runMain } from './bench/run-main';
 import { combineSuite, PART_NAMES, PartName, PartResults } from './bench/suite/suite-result';
 import { printSuite } from './bench/suite/suite-table';
@@ -71,7 +71,6 @@ async function main(): Promise<void> {
     files[part] = relative(root, file);
   }
   const suite = combineSuite(parts);
-  const file = join(dir, `${stamp}.json`);
   const result = {
     benchmark: 'suite',
     startedAt: startedAt.toISOString(),
@@ -81,11 +80,11 @@ async function main(): Promise<void> {
     ...suite,
     part_results: files,
   };
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  const file = writeResult(root, 'suite', startedAt, result, join(dir, `${stamp}.json`));
   console.log('');
   printSuite(suite);
   console.log('');
-  log(`results written to ${relative(process.cwd(), file) || file}`);
+  log(`results written to ${file}`);
 }
 
 runMain('pulse bench', async () => {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { round } from './ingest/stats';
+import { round } from './stats';
 
 /**
  * CPU profiles of a benchmarked app over the measured window only. Node 20 refuses --cpu-prof in

@@ -2,6 +2,7 @@ import { ClickHouseRowWriter, Tables } from '@pulse/storage';
 import type { BenchDatabase } from './bench-database';
 import { ChunkRows, chunkRows, TABLE_ORDER } from './chunk-rows';
 import { chunkOf, decideFill, Layer, planLayer } from './fill-plan';
+import { round } from './stats';
 
 export interface FillStep {
   targetTransactions: number;
@@ -103,9 +104,4 @@ async function insertLayer(db: BenchDatabase, layer: Layer, from: number, log: (
 
 function rowCount(rows: ChunkRows): number {
   return TABLE_ORDER.reduce((sum, table) => sum + rows[table].length, 0);
-}
-
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }

@@ -13,6 +13,11 @@ export function readRssKb(pid: number): number | undefined {
   }
 }
 
+/** KiB → MB with one decimal; NaN for a process that has gone. */
+export function mbOf(kb: number | undefined): number {
+  return kb === undefined ? NaN : Math.round((kb / 1024) * 10) / 10;
+}
+
 /** User + system CPU seconds a process has used so far (its own threads, not its children). */
 export function readCpuSeconds(pid: number): number | undefined {
   try {
@@ -63,7 +68,7 @@ export class RssSampler {
 
   sample(): void {
     if (!this.recording) return;
-    const kb = readRssKb(this.pid);
-    if (kb !== undefined) this.samplesMb.push(Math.round((kb / 1024) * 10) / 10);
+    const mb = mbOf(readRssKb(this.pid));
+    if (!Number.isNaN(mb)) this.samplesMb.push(mb);
   }
 }

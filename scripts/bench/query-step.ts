@@ -5,8 +5,13 @@ import { HOUR_MS, PROJECTS, RELEASES } from './dataset-shape';
 import { CaseContext, EndpointCase, endpointCases, QueryRange } from './endpoint-cases';
 import { ApiClient, measureCase } from './measure';
 import { CaseProfile, profileCase } from './profile';
-import { RssSampler, startQueryApp } from './query-app';
+import { RssSampler } from './proc';
+import { startQueryApp } from './query-app';
+import { median, round } from './stats';
 import type { NotMeasured, QueryFigure } from './report';
+
+/** RSS of the query app, sampled this often while it answers. */
+const RSS_INTERVAL_MS = 250;
 
 /** What the measuring needs besides the database. */
 export interface StepEnvironment {
@@ -67,7 +72,7 @@ export async function measureStep(db: BenchDatabase, storedRows: number, env: St
   const figures: QueryFigure[] = [];
   const notMeasured: NotMeasured[] = [];
   const slow: Array<{ testCase: EndpointCase; range: QueryRange }> = [];
-  const sampler = new RssSampler(app.pid!);
+  const sampler = new RssSampler(app.pid!, RSS_INTERVAL_MS);
   let rssMb: StepResult['rssMb'];
   try {
     const api = new ApiClient(app.url, env.token);
@@ -101,7 +106,8 @@ export async function measureStep(db: BenchDatabase, storedRows: number, env: St
       }
     }
   } finally {
-    rssMb = sampler.stop();
+    const samples = sampler.stop();
+    rssMb = { idleMb: samples[0] ?? NaN, p50Mb: round(median(samples), 1), maxMb: samples.length === 0 ? NaN : Math.max(...samples), samples: samples.length };
     await app.stop();
     env.apps.delete(app);
   }

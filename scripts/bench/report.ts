@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { CaseProfile } from './profile';
+import { printColumns } from './table';
 
 /** One measured endpoint and range at one fill level, as the result file names it. */
 export interface QueryFigure {
@@ -67,19 +68,12 @@ export function printProfiles(profiles: Array<CaseProfile & { stored_rows: numbe
   }
 }
 
-export function writeResult(root: string, startedAt: Date, result: Record<string, unknown>, out?: string): string {
-  const file = out ?? join(root, 'bench', 'results', `${startedAt.toISOString().replace(/:/g, '-')}-queries.json`);
+/** Writes a benchmark's result JSON to `out`, or to bench/results/<timestamp>-<part>.json; returns the path to print. */
+export function writeResult(root: string, part: string, startedAt: Date, result: Record<string, unknown>, out?: string): string {
+  const file = out ?? join(root, 'bench', 'results', `${startedAt.toISOString().replace(/:/g, '-')}-${part}.json`);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return relative(process.cwd(), file) || file;
-}
-
-export function printColumns(header: string[], rows: string[][], alignRight: boolean[]): void {
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => `  ${cells.map((cell, i) => (alignRight[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ')}`;
-  console.log(line(header));
-  console.log(line(widths.map((width) => '-'.repeat(width))));
-  for (const row of rows) console.log(line(row));
 }
 
 function fixed(ms: number): string {

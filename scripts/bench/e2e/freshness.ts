@@ -1,4 +1,5 @@
-import { percentile, round } from '../ingest/stats';
+import { waitUntil } from '@pulse/local-infra';
+import { percentile, round } from '../stats';
 
 /** A sent transaction whose arrival in the query API is being watched. */
 export interface FreshnessSample {
@@ -113,8 +114,8 @@ export class FreshnessPoller {
 
   /** Waits until every sample of `phase` was seen or `timeoutMs` passed; returns how many are still unseen. */
   async waitSeen(phase: string, timeoutMs: number): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.pendingOf(phase) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    // Running out of time is an outcome here (those samples count as unseen), not a failure.
+    await waitUntil(`samples of ${phase} seen`, async () => this.pendingOf(phase) === 0, { timeoutMs, intervalMs: 100 }).catch(() => undefined);
     return this.pendingOf(phase);
   }
 

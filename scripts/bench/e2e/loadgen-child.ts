@@ -17,7 +17,6 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop.abort());
   process.on('SIGINT', () => stop.abort());
   let transactions = 0;
-  let sampled = 0;
   post({ type: 'started', atMs: Date.now() });
   const summary = await runLoad({
     dsns: options.dsns,
@@ -33,12 +32,11 @@ async function main(): Promise<void> {
       if (report.kind !== 'server' && report.kind !== 'pageload') return;
       if (!report.outcome.ok || report.outcome.status < 200 || report.outcome.status > 299) return;
       if (++transactions % every !== 0) return;
-      sampled++;
       post({ type: 'sample', traceId: report.traceIds[0], projectId: Number(report.projectId), sentAtMs: report.sentAtMs });
     },
   });
   // The last message: disconnect once it is written, and the process ends.
-  process.send?.({ type: 'summary', summary, sampled } satisfies LoadgenMessage, () => process.disconnect?.());
+  process.send?.({ type: 'summary', summary } satisfies LoadgenMessage, () => process.disconnect?.());
 }
 
 main().catch(

@@ -25,4 +25,4 @@ export type LoadgenMessage =
   | SampleMessage
   /** Sent just before the first envelope: the phase's clock starts here. */
   | { type: 'started'; atMs: number }
-  | { type: 'progress'; progress: LoadProgress } | { type: 'summary'; summary: LoadSummary; sampled: number };
+  | { type: 'progress'; progress: LoadProgress } | { type: 'summary'; summary: LoadSummary };

@@ -3,20 +3,13 @@ import { ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import type { LoadgenChildOptions, LoadgenMessage, SampleMessage } from './loadgen-messages';
 
-export interface LoadgenOutcome {
-  summary: LoadSummary;
-  /** Freshness samples the child reported. */
-  sampled: number;
-}
-
 /**
  * One run of the load generator in its own process (dist/scripts/bench/e2e/loadgen-child.js),
- * with samples and progress passed back over IPC. `stop()` ends sending early (the summary still
- * comes); `kill()` is for tear-down.
+ * with samples and progress passed back over IPC. `kill()` is for tear-down.
  */
 export class LoadgenProcess {
   private readonly child: ChildProcess;
-  private summary: LoadgenOutcome | undefined;
+  private summary: LoadSummary | undefined;
   private readonly exited: Promise<[number | null, NodeJS.Signals | null]>;
   private readonly stderr: string[] = [];
   /** Epoch ms the child was about to send its first envelope. */
@@ -37,7 +30,7 @@ export class LoadgenProcess {
       if (message.type === 'sample') handlers.onSample(message);
       else if (message.type === 'started') this.startedAtMs = message.atMs;
       else if (message.type === 'progress') handlers.onProgress?.(message.progress);
-      else this.summary = { summary: message.summary, sampled: message.sampled };
+      else this.summary = message.summary;
     });
   }
 
@@ -46,14 +39,10 @@ export class LoadgenProcess {
   }
 
   /** Resolves with the summary once the child has sent it and exited. */
-  async done(): Promise<LoadgenOutcome> {
+  async done(): Promise<LoadSummary> {
     const [code, signal] = await this.exited;
     if (!this.summary) throw new Error(`the load generator ended without a summary (${signal ?? `exit code ${code}`}): ${this.stderr.join('').slice(-2000)}`);
     return this.summary;
-  }
-
-  stop(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
   }
 
   async kill(): Promise<void> {

@@ -1,5 +1,5 @@
-import { readCpuSeconds, readRssKb } from '../ingest/proc';
-import { medianMax, MedianMax, round } from '../ingest/stats';
+import { readCpuSeconds, readRssKb } from '../proc';
+import { medianMax, MedianMax, round } from '../stats';
 
 interface Sample {
   atMs: number;

@@ -1,11 +1,6 @@
-import { DEFAULT_MIX, EnvelopeKind, SDK_NAMES, Workload } from '@pulse/loadgen';
-import { gzipSync } from 'node:zlib';
+import { DEFAULT_MIX, EnvelopeKind, parseTarget, sdkRequest, Workload } from '@pulse/loadgen';
 import type { PreparedRequest } from './closed-loop';
 
-/** The page origin browser envelopes carry (libs/loadgen/src/catalog/pages.ts SHOP_ORIGIN; not exported by @pulse/loadgen). */
-const SHOP_ORIGIN = 'https://shop.example';
-/** @sentry/node gzips bodies over 32 KiB (as libs/loadgen/src/http-transport.ts does). */
-const NODE_GZIP_THRESHOLD_BYTES = 32 * 1024;
 /** Users in the generator's pool (its default). */
 const USERS = 1000;
 
@@ -21,10 +16,9 @@ export interface PreparedBodies {
 
 /**
  * `count` envelopes from the load generator's workload (its default mix, SDK shapes and sequels),
- * built once before any timing, with the path and headers its HTTP transport would send: auth in
- * the query string, browser envelopes as text/plain with the page's Origin, Node ones without a
- * content type (gzipped above 32 KiB). Timestamps are those of generation time; a run is far
- * shorter than any of ingest's time rules (55 min clock drift, 30 days in the past).
+ * built once before any timing, each with the path, headers and body its HTTP transport would
+ * send (`sdkRequest`). Timestamps are those of generation time; a run is far shorter than any of
+ * ingest's time rules (55 min clock drift, 30 days in the past).
  */
 export function prepareRequests(options: { count: number; seed: number; projects: ReadonlyArray<{ id: number; key: string }> }): PreparedBodies {
   const started = performance.now();
@@ -36,6 +30,8 @@ export function prepareRequests(options: { count: number; seed: number; projects
     users: USERS,
     tagSentAt: false,
   });
+  // Only the path of a target matters here: the closed loop sends to the port it is given.
+  const targets = options.projects.map((project) => parseTarget(`http://${project.key}@127.0.0.1/${project.id}`));
   const requests: PreparedRequest[] = [];
   const envelopesByKind: Partial<Record<EnvelopeKind, number>> = {};
   let events = 0;
@@ -45,23 +41,12 @@ export function prepareRequests(options: { count: number; seed: number; projects
   for (let i = 0; i < options.count; i++) {
     const planned = workload.next();
     const envelope = planned.build(nowMs);
-    const project = options.projects[planned.projectIndex];
-    const client = `${SDK_NAMES[envelope.client]}/${envelope.sdkVersion}`;
-    const path = `/api/${project.id}/envelope/?sentry_version=7&sentry_key=${encodeURIComponent(project.key)}&sentry_client=${encodeURIComponent(client)}`;
-    let body = Buffer.from(envelope.body, 'utf8');
-    const headers: Record<string, string> = { 'user-agent': envelope.userAgent };
-    if (envelope.client === 'browser') {
-      headers['content-type'] = 'text/plain;charset=UTF-8';
-      headers.origin = SHOP_ORIGIN;
-    } else if (body.length > NODE_GZIP_THRESHOLD_BYTES) {
-      body = gzipSync(body);
-      headers['content-encoding'] = 'gzip';
-    }
-    headers['content-length'] = String(body.length);
-    requests.push({ path, body, headers, events: planned.events });
+    const { path, headers, body } = sdkRequest(targets[planned.projectIndex], envelope);
+    const bodyBytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    requests.push({ path, body: bodyBytes, headers, events: planned.events });
     envelopesByKind[planned.kind] = (envelopesByKind[planned.kind] ?? 0) + 1;
     events += planned.events;
-    bytes += body.length;
+    bytes += bodyBytes.length;
     const e = envelope.expected;
     records += e.transactions + e.spans + e.webVitals + e.errors + e.sessions;
   }

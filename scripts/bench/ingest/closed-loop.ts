@@ -1,5 +1,5 @@
-import { Agent, request } from 'node:http';
-import { percentileOfSorted, round } from './stats';
+import { Agent, OutgoingHttpHeaders, request } from 'node:http';
+import { percentileOfSorted, round } from '../stats';
 
 /** One request, prepared before timing: only the bytes go out during the run. */
 export interface PreparedRequest {
@@ -7,7 +7,7 @@ export interface PreparedRequest {
   path: string;
   body: Buffer;
   /** Including content-length. */
-  headers: Record<string, string>;
+  headers: OutgoingHttpHeaders;
   /** Events it carries (the load generator's definition: a transaction, an error or a session update). */
   events: number;
 }

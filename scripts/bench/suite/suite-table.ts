@@ -1,4 +1,5 @@
-import { printColumns, printQueryTable } from '../report';
+import { printQueryTable } from '../report';
+import { printColumns } from '../table';
 import type { SuiteResult } from './suite-result';
 
 /** The suite's figures as tables on stdout: each against its baseline, then the targets. */

@@ -1,0 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+
+/** A project of a benchmark run: its id and the DSN public key it ingests with. */
+export interface BenchProject {
+  id: number;
+  key: string;
+}
+
+/** Projects with these ids, each with a fresh random DSN key. */
+export function benchProjects(ids: readonly number[]): BenchProject[] {
+  return ids.map((id) => ({ id, key: randomBytes(16).toString('hex') }));
+}
+
+/** Writes the PULSE_CONFIG of a run (readable by its owner only): the projects and one API token for all of them, which it returns. */
+export function writePulseConfig(path: string, projects: readonly BenchProject[]): string {
+  const token = `tok_${randomBytes(16).toString('hex')}`;
+  writeFileSync(
+    path,
+    JSON.stringify({
+      projects: projects.map((p) => ({ id: p.id, name: `bench-${p.id}`, keys: [p.key] })),
+      tokens: [{ token, projects: projects.map((p) => p.id) }],
+    }),
+    { mode: 0o600 },
+  );
+  return token;
+}
