@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { round } from './stats';
+import { printRows } from './table';
 
 /**
  * CPU profiles of a benchmarked app over the measured window only. Node 20 refuses --cpu-prof in
@@ -134,10 +135,7 @@ export function summarizeCpuProfile(file: string, top = 15): CpuProfileSummary {
 }
 
 export function printCpuProfileSummary(summary: CpuProfileSummary): void {
-  const table = (rows: Array<[string, number]>): void => {
-    const width = Math.max(...rows.map(([label]) => label.length));
-    for (const [label, percent] of rows) console.log(`  ${label.padEnd(width)}  ${percent.toFixed(1).padStart(5)} %`);
-  };
+  const table = (rows: Array<[string, number]>): void => printRows(rows.map(([label, percent]) => [label, `${percent.toFixed(1).padStart(5)} %`]));
   console.log(`CPU profile ${summary.file} (${summary.sampledSeconds} s sampled)`);
   console.log('self time by area:');
   table(summary.areas.map(({ area, percent }) => [area, percent]));

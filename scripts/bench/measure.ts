@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { BaselineQuery } from './baseline-sql';
 import type { EndpointCase, HttpRequest, QueryRange } from './endpoint-cases';
+import { percentileOfSorted, round } from './stats';
 
 export const WARM_UP_REQUESTS = 3;
 
@@ -79,7 +80,6 @@ export async function measureCase(api: ApiClient, clickhouse: ClickHouseClient, 
 /** Nearest-rank percentiles (p95 of 30 samples is the 29th smallest). */
 export function timing(samplesMs: number[]): Timing {
   const sorted = [...samplesMs].sort((a, b) => a - b);
-  const rank = (p: number): number => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-  const round = (ms: number): number => Math.round(ms * 10) / 10;
-  return { p50Ms: round(rank(50)), p95Ms: round(rank(95)), minMs: round(sorted[0]), maxMs: round(sorted[sorted.length - 1]), samples: sorted.length };
+  const ms = (p: number): number => round(percentileOfSorted(sorted, p), 1);
+  return { p50Ms: ms(50), p95Ms: ms(95), minMs: ms(0), maxMs: ms(100), samples: sorted.length };
 }

@@ -37,13 +37,9 @@ export function cpuSecondsOfStat(stat: string): number {
   return (utime + stime) / TICKS_PER_SECOND;
 }
 
-/**
- * Samples a process's RSS on a timer, keeping every sample (MB) until stopped. Samples are only
- * kept while `recording` is true, so a benchmark can measure some windows and skip others.
- */
+/** Samples a process's RSS on a timer, keeping every sample (MB) until stopped. */
 export class RssSampler {
   readonly samplesMb: number[] = [];
-  recording = true;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -66,8 +62,7 @@ export class RssSampler {
     return this.samplesMb;
   }
 
-  sample(): void {
-    if (!this.recording) return;
+  private sample(): void {
     const mb = mbOf(readRssKb(this.pid));
     if (!Number.isNaN(mb)) this.samplesMb.push(mb);
   }

@@ -1,4 +1,4 @@
-/** Small, pure statistics shared by the ingest and end-to-end benchmarks. */
+/** Small, pure statistics shared by the benchmarks. */
 
 /**
  * Nearest-rank percentile of `values` (need not be sorted): the smallest value with at least p %

@@ -2,13 +2,16 @@
 //   node dist/scripts/bench/summarize-cpu-profile.js FILE.cpuprofile [MORE…] [--top 15]
 import { parseArgs } from 'node:util';
 import { printCpuProfileSummary, summarizeCpuProfile } from './cpu-profile';
+import { numberFlag, UsageError } from './flags';
+import { runMain } from './run-main';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '15' } } });
-if (positionals.length === 0) {
-  console.error('usage: node dist/scripts/bench/summarize-cpu-profile.js FILE.cpuprofile [MORE…] [--top N]');
-  process.exit(2);
-}
-for (const file of positionals) {
-  printCpuProfileSummary(summarizeCpuProfile(file, Number(values.top)));
-  console.log('');
-}
+runMain('summarize-cpu-profile', async () => {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '15' } } });
+  if (positionals.length === 0) throw new UsageError('usage: node dist/scripts/bench/summarize-cpu-profile.js FILE.cpuprofile [MORE…] [--top N]');
+  const top = numberFlag('top', values.top, 1, 1000);
+  for (const file of positionals) {
+    printCpuProfileSummary(summarizeCpuProfile(file, top));
+    console.log('');
+  }
+  return 0;
+});

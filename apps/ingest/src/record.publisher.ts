@@ -1,5 +1,5 @@
-import { CompressionTypes, Kafka, Partitioners, Producer } from 'kafkajs';
-import { BatchingProducer, OutgoingMessage, ReadinessProbe } from '@pulse/kafka';
+import { CompressionTypes, Kafka, Producer } from 'kafkajs';
+import { BatchingProducer, createRecordProducer, OutgoingMessage, ReadinessProbe } from '@pulse/kafka';
 import type { IngestMetrics } from './ingest.metrics';
 
 /** Where ingest hands records; resolves once Kafka acknowledged them. Tests may swap it. */
@@ -22,7 +22,7 @@ export class KafkaRecordPublisher extends RecordPublisher {
 
   constructor(kafka: Kafka, options: KafkaPublisherOptions, metrics: IngestMetrics) {
     super();
-    this.producer = kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 8, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = createRecordProducer(kafka);
     this.batching = new BatchingProducer(this.producer, {
       ...options,
       onBatchSent: (_messages, _bytes, ms) => {

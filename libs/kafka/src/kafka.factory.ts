@@ -1,4 +1,4 @@
-import { CompressionTypes, Kafka, logLevel, LogEntry } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
 
 export interface KafkaConnection {
   brokers: string[];
@@ -34,4 +34,13 @@ export function createKafka(connection: KafkaConnection, sink?: KafkaLogSink): K
 /** The kafkajs codec of a PRODUCER_COMPRESSION setting (the ones kafkajs implements without plugins). */
 export function kafkaCompression(name: 'none' | 'gzip'): CompressionTypes {
   return name === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+}
+
+/**
+ * The producer ingest sends records with (the ingest benchmark's baseline uses it too, so the two
+ * are compared on the same settings): topics must exist, up to 8 requests in flight per broker,
+ * and kafkajs's default (murmur2, Java-compatible) partitioner on the project key.
+ */
+export function createRecordProducer(kafka: Kafka): Producer {
+  return kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 8, createPartitioner: Partitioners.DefaultPartitioner });
 }

@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ErrorBodyFilter } from './error-body.filter';
+import { fastifyServerOptions } from './fastify-options';
 import { PinoNestLogger } from './logger';
 import { MetricsRegistry } from './metrics.registry';
 
@@ -23,12 +24,7 @@ export interface HttpAppOptions {
  * (SIGTERM/SIGINT run each module's onModuleDestroy / beforeApplicationShutdown, which flush).
  */
 export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
-    bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    trustProxy: true,
-    return503OnClosing: true,
-    routerOptions: { ignoreTrailingSlash: true },
-  });
+  const adapter = new FastifyAdapter(fastifyServerOptions(options.bodyLimit ?? 1024 * 1024));
   const fastify = adapter.getInstance() as unknown as FastifyInstance;
   options.configureFastify?.(fastify);
   countRequests(fastify, options.metrics);

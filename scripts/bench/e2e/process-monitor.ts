@@ -1,4 +1,4 @@
-import { readCpuSeconds, readRssKb } from '../proc';
+import { mbOf, readCpuSeconds, readRssKb } from '../proc';
 import { medianMax, MedianMax, round } from '../stats';
 
 interface Sample {
@@ -58,16 +58,12 @@ export class ProcessMonitor {
     return round((last.cpuS - first.cpuS) / ((last.atMs - first.atMs) / 1000), 2);
   }
 
-  names(): string[] {
-    return [...this.series.keys()];
-  }
-
   private sampleOne(name: string, pid: number, atMs: number): void {
     const kb = readRssKb(pid);
     const cpuS = readCpuSeconds(pid);
     if (kb === undefined || cpuS === undefined) return;
     let list = this.series.get(name);
     if (!list) this.series.set(name, (list = []));
-    list.push({ atMs, pid, rssMb: round(kb / 1024, 1), cpuS });
+    list.push({ atMs, pid, rssMb: mbOf(kb), cpuS });
   }
 }

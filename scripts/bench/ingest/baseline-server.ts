@@ -6,18 +6,18 @@
 //   BASELINE_PORT=… KAFKA_BROKERS=… KAFKA_TOPIC_PREFIX=… BASELINE_KEYS='{"<key>":<project>}' node dist/scripts/bench/ingest/baseline-server.js
 //
 // Producer settings are the ingest app's (apps/ingest/src/record.publisher.ts): the same kafkajs
-// client options (createKafka), producer options (DefaultPartitioner, maxInFlightRequests 8, no
-// auto topic creation), and the same cross-request batching (BatchingProducer: PRODUCER_LINGER_MS,
-// PRODUCER_MAX_BATCH_MESSAGES, PRODUCER_MAX_PENDING_BYTES, PRODUCER_COMPRESSION read by loadEnvConfig, acks=-1).
+// client (createKafka), the same producer (createRecordProducer), and the same cross-request
+// batching (BatchingProducer: PRODUCER_LINGER_MS, PRODUCER_MAX_BATCH_MESSAGES,
+// PRODUCER_MAX_PENDING_BYTES, PRODUCER_COMPRESSION read by loadEnvConfig, acks=-1).
 // Each message is keyed by project id with the `pulse-schema` header, as ingest's records are.
-// Fastify's server options are those of libs/platform/src/http-app.ts.
+// Fastify's server options are the apps' (fastifyServerOptions of libs/platform).
 import Fastify from 'fastify';
-import { Partitioners } from 'kafkajs';
 import { loadEnvConfig } from '../../../libs/config/src/env.config';
 import { BatchingProducer, OutgoingMessage, ProducerOverloadedError } from '../../../libs/kafka/src/batching-producer';
-import { createKafka, kafkaCompression } from '../../../libs/kafka/src/kafka.factory';
+import { createKafka, createRecordProducer, kafkaCompression } from '../../../libs/kafka/src/kafka.factory';
 import { RECORD_SCHEMAS } from '../../../libs/kafka/src/record-schemas';
 import { TopicNames } from '../../../libs/kafka/src/topics';
+import { fastifyServerOptions } from '../../../libs/platform/src/fastify-options';
 import { MinimalEnvelopeError, parseMinimalEnvelope, readTarget } from './minimal-envelope';
 
 async function main(): Promise<void> {
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const topics = new TopicNames(env.kafkaTopicPrefix);
 
   const kafka = createKafka({ brokers: env.kafkaBrokers, clientId: `${env.kafkaClientId}-bench-baseline` });
-  const producer = kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 8, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = createRecordProducer(kafka);
   await producer.connect();
   // Batches and their acknowledgement time, as ingest's pulse_ingest_produce_seconds counts them.
   const produced = { batches: 0, seconds: 0 };
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     },
   });
 
-  const app = Fastify({ logger: false, bodyLimit: env.ingestMaxBodyBytes, trustProxy: true, return503OnClosing: true, routerOptions: { ignoreTrailingSlash: true } });
+  const app = Fastify({ ...fastifyServerOptions(env.ingestMaxBodyBytes), logger: false });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.get('/ready', async () => ({ status: 'ok' }));
