@@ -24,7 +24,7 @@ import { ClickHouseConnection, createClickHouse, INSERT_SETTINGS, migrateUp, Tab
 import type { TransactionRecord } from '@pulse/model';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConsumerProgress } from '../test/support/consumer-progress';
@@ -34,6 +34,7 @@ import { CpuProfileSummary, installCpuProfileHook, printCpuProfileSummary, profi
 import { stopOnSignal } from './bench/stop-on-signal';
 import { numberFlag } from './bench/flags';
 import { runMain } from './bench/run-main';
+import { appMain, checkPrerequisites } from './bench/preflight';
 import { benchProjects, writePulseConfig } from './bench/pulse-config';
 import { machine, writeResult } from './bench/report';
 import { mbOf, readRssKb, RssSampler } from './bench/proc';
@@ -757,8 +758,7 @@ function consumerEnvOverrides(): Record<string, string> {
 
 async function main(): Promise<number> {
   const options = readOptions();
-  if (!existsSync(join(root, 'dist', 'apps', 'consumer', 'src', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
-  if (!existsSync('/proc/self/status')) throw new Error('RSS is read from /proc/<pid>/status: Linux only');
+  checkPrerequisites(root, [appMain('consumer')]);
   const startedAt = new Date();
   const stateDir = join(root, '.local', 'bench');
   // Every benchmark starts from an empty broker and engine.

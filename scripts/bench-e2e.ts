@@ -28,8 +28,8 @@ import { AppName, AppProcess, bringUpInfra, Infra, LocalClickHouse, LocalKafka, 
 import { createClickHouse, migrateUp, Tables } from '@pulse/storage';
 import type { Admin } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { machine, writeResult } from './bench/report';
 import { FreshnessFigures, FreshnessPoller } from './bench/e2e/freshness';
 import { LagSampler } from './bench/e2e/lag-sampler';
@@ -42,6 +42,7 @@ import { formatNumber as fmt, printColumns, printRows } from './bench/table';
 import { freePorts } from '../test/support/test-infra';
 import { stopOnSignal } from './bench/stop-on-signal';
 import { runMain } from './bench/run-main';
+import { appMain, checkPrerequisites } from './bench/preflight';
 import { benchProjects, writePulseConfig } from './bench/pulse-config';
 
 const root = resolve(__dirname, '..', '..');
@@ -91,11 +92,8 @@ interface Stack {
 
 async function main(): Promise<number> {
   const options = readE2EOptions();
-  const loadgenScript = join(root, 'dist', 'scripts', 'bench', 'e2e', 'loadgen-child.js');
-  for (const file of [...APPS.map((app) => join(root, 'dist', 'apps', app, 'src', 'main.js')), loadgenScript]) {
-    if (!existsSync(file)) throw new Error(`${relative(root, file)} is missing: run \`npm run build\` first`);
-  }
-  if (!existsSync('/proc/self/status')) throw new Error('RSS and CPU are read from /proc/<pid>: Linux only');
+  const loadgenScript = join('dist', 'scripts', 'bench', 'e2e', 'loadgen-child.js');
+  checkPrerequisites(root, [...APPS.map(appMain), loadgenScript]);
   const startedAt = new Date();
   const stateDir = join(root, '.local', 'bench-e2e');
   rmSync(stateDir, { recursive: true, force: true });
@@ -202,7 +200,7 @@ async function main(): Promise<number> {
     lag.start(1000);
     const poller = new FreshnessPoller({ queryUrl: apps.get('query')!.url, token, minIntervalMs: options.pollIntervalMs, maxInFlight: options.pollInFlight, batch: 1000 });
     poller.start();
-    stack = { options, loadgenScript, dsns: projects.map((p) => `http://${p.key}@127.0.0.1:${ingestPort}/${p.id}`), poller, lag, monitor, apps, runId };
+    stack = { options, loadgenScript: join(root, loadgenScript), dsns: projects.map((p) => `http://${p.key}@127.0.0.1:${ingestPort}/${p.id}`), poller, lag, monitor, apps, runId };
 
     const runStartMs = Date.now();
     const phases: PhaseResult[] = [];

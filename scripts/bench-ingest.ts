@@ -21,7 +21,7 @@ import { createKafka, ensureTopics, TopicNames } from '@pulse/kafka';
 import { AppProcess, LocalKafka, ServerProcess, waitUntil } from '@pulse/local-infra';
 import type { Admin } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { machine, writeResult } from './bench/report';
 import { prepareRequests, PreparedBodies } from './bench/ingest/bodies';
@@ -35,11 +35,13 @@ import { median, medianMax, MedianMax, round } from './bench/stats';
 import { freePorts } from '../test/support/test-infra';
 import { stopOnSignal } from './bench/stop-on-signal';
 import { runMain } from './bench/run-main';
+import { appMain, checkPrerequisites } from './bench/preflight';
 import { benchProjects, writePulseConfig } from './bench/pulse-config';
 
 const root = resolve(__dirname, '..', '..');
 const log = (line: string): void => console.log(`pulse bench ingest: ${line}`);
 const KAFKA_PORT = 29192;
+const BASELINE_SCRIPT = join('dist', 'scripts', 'bench', 'ingest', 'baseline-server.js');
 
 type ServerName = 'baseline' | 'ingest';
 
@@ -73,10 +75,7 @@ interface Server {
 
 async function main(): Promise<number> {
   const options = readIngestOptions();
-  for (const file of [join(root, 'dist', 'apps', 'ingest', 'src', 'main.js'), join(root, 'dist', 'scripts', 'bench', 'ingest', 'baseline-server.js')]) {
-    if (!existsSync(file)) throw new Error(`${relative(root, file)} is missing: run \`npm run build\` first`);
-  }
-  if (!existsSync('/proc/self/status')) throw new Error('RSS and CPU are read from /proc/<pid>: Linux only');
+  checkPrerequisites(root, [appMain('ingest'), BASELINE_SCRIPT]);
   const startedAt = new Date();
   const stateDir = join(root, '.local', 'bench-ingest');
   rmSync(stateDir, { recursive: true, force: true });
@@ -153,7 +152,7 @@ async function main(): Promise<number> {
     });
     baseline = new ServerProcess({
       name: 'baseline',
-      script: join(root, 'dist', 'scripts', 'bench', 'ingest', 'baseline-server.js'),
+      script: join(root, BASELINE_SCRIPT),
       port: baselinePort,
       env: { ...commonEnv, BASELINE_PORT: String(baselinePort), BASELINE_KEYS: JSON.stringify(Object.fromEntries(projects.map((p) => [p.key, p.id]))) },
       onLine: (line) => console.log(`[baseline] ${line}`),

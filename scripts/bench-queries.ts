@@ -19,7 +19,7 @@ import type { AppProcess } from '@pulse/local-infra';
 import { LocalClickHouse } from '@pulse/local-infra';
 import type { ClickHouseConnection } from '@pulse/storage';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BenchDatabase, dropDatabase } from './bench/bench-database';
 import { DAYS, PER_TRANSACTION, PROJECTS, RELEASES, TRANSACTION_NAMES } from './bench/dataset-shape';
@@ -34,6 +34,7 @@ import { GENERATOR_VERSION } from './bench/record-chunk';
 import { machine, NotMeasured, printNotMeasured, printProfiles, printQueryTable, QueryFigure, writeResult } from './bench/report';
 import { stopOnSignal } from './bench/stop-on-signal';
 import { runMain } from './bench/run-main';
+import { appMain, checkPrerequisites } from './bench/preflight';
 
 const root = resolve(__dirname, '..', '..');
 const log = (line: string): void => console.log(`pulse bench: ${line}`);
@@ -140,8 +141,7 @@ function report(options: BenchOptions, steps: Step[], startedAt: Date, external:
 
 async function main(): Promise<number> {
   const options = readOptions();
-  if (!existsSync(join(root, 'dist', 'apps', 'query', 'src', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
-  if (!existsSync('/proc/self/status')) throw new Error('RSS is read from /proc/<pid>/status: Linux only');
+  checkPrerequisites(root, [appMain('query')]);
   const startedAt = new Date();
   const stateDir = join(root, '.local', 'bench-queries');
   const externalUrl = process.env.CLICKHOUSE_URL || undefined;
