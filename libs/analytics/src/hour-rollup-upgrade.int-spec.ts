@@ -59,7 +59,7 @@ describe('the hour tier on a database that had rows before migration 0006', () =
     // Five hours stored under the old schema.
     await insert(seededRecords(61, { startMs: oldStartMs, minutes: 290, transactions: 9000, webVitals: 4000, ...NO_SESSIONS_OR_ERRORS }), 'old');
     migratedAtMs = Date.now();
-    expect(await runner.up(migrations)).toEqual([6]);
+    expect(await runner.up(migrations.slice(0, 6))).toEqual([6]);
     hourFromMs = (await readHourRollupFrom(client)) as number;
     // Rows stored after the upgrade, from the start of the hour tier on: the ingest never stores a
     // timestamp this far ahead, so they are written directly, as if the clock had moved on.

@@ -34,6 +34,7 @@ export const record: TransactionRecord = {
   tags: { a: 'b' },
   measurements: { lcp: 1200 },
   receivedAtMs: 2000,
+  originalTimestampMs: null,
 };
 
 describe('transaction message codec', () => {
@@ -44,6 +45,17 @@ describe('transaction message codec', () => {
     expect(decodeTransaction(message.value, message.headers[SCHEMA_HEADER])).toEqual({ ok: true, record });
   });
 
+  it('round-trips the original timestamp of a record the time rules moved', () => {
+    const moved = { ...record, originalTimestampMs: 900 };
+    expect(decodeTransaction(encodeTransaction(moved).value, TRANSACTION_SCHEMA)).toEqual({ ok: true, record: moved });
+  });
+
+  it('decodes a message written before originalTimestampMs existed, as null', () => {
+    const { originalTimestampMs: _absent, ...old } = record;
+    const result = decodeTransaction(Buffer.from(JSON.stringify(old)), TRANSACTION_SCHEMA);
+    expect(result.ok && result.record.originalTimestampMs).toBeNull();
+  });
+
   it.each([
     ['an unknown schema', Buffer.from('{}'), 'transaction/9', /unsupported schema "transaction\/9"/],
     ['a missing schema', Buffer.from('{}'), undefined, /unsupported schema null/],
@@ -51,6 +63,7 @@ describe('transaction message codec', () => {
     ['bad JSON', Buffer.from('{"proj'), TRANSACTION_SCHEMA, /not valid JSON/],
     ['a missing field', Buffer.from(JSON.stringify({ ...record, durationMs: undefined })), TRANSACTION_SCHEMA, /durationMs is missing or not a number/],
     ['a wrong type', Buffer.from(JSON.stringify({ ...record, tags: [] })), TRANSACTION_SCHEMA, /tags is missing or not a object/],
+    ['a text original timestamp', Buffer.from(JSON.stringify({ ...record, originalTimestampMs: '900' })), TRANSACTION_SCHEMA, /originalTimestampMs is missing or not a number\|null\|absent/],
   ])('reports %s as a reason', (_what, value, schema, reason) => {
     const result = decodeTransaction(value, schema);
     expect(result.ok).toBe(false);

@@ -4,7 +4,8 @@ import { RecordKind } from './topics';
 /**
  * Wire format of records on Kafka: UTF-8 JSON of the record, keyed by project id, with its schema
  * (`transaction/1`, `span/1`, …) in the `pulse-schema` header. A change that an older consumer
- * could not read gets a new version. Documented in docs/kafka-messages.md.
+ * could not read gets a new version; a field added within a version is optional on the wire
+ * (`number|null|absent`). Documented in docs/kafka-messages.md.
  */
 export const SCHEMA_HEADER = 'pulse-schema';
 
@@ -34,7 +35,10 @@ export function decodeRecord<K extends RecordKind>(kind: K, value: Buffer | null
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ok: false, reason: 'message is not a JSON object' };
   const record = parsed as Record<string, unknown>;
   for (const [field, type] of Object.entries(expected.fields)) {
-    if (!checkField(record[field], type)) return { ok: false, reason: `field ${field} is missing or not a ${type}` };
+    const value = record[field];
+    if (!checkField(value, type)) return { ok: false, reason: `field ${field} is missing or not a ${type}` };
+    // Messages written before the field existed: absent means null, so consumers see one shape.
+    if (value === undefined) record[field] = null;
   }
   return { ok: true, record: record as unknown as RecordTypes[K] };
 }

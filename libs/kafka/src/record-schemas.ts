@@ -1,7 +1,8 @@
 import type { ErrorRecord, SessionRecord, SpanRecord, TransactionRecord, WebVitalRecord } from '@pulse/model';
 import { RecordKind } from './topics';
 
-type FieldType = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'number|null';
+/** `number|null|absent`: a field added after its schema version; a message without it decodes as null. */
+type FieldType = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'number|null' | 'number|null|absent';
 type Fields<T> = { [K in keyof T]-?: FieldType };
 
 /**
@@ -36,6 +37,7 @@ const TRANSACTION: Fields<TransactionRecord> = {
   tags: 'object',
   measurements: 'object',
   receivedAtMs: 'number',
+  originalTimestampMs: 'number|null|absent',
 };
 
 const SPAN: Fields<SpanRecord> = {
@@ -55,6 +57,7 @@ const SPAN: Fields<SpanRecord> = {
   release: 'string',
   environment: 'string',
   receivedAtMs: 'number',
+  originalTimestampMs: 'number|null|absent',
 };
 
 const WEB_VITAL: Fields<WebVitalRecord> = {
@@ -72,6 +75,7 @@ const WEB_VITAL: Fields<WebVitalRecord> = {
   userId: 'string',
   timestampMs: 'number',
   receivedAtMs: 'number',
+  originalTimestampMs: 'number|null|absent',
 };
 
 const ERROR: Fields<ErrorRecord> = {
@@ -99,6 +103,7 @@ const ERROR: Fields<ErrorRecord> = {
   sdkVersion: 'string',
   tags: 'object',
   receivedAtMs: 'number',
+  originalTimestampMs: 'number|null|absent',
 };
 
 const SESSION: Fields<SessionRecord> = {
@@ -115,6 +120,7 @@ const SESSION: Fields<SessionRecord> = {
   release: 'string',
   environment: 'string',
   receivedAtMs: 'number',
+  originalTimestampMs: 'number|null|absent',
 };
 
 export interface RecordTypes {
@@ -145,6 +151,8 @@ export function checkField(value: unknown, type: FieldType): boolean {
       return typeof value === 'number' && Number.isFinite(value);
     case 'number|null':
       return value === null || (typeof value === 'number' && Number.isFinite(value));
+    case 'number|null|absent':
+      return value === undefined || value === null || (typeof value === 'number' && Number.isFinite(value));
     case 'object':
       return typeof value === 'object' && value !== null && !Array.isArray(value);
     case 'array':

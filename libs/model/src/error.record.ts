@@ -49,4 +49,9 @@ export interface ErrorRecord {
   sdkVersion: string;
   tags: Record<string, string>;
   receivedAtMs: number;
+  /**
+   * Epoch ms: the client's timestamp when the time rules moved the error to the receive time; null or absent when it was kept
+   * (docs/ingest.md, "Time").
+   */
+  originalTimestampMs?: number | null;
 }

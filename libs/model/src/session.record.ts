@@ -22,4 +22,10 @@ export interface SessionRecord {
   release: string;
   environment: string;
   receivedAtMs: number;
+  /**
+   * Epoch ms: the client's `timestamp` when the time rules moved the update to the receive time
+   * (`startedMs` moved with it); null or absent when it was kept
+   * (docs/ingest.md, "Time").
+   */
+  originalTimestampMs?: number | null;
 }

@@ -21,4 +21,10 @@ export interface SpanRecord {
   release: string;
   environment: string;
   receivedAtMs: number;
+  /**
+   * Epoch ms: the client's end timestamp when the time rules moved the span to the receive time (start
+   * moved with it, or with its transaction); null or absent when it was kept
+   * (docs/ingest.md, "Time").
+   */
+  originalTimestampMs?: number | null;
 }

@@ -35,4 +35,10 @@ export interface TransactionRecord {
   /** Measurement name → value, in the unit the SDK gave (Web Vitals: milliseconds; CLS: score). */
   measurements: Record<string, number>;
   receivedAtMs: number;
+  /**
+   * Epoch ms: the client's `timestamp` (end) when the time rules moved the record to the receive time
+   * (start moved with it); null or absent when it was kept
+   * (docs/ingest.md, "Time").
+   */
+  originalTimestampMs?: number | null;
 }

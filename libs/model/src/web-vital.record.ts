@@ -23,4 +23,10 @@ export interface WebVitalRecord {
   userId: string;
   timestampMs: number;
   receivedAtMs: number;
+  /**
+   * Epoch ms: the client's timestamp when the time rules moved the sample to the receive time (or
+   * with its transaction); null or absent when it was kept
+   * (docs/ingest.md, "Time").
+   */
+  originalTimestampMs?: number | null;
 }

@@ -1,11 +1,13 @@
 import type { ErrorRecord } from '@pulse/model';
-import { toDateTime64 } from './date-time64';
+import { toDateTime64, toNullableDateTime64 } from './date-time64';
 
 /** A row of the `errors` table, as inserted with FORMAT JSONEachRow. */
 export interface ErrorRow {
   project_id: number;
   event_id: string;
   timestamp: string;
+  /** The client's timestamp when ingest moved the record to the receive time, else null (docs/ingest.md, "Time"). */
+  original_timestamp: string | null;
   level: string;
   platform: string;
   title: string;
@@ -40,6 +42,7 @@ export function toErrorRow(record: ErrorRecord, retentionDays: number): ErrorRow
     project_id: record.projectId,
     event_id: record.eventId,
     timestamp: toDateTime64(record.timestampMs),
+    original_timestamp: toNullableDateTime64(record.originalTimestampMs),
     level: record.level,
     platform: record.platform,
     title: record.title,

@@ -6,6 +6,8 @@ export * from './migrate';
 export * from './migration';
 export * from './migration-runner';
 export * from './migration-target';
+export * from './record-identity';
+export * from './record-keys';
 export * from './rejected-rows';
 export * from './rollup-tiers';
 export * from './row-writer';

@@ -31,6 +31,13 @@ describe('renderStatements', () => {
     ]);
   });
 
+  it('runs a statement on a {distributed_table:…} on a cluster only, where it names the Distributed table', () => {
+    const alter = ['ALTER TABLE {local:events} {on_cluster} ADD COLUMN y UInt8', 'ALTER TABLE {distributed_table:events} {on_cluster} ADD COLUMN y UInt8'];
+    expect(renderStatements(alter, single)).toEqual(['ALTER TABLE events ADD COLUMN y UInt8']);
+    expect(renderStatements(alter, cluster)).toEqual(['ALTER TABLE pulse.events_local ON CLUSTER main ADD COLUMN y UInt8', 'ALTER TABLE pulse.events ON CLUSTER main ADD COLUMN y UInt8']);
+    expect(() => renderStatements(['ALTER TABLE {distributed_table:Bad-Name} ADD COLUMN y UInt8'], single)).toThrow(/malformed migration placeholder \{distributed_table:Bad-Name\}/);
+  });
+
   it('refuses malformed placeholders, a non-deterministic sharding key and names that are not identifiers', () => {
     expect(() => renderStatements(['CREATE TABLE {local:Bad-Name} (x UInt8)'], single)).toThrow(/malformed migration placeholder \{local:Bad-Name\}/);
     expect(() => renderStatements(['CREATE TABLE t (x UInt8) ENGINE = {engine:Log}'], cluster)).toThrow(/malformed migration placeholder \{engine:Log\}/);
@@ -72,6 +79,7 @@ describe('renderStatements', () => {
       [
         'errors',
         'errors_minute',
+        'record_keys',
         'rollup_tiers',
         'sessions',
         'sessions_minute',

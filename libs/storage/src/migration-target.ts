@@ -9,6 +9,7 @@
  * | `{local:name}`                         | `name`                     | `db.name_local`             |
  * | `{engine:XMergeTree}`                  | `XMergeTree`               | `ReplicatedXMergeTree`      |
  * | statement `{distributed:name:key}`     | (dropped)                  | `CREATE TABLE db.name … AS db.name_local ENGINE = Distributed(c, db, name_local, key)` |
+ * | `{distributed_table:name}`             | (its statement is dropped) | `db.name`: the Distributed table, e.g. to ALTER it like its local table |
  * | `{computed:name}`                      | the value computed for `name` when the migration runs (an integer) | the same |
  *
  * `{local:…}` is what exists on every node for that node's share of the data: tables and the
@@ -26,11 +27,12 @@ export interface MigrationTarget {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DISTRIBUTED = /^\{distributed:([a-z_][a-z0-9_]*)(?::(.+))?\}$/s;
+const DISTRIBUTED_TABLE = /\{distributed_table:([a-z_][a-z0-9_]*)\}/g;
 const LOCAL = /\{local:([a-z_][a-z0-9_]*)\}/g;
 const ENGINE = /\{engine:([A-Za-z]*MergeTree)\}/g;
 const ON_CLUSTER = /[ \t]*\{on_cluster\}/g;
 const COMPUTED = /\{computed:([a-z_][a-z0-9_]*)\}/g;
-const LEFTOVER = /\{(?:on_cluster|local|engine|distributed|computed)\b[^}]*\}?/;
+const LEFTOVER = /\{(?:on_cluster|local|engine|distributed_table|distributed|computed)\b[^}]*\}?/;
 /** A sharding key must send a redelivered row to the same shard, where its token deduplicates it. */
 const NON_DETERMINISTIC = /\b(?:rand\w*|generateUUID\w*|now\w*|today)\s*\(/i;
 
@@ -60,13 +62,15 @@ function renderStatement(statement: string, target: MigrationTarget, computed: C
   if (distributed) return distributedTable(distributed[1], distributed[2], target);
   const { database, cluster } = target;
   const rendered = statement
+    .replace(DISTRIBUTED_TABLE, (_, name: string) => `${database}.${name}`)
     .replace(ON_CLUSTER, cluster === undefined ? '' : ` ON CLUSTER ${cluster}`)
     .replace(LOCAL, (_, name: string) => (cluster === undefined ? name : `${database}.${name}_local`))
     .replace(ENGINE, (_, engine: string) => (cluster === undefined ? engine : `Replicated${engine}`))
     .replace(COMPUTED, (_, name: string) => computedValue(computed, name));
   const leftover = LEFTOVER.exec(rendered);
   if (leftover) throw new Error(`malformed migration placeholder ${leftover[0]} in: ${statement.slice(0, 200)}`);
-  return rendered;
+  // A statement on a Distributed table has nothing to act on on one server (checked all the same).
+  return cluster === undefined && statement.includes('{distributed_table:') ? undefined : rendered;
 }
 
 function computedValue(computed: ComputedValues, name: string): string {

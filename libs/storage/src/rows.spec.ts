@@ -1,9 +1,12 @@
 import { toDateTime64 } from './date-time64';
 import { toErrorRow } from './error.row';
 import { toSessionRow } from './session.row';
+import { toSpanRow } from './span.row';
 import { seededRecords } from './testing/seeded-records';
+import { toTransactionRow } from './transaction.row';
+import { toWebVitalRow } from './web-vital.row';
 
-const records = seededRecords(11, { startMs: Date.UTC(2026, 0, 2, 3, 4, 5, 6), minutes: 1, transactions: 0, spans: 0, webVitals: 0, errors: 1, sessions: 1, sessionAggregates: 1 });
+const records = seededRecords(11, { startMs: Date.UTC(2026, 0, 2, 3, 4, 5, 6), minutes: 1, transactions: 1, spans: 1, webVitals: 1, errors: 1, sessions: 1, sessionAggregates: 1 });
 
 describe('row mapping', () => {
   it('writes times as UTC DateTime64(3) text', () => {
@@ -17,6 +20,22 @@ describe('row mapping', () => {
     expect(row).toMatchObject({ exception_type: 'Outer', exception_value: 'raised', retention_days: 90 });
     expect(JSON.parse(row.exceptions)).toEqual(chained.exceptions);
     expect(toErrorRow({ ...record, exceptions: [] }, 90)).toMatchObject({ exception_type: '', exception_value: '', exceptions: '[]' });
+  });
+
+  it('writes the original timestamp of a moved record as DateTime64(3) text, and NULL for one stored as sent (or decoded from an older message)', () => {
+    const original = Date.UTC(2025, 9, 1, 0, 0, 0, 250);
+    const mappers = [
+      (moved: number | null | undefined) => toTransactionRow({ ...records.transactions[0], originalTimestampMs: moved }, 90),
+      (moved: number | null | undefined) => toSpanRow({ ...records.spans[0], originalTimestampMs: moved }, 90),
+      (moved: number | null | undefined) => toWebVitalRow({ ...records.webVitals[0], originalTimestampMs: moved }, 90),
+      (moved: number | null | undefined) => toErrorRow({ ...records.errors[0], originalTimestampMs: moved }, 90),
+      (moved: number | null | undefined) => toSessionRow({ ...records.sessions[0], originalTimestampMs: moved }, 90),
+    ];
+    for (const toRow of mappers) {
+      expect(toRow(original).original_timestamp).toBe('2025-10-01 00:00:00.250');
+      expect(toRow(null).original_timestamp).toBeNull();
+      expect(toRow(undefined).original_timestamp).toBeNull();
+    }
   });
 
   it('maps a session update and an aggregate bucket count alike: quantity and init decide', () => {

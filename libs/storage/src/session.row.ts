@@ -1,5 +1,5 @@
 import type { SessionRecord } from '@pulse/model';
-import { toDateTime64 } from './date-time64';
+import { toDateTime64, toNullableDateTime64 } from './date-time64';
 
 /**
  * A row of the `sessions` table, as inserted with FORMAT JSONEachRow: one session update
@@ -15,6 +15,8 @@ export interface SessionRow {
   quantity: number;
   started: string;
   timestamp: string;
+  /** The client's timestamp when ingest moved the record to the receive time, else null (docs/ingest.md, "Time"). */
+  original_timestamp: string | null;
   duration_s: number | null;
   release: string;
   environment: string;
@@ -33,6 +35,7 @@ export function toSessionRow(record: SessionRecord, retentionDays: number): Sess
     quantity: record.quantity,
     started: toDateTime64(record.startedMs),
     timestamp: toDateTime64(record.timestampMs),
+    original_timestamp: toNullableDateTime64(record.originalTimestampMs),
     duration_s: record.durationS,
     release: record.release,
     environment: record.environment,

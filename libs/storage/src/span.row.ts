@@ -1,5 +1,5 @@
 import type { SpanRecord } from '@pulse/model';
-import { toDateTime64 } from './date-time64';
+import { toDateTime64, toNullableDateTime64 } from './date-time64';
 
 /** A row of the `spans` table, as inserted with FORMAT JSONEachRow. */
 export interface SpanRow {
@@ -15,6 +15,8 @@ export interface SpanRow {
   status_code: number;
   start_timestamp: string;
   timestamp: string;
+  /** The client's timestamp when ingest moved the record to the receive time, else null (docs/ingest.md, "Time"). */
+  original_timestamp: string | null;
   duration_ms: number;
   release: string;
   environment: string;
@@ -36,6 +38,7 @@ export function toSpanRow(record: SpanRecord, retentionDays: number): SpanRow {
     status_code: record.statusCode,
     start_timestamp: toDateTime64(record.startTimestampMs),
     timestamp: toDateTime64(record.timestampMs),
+    original_timestamp: toNullableDateTime64(record.originalTimestampMs),
     duration_ms: record.durationMs,
     release: record.release,
     environment: record.environment,

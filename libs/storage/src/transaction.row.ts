@@ -1,5 +1,5 @@
 import type { TransactionRecord } from '@pulse/model';
-import { toDateTime64 } from './date-time64';
+import { toDateTime64, toNullableDateTime64 } from './date-time64';
 
 /** A row of the `transactions` table, as inserted with FORMAT JSONEachRow. */
 export interface TransactionRow {
@@ -16,6 +16,8 @@ export interface TransactionRow {
   /** UTC text, see toDateTime64. */
   start_timestamp: string;
   timestamp: string;
+  /** The client's timestamp when ingest moved the record to the receive time, else null (docs/ingest.md, "Time"). */
+  original_timestamp: string | null;
   duration_ms: number;
   release: string;
   environment: string;
@@ -48,6 +50,7 @@ export function toTransactionRow(record: TransactionRecord, retentionDays: numbe
     status_code: record.statusCode,
     start_timestamp: toDateTime64(record.startTimestampMs),
     timestamp: toDateTime64(record.timestampMs),
+    original_timestamp: toNullableDateTime64(record.originalTimestampMs),
     duration_ms: record.durationMs,
     release: record.release,
     environment: record.environment,

@@ -1,5 +1,5 @@
 import type { WebVitalRecord } from '@pulse/model';
-import { toDateTime64 } from './date-time64';
+import { toDateTime64, toNullableDateTime64 } from './date-time64';
 
 /** A row of the `web_vitals` table, as inserted with FORMAT JSONEachRow. */
 export interface WebVitalRow {
@@ -17,6 +17,8 @@ export interface WebVitalRow {
   os_name: string;
   user_id: string;
   timestamp: string;
+  /** The client's timestamp when ingest moved the record to the receive time, else null (docs/ingest.md, "Time"). */
+  original_timestamp: string | null;
   received_at: string;
   retention_days: number;
 }
@@ -36,6 +38,7 @@ export function toWebVitalRow(record: WebVitalRecord, retentionDays: number): We
     os_name: record.osName,
     user_id: record.userId,
     timestamp: toDateTime64(record.timestampMs),
+    original_timestamp: toNullableDateTime64(record.originalTimestampMs),
     received_at: toDateTime64(record.receivedAtMs),
     retention_days: retentionDays,
   };
