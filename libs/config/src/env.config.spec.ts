@@ -20,11 +20,46 @@ describe('loadEnvConfig', () => {
     expect(config.clickhouse.cluster).toBeUndefined();
   });
 
+  it('reads the HTTP timeouts, with defaults that close stalled requests', () => {
+    expect(loadEnvConfig({}).httpTimeouts).toEqual({ requestMs: 30_000, headersMs: 10_000, idleMs: 120_000, keepAliveMs: 65_000 });
+    const config = loadEnvConfig({ HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_IDLE_TIMEOUT_MS: '60000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000' });
+    expect(config.httpTimeouts).toEqual({ requestMs: 5000, headersMs: 2000, idleMs: 60_000, keepAliveMs: 1000 });
+    expect(() => loadEnvConfig({ HTTP_REQUEST_TIMEOUT_MS: '0' })).toThrow(/HTTP_REQUEST_TIMEOUT_MS="0" must be an integer from 100/);
+  });
+
   it('reads the SQL API limits', () => {
     const config = loadEnvConfig({ SQL_MAX_RESULT_ROWS: '500', SQL_MAX_BYTES_TO_READ: '1048576' });
     expect([config.sqlMaxResultRows, config.sqlMaxBytesToRead]).toEqual([500, 1_048_576]);
     expect(() => loadEnvConfig({ SQL_MAX_RESULT_ROWS: '0', SQL_MAX_BYTES_TO_READ: '10G' })).toThrow(
       /SQL_MAX_RESULT_ROWS="0" must be an integer from 1 to 1000000.*SQL_MAX_BYTES_TO_READ="10G" must be an integer/,
+    );
+  });
+
+  it('reads the limits of tenant reads, with their defaults', () => {
+    expect(loadEnvConfig({})).toMatchObject({
+      sqlMaxResultBytes: 64 * 1024 ** 2,
+      queryMaxConcurrentPerToken: 4,
+      queryMaxQueuedPerToken: 8,
+      queryMaxQueueWaitMs: 2000,
+      queryMaxThreads: 2,
+      queryMaxMemoryUsageBytes: 2 * 1024 ** 3,
+      queryClickHouseMaxConcurrent: 16,
+      queryOsThreadPriority: 10,
+    });
+    const config = loadEnvConfig({ QUERY_MAX_CONCURRENT_PER_TOKEN: '1', QUERY_MAX_QUEUED_PER_TOKEN: '0', QUERY_MAX_THREADS: '1', QUERY_CLICKHOUSE_MAX_CONCURRENT: '0' });
+    expect([config.queryMaxConcurrentPerToken, config.queryMaxQueuedPerToken, config.queryMaxThreads, config.queryClickHouseMaxConcurrent]).toEqual([1, 0, 1, 0]);
+    expect(() => loadEnvConfig({ QUERY_MAX_CONCURRENT_PER_TOKEN: '0', QUERY_MAX_MEMORY_USAGE_BYTES: '1' })).toThrow(
+      /QUERY_MAX_CONCURRENT_PER_TOKEN="0" must be an integer from 1 to 1000.*QUERY_MAX_MEMORY_USAGE_BYTES="1" must be an integer/,
+    );
+  });
+
+  it('bounds the consumer insert below the session timeout and reads the stall time', () => {
+    expect(loadEnvConfig({})).toMatchObject({ consumerInsertTimeoutMs: 15_000, consumerStallTimeoutMs: 60_000 });
+    expect(loadEnvConfig({ CONSUMER_SESSION_TIMEOUT_MS: '8000' }).consumerInsertTimeoutMs).toBe(4000);
+    const config = loadEnvConfig({ CONSUMER_INSERT_TIMEOUT_MS: '3000', CONSUMER_STALL_TIMEOUT_MS: '5000' });
+    expect([config.consumerInsertTimeoutMs, config.consumerStallTimeoutMs]).toEqual([3000, 5000]);
+    expect(() => loadEnvConfig({ CONSUMER_SESSION_TIMEOUT_MS: '10000', CONSUMER_INSERT_TIMEOUT_MS: '10000', CONSUMER_STALL_TIMEOUT_MS: '10' })).toThrow(
+      /CONSUMER_INSERT_TIMEOUT_MS="10000" must be an integer from 1000 to 9999.*CONSUMER_STALL_TIMEOUT_MS="10" must be an integer from 1000/,
     );
   });
 

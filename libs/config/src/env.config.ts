@@ -15,6 +15,8 @@ export interface EnvConfig {
   clickhouse: { url: string; database: string; user: string; password: string; cluster?: string };
   pulseConfigPath: string | undefined;
   logLevel: string;
+  /** Request, header, idle and keep-alive timeouts of every app's HTTP server, ms. */
+  httpTimeouts: { requestMs: number; headersMs: number; idleMs: number; keepAliveMs: number };
   /** Largest request body ingest reads, in bytes, as sent (compressed or not). */
   ingestMaxBodyBytes: number;
   /** Largest envelope after decompression. */
@@ -44,6 +46,13 @@ export interface EnvConfig {
   consumerMaxFetchBytesPerPartition: number;
   /** How long the broker waits for a silent consumer before giving its partitions to others, ms. */
   consumerSessionTimeoutMs: number;
+  /**
+   * Longest a ClickHouse insert may stay silent before the consumer gives up on it and retries it
+   * under the same token, ms; below the session timeout, half of it by default.
+   */
+  consumerInsertTimeoutMs: number;
+  /** How long a kind may have lag without its committed offset moving before /ready says so, ms. */
+  consumerStallTimeoutMs: number;
   /** Retention of a project whose PULSE_CONFIG entry sets none, days. */
   defaultRetentionDays: number;
   /** Server-side cap on one analytics query, seconds. */
@@ -55,6 +64,22 @@ export interface EnvConfig {
   sqlMaxResultRows: number;
   /** Most bytes one SQL API query may read, uncompressed (ClickHouse `max_bytes_to_read`). */
   sqlMaxBytesToRead: number;
+  /** Largest SQL API answer: ClickHouse `max_result_bytes`, and the JSON bytes the query app reads. */
+  sqlMaxResultBytes: number;
+  /** Tenant reads (SQL API, Grafana, analytics) one bearer token may have running at once. */
+  queryMaxConcurrentPerToken: number;
+  /** Reads of one token waiting for a slot before more are refused with 429. */
+  queryMaxQueuedPerToken: number;
+  /** Longest wait for a slot, ms; then 429. */
+  queryMaxQueueWaitMs: number;
+  /** ClickHouse `max_threads` of every read the query app sends. */
+  queryMaxThreads: number;
+  /** ClickHouse `max_memory_usage` of every read the query app sends, bytes. */
+  queryMaxMemoryUsageBytes: number;
+  /** ClickHouse `max_concurrent_queries_for_user` sent with every read; 0 sends none. */
+  queryClickHouseMaxConcurrent: number;
+  /** ClickHouse `os_thread_priority` (nice) of every read: inserts get the CPU first. */
+  queryOsThreadPriority: number;
 }
 
 export class ConfigError extends Error {}
@@ -68,6 +93,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function loadEnvConfig(env: NodeJS.ProcessEnv): EnvConfig {
   const read = new EnvReader(env);
+  const consumerSessionTimeoutMs = read.int('CONSUMER_SESSION_TIMEOUT_MS', 30_000, 6000, 300_000);
   const config: EnvConfig = {
     ingestPort: read.port('INGEST_PORT', 3000),
     queryPort: read.port('QUERY_PORT', 3001),
@@ -86,6 +112,12 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv): EnvConfig {
     },
     pulseConfigPath: env.PULSE_CONFIG || undefined,
     logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
+    httpTimeouts: {
+      requestMs: read.int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      headersMs: read.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000),
+      idleMs: read.int('HTTP_IDLE_TIMEOUT_MS', 120_000, 100, 86_400_000),
+      keepAliveMs: read.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 100, 3_600_000),
+    },
     ingestMaxBodyBytes: read.int('INGEST_MAX_BODY_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     ingestMaxEnvelopeBytes: read.int('INGEST_MAX_ENVELOPE_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     ingestMaxEventBytes: read.int('INGEST_MAX_EVENT_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
@@ -99,13 +131,24 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv): EnvConfig {
     consumerMaxWaitMs: read.int('CONSUMER_MAX_WAIT_MS', 1000, 10, 60_000),
     consumerMinFetchBytes: read.int('CONSUMER_MIN_FETCH_BYTES', 1024 * 1024, 1, 256 * 1024 * 1024),
     consumerMaxFetchBytesPerPartition: read.int('CONSUMER_MAX_FETCH_BYTES_PER_PARTITION', 2 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
-    consumerSessionTimeoutMs: read.int('CONSUMER_SESSION_TIMEOUT_MS', 30_000, 6000, 300_000),
+    consumerSessionTimeoutMs,
+    // Below the session timeout: a hung insert becomes a retry, never a silent member.
+    consumerInsertTimeoutMs: read.int('CONSUMER_INSERT_TIMEOUT_MS', Math.floor(consumerSessionTimeoutMs / 2), 1000, consumerSessionTimeoutMs - 1),
+    consumerStallTimeoutMs: read.int('CONSUMER_STALL_TIMEOUT_MS', 60_000, 1000, 86_400_000),
     defaultRetentionDays: read.int('DEFAULT_RETENTION_DAYS', 90, 1, 3650),
     queryMaxExecutionSeconds: read.int('QUERY_MAX_EXECUTION_SECONDS', 30, 1, 3600),
     queryMaxRangeDays: read.int('QUERY_MAX_RANGE_DAYS', 90, 1, 3650),
     queryMaxPoints: read.int('QUERY_MAX_POINTS', 1000, 10, 100_000),
     sqlMaxResultRows: read.int('SQL_MAX_RESULT_ROWS', 10_000, 1, 1_000_000),
     sqlMaxBytesToRead: read.int('SQL_MAX_BYTES_TO_READ', 10 * 1024 ** 3, 1024, 1024 ** 4),
+    sqlMaxResultBytes: read.int('SQL_MAX_RESULT_BYTES', 64 * 1024 ** 2, 1024, 1024 ** 3),
+    queryMaxConcurrentPerToken: read.int('QUERY_MAX_CONCURRENT_PER_TOKEN', 4, 1, 1000),
+    queryMaxQueuedPerToken: read.int('QUERY_MAX_QUEUED_PER_TOKEN', 8, 0, 10_000),
+    queryMaxQueueWaitMs: read.int('QUERY_MAX_QUEUE_WAIT_MS', 2000, 0, 600_000),
+    queryMaxThreads: read.int('QUERY_MAX_THREADS', 2, 1, 256),
+    queryMaxMemoryUsageBytes: read.int('QUERY_MAX_MEMORY_USAGE_BYTES', 2 * 1024 ** 3, 16 * 1024 ** 2, 1024 ** 4),
+    queryClickHouseMaxConcurrent: read.int('QUERY_CLICKHOUSE_MAX_CONCURRENT', 16, 0, 100_000),
+    queryOsThreadPriority: read.int('QUERY_OS_THREAD_PRIORITY', 10, 0, 19),
   };
   read.throwIfInvalid();
   return config;

@@ -27,8 +27,11 @@ export class ProjectRegistry {
   private readonly projectByKey = new Map<string, number>();
   private readonly limitsByKey = new Map<string, RateLimits>();
   private readonly projectsByToken = new Map<string, ReadonlySet<number>>();
+  /** The bearer token GET /metrics requires; undefined when the config sets none. */
+  readonly metricsToken: string | undefined;
 
   constructor(config: PulseConfigDto) {
+    this.metricsToken = config.metricsToken;
     for (const project of config.projects) {
       this.projects.set(project.id, { id: project.id, name: project.name, retentionDays: project.retentionDays });
       for (const entry of project.keys) {

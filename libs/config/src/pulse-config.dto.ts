@@ -155,4 +155,10 @@ export class PulseConfigDto {
   @ValidateNested({ each: true })
   @Type(() => TokenConfigDto)
   tokens!: TokenConfigDto[];
+
+  /** Bearer token of GET /metrics on every app; without it /metrics answers 401 to everyone. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  metricsToken?: string;
 }

@@ -80,6 +80,8 @@ function crossCheck(config: PulseConfigDto): string[] {
       if (!ids.has(id)) problems.push(`tokens[${index}] names unknown project ${id}`);
     }
   });
+  // A query token that also opened /metrics would hand a tenant every project's traffic figures.
+  if (config.metricsToken !== undefined && tokens.has(config.metricsToken)) problems.push('metricsToken must differ from every API token');
   return problems;
 }
 

@@ -23,6 +23,11 @@ describe('parsePulseConfig', () => {
     expect(registry.projectsOfToken('nope')).toBeUndefined();
   });
 
+  it('reads the optional metrics token', () => {
+    expect(new ProjectRegistry(parsePulseConfig(valid())).metricsToken).toBeUndefined();
+    expect(new ProjectRegistry(parsePulseConfig({ ...valid(), metricsToken: 'metrics-token-0123456789' })).metricsToken).toBe('metrics-token-0123456789');
+  });
+
   it.each([
     ['a key that is not 32 hex characters', (c: ReturnType<typeof valid>) => (c.projects[0].keys = ['xyz']), /projects\[0\]\.keys: each key must be 32 lower-case hex/],
     ['a missing project id', (c: ReturnType<typeof valid>) => delete (c.projects[1] as { id?: number }).id, /projects\[1\]\.id/],
@@ -31,6 +36,8 @@ describe('parsePulseConfig', () => {
     ['a token for an unknown project', (c: ReturnType<typeof valid>) => (c.tokens[0].projects = [9]), /tokens\[0\] names unknown project 9/],
     ['a short token', (c: ReturnType<typeof valid>) => (c.tokens[0].token = 'short'), /tokens\[0\]\.token: token must be longer than or equal to 16/],
     ['an unknown field', (c: ReturnType<typeof valid>) => ((c as Record<string, unknown>).extra = 1), /extra: property extra should not exist/],
+    ['a short metricsToken', (c: ReturnType<typeof valid>) => ((c as Record<string, unknown>).metricsToken = 'short'), /metricsToken: metricsToken must be longer than or equal to 16/],
+    ['a metricsToken that is also an API token', (c: ReturnType<typeof valid>) => ((c as Record<string, unknown>).metricsToken = 'secret-token-0123456789'), /metricsToken must differ from every API token/],
   ])('rejects %s, naming it', (_what, mutate, message) => {
     const config = valid();
     mutate(config);

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
+import { Observable, throwError } from 'rxjs';
 
 /** The one error body of every Pulse HTTP API (the shape Sentry SDKs and Relay use). */
 export interface ErrorBody {
@@ -22,9 +23,16 @@ export class ApiError extends HttpException {
 
 @Catch()
 export class ErrorBodyFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+  /** `bodyLimit`: the app's largest body, named in the 413 answer. */
+  constructor(
+    private readonly logger: Logger,
+    private readonly bodyLimit?: number,
+  ) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    // The consumer's Kafka transport inherits the app's filters: a batch that failed goes back to
+    // the consumer as it is (which retries it), with no HTTP reply to write.
+    if (host.getType() !== 'http') return throwError(() => exception);
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body, headers } = this.describe(exception);
     for (const [name, value] of Object.entries(headers)) reply.header(name, value);
@@ -37,6 +45,10 @@ export class ErrorBodyFilter implements ExceptionFilter {
       const response = exception.getResponse();
       const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
       const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
+      // The only 413 that is no ApiError is Fastify's body limit ("Request body is too large").
+      if (exception.getStatus() === 413 && this.bodyLimit !== undefined) {
+        return { status: 413, body: { detail: `the request body is larger than ${this.bodyLimit} bytes (the limit)` }, headers: {} };
+      }
       return { status: exception.getStatus(), body: { detail }, headers: {} };
     }
     this.logger.error({ err: exception }, 'unhandled error');

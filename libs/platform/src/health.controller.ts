@@ -48,7 +48,8 @@ async function runCheck(check: () => Promise<void>): Promise<string> {
     await Promise.race([check(), timeout]);
     return 'ok';
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    // /ready is open to probes: a client error quoting a URL must not hand out its credentials.
+    return (error instanceof Error ? error.message : String(error)).replace(/(\/\/)[^\s/@]+@/g, '$1***@');
   } finally {
     clearTimeout(timer);
   }

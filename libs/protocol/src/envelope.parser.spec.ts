@@ -233,6 +233,12 @@ describe('parseEnvelope: errors name the item', () => {
     expect(failure(body)).toEqual({ code: 'item_header_invalid', detail: expect.stringMatching(detail) });
   });
 
+  it('rejects headers nested past the depth limit without recursing into them', () => {
+    const deepValue = '['.repeat(200_000) + ']'.repeat(200_000);
+    expect(failure(`{"event_id":${deepValue}}\n{"type":"event"}\n{}`)).toEqual({ code: 'header_invalid', detail: 'envelope header is nested deeper than 128 levels (the limit)' });
+    expect(failure(`${HEADER}\n{"type":"event","x":${deepValue}}\n{}`)).toEqual({ code: 'item_header_invalid', detail: 'item 0: header is nested deeper than 128 levels (the limit)' });
+  });
+
   it('rejects a length past the end of the body', () => {
     expect(failure(`${HEADER}\n{"type":"attachment","length":11}\nhelloworld`)).toEqual({
       code: 'length_mismatch',

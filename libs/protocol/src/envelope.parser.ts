@@ -1,4 +1,5 @@
 import { parseDsn } from './dsn';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth';
 
 /*
  * Sentry envelope wire format — the body of `POST /api/<project_id>/envelope/`:
@@ -184,6 +185,8 @@ function skipBlankLines(body: Buffer, from: number): number {
 
 /** The parsed object, or a string saying what is wrong with the line. */
 function readJsonObject(body: Buffer, start: number, end: number): Record<string, unknown> | string {
+  // Header values are quoted in error details (JSON.stringify recurses): bound them first.
+  if (exceedsJsonDepth(body.subarray(start, end))) return `is nested deeper than ${MAX_JSON_DEPTH} levels (the limit)`;
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8', start, end));

@@ -3,6 +3,8 @@ export * from './content-encoding';
 export * from './dsn';
 export * from './envelope.parser';
 export * from './error-event.dto';
+export * from './item-count';
+export * from './json-depth';
 export * from './rate-limit-header';
 export * from './sentry-auth';
 export * from './session.dto';

@@ -1,5 +1,5 @@
 import { sessionAggregates, sessionUpdate } from '../../../test/fixtures/sessions';
-import { SessionAggregatesDto, SessionUpdateDto } from './session.dto';
+import { MAX_SESSION_COUNT, SessionAggregatesDto, SessionUpdateDto } from './session.dto';
 import { validatePayload } from './validate-payload';
 
 describe('SessionUpdateDto', () => {
@@ -36,5 +36,14 @@ describe('SessionAggregatesDto', () => {
     });
     expect(validatePayload(SessionAggregatesDto, sessionAggregates({ aggregates: [{ started: '2026-11-24T05:58:00Z', crashed: 1.5 }] }), 'sessions')).toMatchObject({ ok: false });
     expect(validatePayload(SessionAggregatesDto, sessionAggregates({ attrs: {} }), 'sessions')).toMatchObject({ ok: false, detail: expect.stringMatching(/attrs.release is required/) });
+  });
+
+  it("bounds each count at Relay's u32, so one bucket cannot claim 2^53 sessions", () => {
+    const bucket = (count: number) => sessionAggregates({ aggregates: [{ started: '2026-11-24T05:58:00Z', exited: count }] });
+    expect(validatePayload(SessionAggregatesDto, bucket(MAX_SESSION_COUNT), 'sessions')).toMatchObject({ ok: true });
+    expect(validatePayload(SessionAggregatesDto, bucket(Number.MAX_SAFE_INTEGER), 'sessions')).toMatchObject({
+      ok: false,
+      detail: `invalid sessions: aggregates.0.exited: exited must be at most ${MAX_SESSION_COUNT}`,
+    });
   });
 });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { IsArray, IsBoolean, IsDefined, IsInt, IsNumber, IsOptional, IsString, Min, ValidateIf } from 'class-validator';
+import { IsArray, IsBoolean, IsDefined, IsInt, IsNumber, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
 import { IsHex32OrUuid, IsTimestamp, Nested } from './common.dto';
 
 /**
@@ -77,6 +77,13 @@ export class SessionUpdateDto {
   attrs!: SessionAttributesDto;
 }
 
+/**
+ * Each count of an aggregate bucket is stored as the quantity of one row, summed by the release
+ * health queries: Relay reads them as u32, and so does Pulse, so one request cannot add 2^53
+ * sessions (or overflow the sums).
+ */
+export const MAX_SESSION_COUNT = 2 ** 32 - 1;
+
 /** One bucket of pre-aggregated sessions (Relay's SessionAggregateItem: there is no `ok` count). */
 export class SessionAggregateItemDto {
   @IsTimestamp('started must be an RFC 3339 string or seconds since the epoch')
@@ -90,28 +97,33 @@ export class SessionAggregateItemDto {
   @IsOptional()
   @IsInt({ message: 'exited must be a non-negative integer' })
   @Min(0, { message: 'exited must be a non-negative integer' })
+  @Max(MAX_SESSION_COUNT, { message: `exited must be at most ${MAX_SESSION_COUNT}` })
   exited?: number;
 
   /** Errored sessions, not counting the abnormal and crashed ones. */
   @IsOptional()
   @IsInt({ message: 'errored must be a non-negative integer' })
   @Min(0, { message: 'errored must be a non-negative integer' })
+  @Max(MAX_SESSION_COUNT, { message: `errored must be at most ${MAX_SESSION_COUNT}` })
   errored?: number;
 
   @IsOptional()
   @IsInt({ message: 'abnormal must be a non-negative integer' })
   @Min(0, { message: 'abnormal must be a non-negative integer' })
+  @Max(MAX_SESSION_COUNT, { message: `abnormal must be at most ${MAX_SESSION_COUNT}` })
   abnormal?: number;
 
   /** Newer Relay: an unhandled error that did not crash the app. */
   @IsOptional()
   @IsInt({ message: 'unhandled must be a non-negative integer' })
   @Min(0, { message: 'unhandled must be a non-negative integer' })
+  @Max(MAX_SESSION_COUNT, { message: `unhandled must be at most ${MAX_SESSION_COUNT}` })
   unhandled?: number;
 
   @IsOptional()
   @IsInt({ message: 'crashed must be a non-negative integer' })
   @Min(0, { message: 'crashed must be a non-negative integer' })
+  @Max(MAX_SESSION_COUNT, { message: `crashed must be at most ${MAX_SESSION_COUNT}` })
   crashed?: number;
 }
 

@@ -1,5 +1,6 @@
+import { ErrorEventDto } from './error-event.dto';
 import { SpanV2Dto } from './span-v2.dto';
-import { validateFlatPayload, validatePayload } from './validate-payload';
+import { parseJsonPayload, validateFlatPayload, validatePayload } from './validate-payload';
 
 const span = {
   name: 'GET /',
@@ -26,5 +27,29 @@ describe('validateFlatPayload', () => {
     const result = validateFlatPayload(SpanV2Dto, span, 'span');
     expect(result.ok && result.value).toBeInstanceOf(SpanV2Dto);
     expect(result.ok && result.value.attributes).toBe(span.attributes);
+  });
+});
+
+describe('validatePayload against hostile nesting', () => {
+  const deepExtra = (levels: number): Record<string, unknown> => {
+    let value: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < levels; i++) value = { a: value };
+    return { message: 'x', level: 'error', extra: value };
+  };
+
+  it('turns an exception of class-transformer into an invalid payload instead of throwing', () => {
+    expect(validatePayload(ErrorEventDto, deepExtra(20_000), 'error event')).toEqual({
+      ok: false,
+      detail: 'invalid error event: it could not be validated (RangeError)',
+      causes: [],
+    });
+  });
+
+  it('refuses too-deep JSON text before parsing it', () => {
+    expect(parseJsonPayload(ErrorEventDto, JSON.stringify(deepExtra(3000)), 'error event')).toMatchObject({
+      ok: false,
+      detail: 'invalid error event: JSON nested deeper than 128 levels (the limit)',
+    });
+    expect(parseJsonPayload(ErrorEventDto, JSON.stringify(deepExtra(10)), 'error event')).toMatchObject({ ok: true });
   });
 });

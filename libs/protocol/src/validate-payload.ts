@@ -1,5 +1,6 @@
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { exceedsJsonDepth, tooDeepReason } from './json-depth';
 
 export type PayloadResult<T> = { ok: true; value: T } | { ok: false; detail: string; causes: string[] };
 
@@ -8,9 +9,11 @@ export type PayloadResult<T> = { ok: true; value: T } | { ok: false; detail: str
  * exception: the caller decides the HTTP status (or the dead-letter reason).
  */
 export function parseJsonPayload<T extends object>(dto: ClassConstructor<T>, body: Buffer | string, what: string): PayloadResult<T> {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  if (exceedsJsonDepth(bytes)) return { ok: false, detail: `invalid ${what}: ${tooDeepReason()}`, causes: [] };
   let json: unknown;
   try {
-    json = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
+    json = JSON.parse(bytes.toString('utf8'));
   } catch (err) {
     return { ok: false, detail: `invalid ${what}: not valid JSON`, causes: [(err as Error).message] };
   }
@@ -21,7 +24,13 @@ export function validatePayload<T extends object>(dto: ClassConstructor<T>, json
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { ok: false, detail: `invalid ${what}: expected a JSON object`, causes: [] };
   }
-  return check(plainToInstance(dto, json), what);
+  let instance: T;
+  try {
+    instance = plainToInstance(dto, json);
+  } catch (error) {
+    return cannotValidate(what, error);
+  }
+  return check(instance, what);
 }
 
 /**
@@ -37,7 +46,13 @@ export function validateFlatPayload<T extends object>(dto: ClassConstructor<T>, 
 }
 
 function check<T extends object>(value: T, what: string): PayloadResult<T> {
-  const causes = describe(validateSync(value, { forbidUnknownValues: false }));
+  let errors: ValidationError[];
+  try {
+    errors = validateSync(value, { forbidUnknownValues: false });
+  } catch (error) {
+    return cannotValidate(what, error);
+  }
+  const causes = describe(errors);
   if (causes.length > 0) return { ok: false, detail: `invalid ${what}: ${causes[0]}`, causes };
   return { ok: true, value };
 }
@@ -48,4 +63,13 @@ function describe(errors: ValidationError[], prefix = ''): string[] {
     const own = Object.values(error.constraints ?? {}).map((message) => (message.startsWith(path) ? message : `${path}: ${message}`));
     return [...own, ...describe(error.children ?? [], path)];
   });
+}
+
+/**
+ * class-transformer and class-validator recurse into nested values and may throw (a RangeError
+ * past the stack): that makes the payload invalid, never the request a 500.
+ */
+function cannotValidate<T>(what: string, error: unknown): PayloadResult<T> {
+  const name = error instanceof Error ? error.name : typeof error;
+  return { ok: false, detail: `invalid ${what}: it could not be validated (${name})`, causes: [] };
 }
