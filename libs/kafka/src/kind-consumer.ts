@@ -1,5 +1,7 @@
 import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
 import { Backoff } from './backoff';
+import { ConsumerSupervisor } from './consumer-supervisor';
+import { HeartbeatPump, rejoinCause } from './membership';
 import { decodeIntent, encodeIntent, rangeToken } from './offset-intent';
 import { Chunk, PartitionCutter } from './partition-cutter';
 import type { ConsumedMessage, RecordBatch } from './record-batch';
@@ -19,6 +21,9 @@ export interface ConsumerTuning {
   /** Back-off between attempts to store a batch: first wait and ceiling. */
   retryInitialMs: number;
   retryMaxMs: number;
+  /** Back-off between restarts of a consumer that crashed for good (default 1 s doubling to 60 s). */
+  restartInitialMs?: number;
+  restartMaxMs?: number;
 }
 
 export interface ConsumerEvents {
@@ -28,6 +33,16 @@ export interface ConsumerEvents {
   onRetry?: (batch: RecordBatch, error: unknown, delayMs: number, attempt: number) => void;
   /** Fetching stopped (true) while a batch cannot be stored, and started again (false). */
   onPause?: (topic: string, paused: boolean) => void;
+  /** The kafkajs consumer crashed; Pulse starts a fresh one in `restartInMs` (undefined: kafkajs restarts it). */
+  onCrash?: (kind: RecordKind, error: unknown, restartInMs: number | undefined) => void;
+  /** A fresh consumer replaces the crashed one (`attempt` since it last ran stably). */
+  onRestart?: (kind: RecordKind, attempt: number) => void;
+  /** Starting the fresh consumer failed; tried again in `retryInMs`. */
+  onRestartFailed?: (kind: RecordKind, error: unknown, attempt: number, retryInMs: number) => void;
+  /** True once the consumer is a member of its group; false after a crash and after stop. */
+  onRunning?: (kind: RecordKind, running: boolean) => void;
+  /** The partitions this process was given at the last join. */
+  onAssigned?: (kind: RecordKind, partitions: number[]) => void;
 }
 
 export interface KindConsumerOptions {
@@ -49,12 +64,15 @@ type Payload = Pick<EachBatchPayload, 'batch' | 'resolveOffset' | 'heartbeat' | 
  * The consumer group of one record kind. Per partition it cuts each fetch into batches of at most
  * `maxBatchRows`, and for each batch: commits the intent (the offset range, as metadata of the
  * current offset), hands the batch to the handler, retrying with back-off while the handler fails
- * (fetching is paused meanwhile; heartbeats keep the membership), then commits the offset after
- * the range. See offset-intent.ts for why the intent makes redelivery harmless.
+ * (fetching is paused meanwhile; heartbeats keep the membership, also while an attempt is in
+ * flight), then commits the offset after the range. See offset-intent.ts for why the intent makes
+ * redelivery harmless. A consumer that kafkajs gives up on is replaced by a fresh one
+ * (consumer-supervisor.ts).
  */
 export class KindConsumer {
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
   private readonly admin: Admin;
+  private readonly supervisor: ConsumerSupervisor;
   private readonly cutters = new Map<number, PartitionCutter>();
   /** The committed intents, read once per join (shared by the partitions consumed concurrently). */
   private intents: Promise<void> | undefined;
@@ -63,31 +81,25 @@ export class KindConsumer {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: KindConsumerOptions) {
-    const { tuning } = options;
-    this.consumer = options.kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: tuning.sessionTimeoutMs,
-      heartbeatInterval: Math.floor(tuning.sessionTimeoutMs / 10),
-      minBytes: tuning.minFetchBytes,
-      maxBytesPerPartition: tuning.maxFetchBytesPerPartition,
-      maxBytes: tuning.maxFetchBytesPerPartition * 4,
-      maxWaitTimeInMs: tuning.maxWaitMs,
-    });
+    const { kind, tuning, events } = options;
     this.admin = options.kafka.admin();
-    // kafkajs restarts reading from the committed offsets after every join: forget what was cut.
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-      this.intents = undefined;
-      this.cutters.clear();
-      this.setPaused(false);
+    this.supervisor = new ConsumerSupervisor({
+      restart: () => this.restart(),
+      initialMs: tuning.restartInitialMs ?? 1000,
+      maxMs: tuning.restartMaxMs ?? 60_000,
+      events: {
+        onCrash: (error, restartInMs) => events.onCrash?.(kind, error, restartInMs),
+        onRestart: (attempt) => events.onRestart?.(kind, attempt),
+        onRestartFailed: (error, attempt, retryInMs) => events.onRestartFailed?.(kind, error, attempt, retryInMs),
+        onRunning: (running) => events.onRunning?.(kind, running),
+      },
     });
+    this.consumer = this.createConsumer();
   }
 
   async start(): Promise<void> {
     await this.admin.connect();
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.options.topic], fromBeginning: true });
-    // Two partitions at a time: one decodes and maps while the other's insert is in ClickHouse.
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 2, eachBatch: (payload) => this.track(payload) });
+    await this.run();
   }
 
   /**
@@ -97,14 +109,74 @@ export class KindConsumer {
    */
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.supervisor.stop();
     await Promise.allSettled([...this.inFlight]);
     await this.consumer.disconnect();
     await this.admin.disconnect();
   }
 
-  /** The underlying kafkajs consumer (for `unwrap`). */
+  /** True while the consumer is a member of its group. */
+  get running(): boolean {
+    return this.supervisor.running;
+  }
+
+  /** The underlying kafkajs consumer (for `unwrap`); another one after a restart. */
   get kafkaConsumer(): Consumer {
     return this.consumer;
+  }
+
+  private createConsumer(): Consumer {
+    const { kafka, groupId, topic, kind, tuning } = this.options;
+    const consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: tuning.sessionTimeoutMs,
+      heartbeatInterval: heartbeatIntervalOf(tuning),
+      minBytes: tuning.minFetchBytes,
+      maxBytesPerPartition: tuning.maxFetchBytesPerPartition,
+      maxBytes: tuning.maxFetchBytesPerPartition * 4,
+      maxWaitTimeInMs: tuning.maxWaitMs,
+    });
+    // kafkajs restarts reading from the committed offsets after every join: forget what was cut.
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      if (consumer !== this.consumer) return;
+      this.intents = undefined;
+      this.cutters.clear();
+      this.setPaused(false);
+      this.options.events.onAssigned?.(kind, payload.memberAssignment[topic] ?? []);
+      this.supervisor.joined();
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (consumer !== this.consumer || this.stopping) return;
+      this.supervisor.crashed(payload.error, payload.restart);
+    });
+    return consumer;
+  }
+
+  private async run(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [this.options.topic], fromBeginning: true });
+    // Two partitions at a time: one decodes and maps while the other's insert is in ClickHouse.
+    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 2, eachBatch: (payload) => this.track(payload) });
+  }
+
+  /**
+   * A fresh kafkajs consumer in place of one kafkajs gave up on (it disconnected that one itself
+   * before reporting the crash). Nothing uncommitted is lost: the new member reads the committed
+   * offsets and intents like any successor.
+   */
+  private async restart(): Promise<void> {
+    await this.consumer.disconnect().catch(() => undefined);
+    await Promise.allSettled([...this.inFlight]);
+    if (this.stopping) return;
+    this.intents = undefined;
+    this.cutters.clear();
+    // A fresh consumer fetches unpaused (the old one refuses resume() once stopped).
+    if (this.paused) {
+      this.paused = false;
+      this.options.events.onPause?.(this.options.topic, false);
+    }
+    this.consumer = this.createConsumer();
+    await this.run();
   }
 
   private async track(payload: EachBatchPayload): Promise<void> {
@@ -132,12 +204,15 @@ export class KindConsumer {
     await this.intents;
     const cutter = this.cutterOf(batch.partition);
     const chunks = cutter.cut(batch.messages.map(toConsumedMessage));
+    const pump = new HeartbeatPump(() => payload.heartbeat(), heartbeatIntervalOf(this.options.tuning));
     let intentCommitted = false;
     for (const [index, chunk] of chunks.entries()) {
       if (this.shouldStop(payload)) return;
+      // Membership lost during the last insert: rejoin first (kafkajs does when this is thrown).
+      if (pump.lost) throw pump.lost;
       if (!chunk.replay && !intentCommitted && !(await this.commit(payload, chunk.range.first, encodeIntent(chunk.range)))) return;
       const records = this.recordBatch(batch.partition, chunk);
-      if (!(await this.store(records, payload))) return;
+      if (!(await this.store(records, payload, pump))) return;
       // The commit that closes this range also opens the next one of the same fetch.
       const next = chunks[index + 1] as Chunk | undefined;
       const nextIntent = next && !next.replay ? encodeIntent(next.range) : null;
@@ -154,25 +229,36 @@ export class KindConsumer {
   /**
    * Commits `offset` with `metadata`. False when kafkajs stopped running or the partition was
    * taken away meanwhile: kafkajs then drops commits silently, so the caller must not go on as if
-   * it had committed.
+   * it had committed. A commit refused because the member must rejoin throws the broker's error
+   * itself, not kafkajs's wrapper of it, so that kafkajs rejoins instead of crashing (membership.ts).
    */
   private async commit(payload: Payload, offset: string, metadata: string | null): Promise<boolean> {
     // Not `shouldStop`: while stopping, the batch in hand still gets its commit.
     const live = () => payload.isRunning() && !payload.isStale();
     if (!live()) return false;
-    await this.consumer.commitOffsets([{ topic: this.options.topic, partition: payload.batch.partition, offset, metadata }]);
+    try {
+      await this.consumer.commitOffsets([{ topic: this.options.topic, partition: payload.batch.partition, offset, metadata }]);
+    } catch (error) {
+      throw rejoinCause(error) ?? error;
+    }
     return live();
   }
 
-  /** Calls the handler until it succeeds; false when the consumer must stop instead. */
-  private async store(records: RecordBatch, payload: Payload): Promise<boolean> {
+  /**
+   * Calls the handler until it succeeds, heartbeating while each attempt is in flight; false when
+   * the consumer must stop instead. A membership lost meanwhile is thrown after a failed attempt
+   * (the next owner replays the range under the same token); after a successful one the commit
+   * decides, since a member that is only asked to rejoin may still commit.
+   */
+  private async store(records: RecordBatch, payload: Payload, pump: HeartbeatPump): Promise<boolean> {
     const backoff = new Backoff(this.options.tuning.retryInitialMs, this.options.tuning.retryMaxMs);
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.options.handler(records);
+        await pump.around(this.options.handler(records));
         this.setPaused(false);
         return true;
       } catch (error) {
+        if (pump.lost) throw pump.lost;
         if (this.shouldStop(payload)) return false;
         const delay = backoff.delay();
         this.options.events.onRetry?.(records, error, delay, attempt);
@@ -222,6 +308,11 @@ export class KindConsumer {
     const { kind, topic } = this.options;
     return { kind, topic, partition, range: chunk.range, dedupToken: rangeToken(topic, partition, chunk.range), messages: chunk.messages };
   }
+}
+
+/** kafkajs's heartbeat interval: a tenth of the session, so a few lost beats never cost the membership. */
+function heartbeatIntervalOf(tuning: ConsumerTuning): number {
+  return Math.floor(tuning.sessionTimeoutMs / 10);
 }
 
 function toConsumedMessage(message: EachBatchPayload['batch']['messages'][number]): ConsumedMessage {

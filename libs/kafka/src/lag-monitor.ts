@@ -10,6 +10,8 @@ export interface PartitionLag {
   partition: number;
   /** Messages between the group's committed offset and the end of the partition. */
   lag: number;
+  /** The group's committed offset (the partition's start before any commit): where the lag starts. */
+  committed: number;
   /** The partition's end offset: messages produced to it so far (with those already deleted). */
   end: number;
 }
@@ -30,6 +32,8 @@ export class LagMonitor {
     private readonly sources: LagSource[],
     private readonly onLag: (lag: PartitionLag) => void,
     private readonly onError: (error: unknown) => void,
+    /** Every partition of one successful round at once (after onLag for each). */
+    private readonly onRound?: (lags: PartitionLag[]) => void,
   ) {
     this.admin = kafka.admin();
   }
@@ -57,6 +61,7 @@ export class LagMonitor {
       }
       const lags = (await Promise.all(this.sources.map((source) => readPartitionLags(this.admin, source)))).flat();
       lags.forEach(this.onLag);
+      this.onRound?.(lags);
       return lags;
     } catch (error) {
       this.onError(error);
@@ -80,6 +85,6 @@ export async function readPartitionLags(admin: Admin, { groupId, topic }: LagSou
   return ends.map(({ partition, high, low }) => {
     const position = committedByPartition.get(partition) ?? -1n;
     const from = position >= 0n ? position : BigInt(low);
-    return { topic, partition, lag: Number(BigInt(high) - from), end: Number(high) };
+    return { topic, partition, lag: Number(BigInt(high) - from), committed: Number(from), end: Number(high) };
   });
 }
