@@ -1,4 +1,5 @@
 export * from './batching-producer';
+export * from './partition-counts';
 export * from './kafka-batch.server';
 export * from './kafka.factory';
 export * from './message-codec';
@@ -12,3 +13,6 @@ export * from './kind-consumer';
 export * from './offset-intent';
 export * from './partition-cutter';
 export * from './lag-monitor';
+export * from './consumer-supervisor';
+export * from './membership';
+export * from './progress-watch';

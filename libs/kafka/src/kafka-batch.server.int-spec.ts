@@ -2,6 +2,7 @@ import { CompressionTypes, Partitioners } from 'kafkajs';
 import { waitUntil } from '@pulse/local-infra';
 import { testInfra, uniqueName } from '../../../test/support/test-infra';
 import { BatchingProducer } from './batching-producer';
+import { AdminPartitionCounts } from './partition-counts';
 import type { ConsumerEvents, ConsumerTuning } from './kind-consumer';
 import { createKafka } from './kafka.factory';
 import { KafkaBatchServer } from './kafka-batch.server';
@@ -29,7 +30,7 @@ describe('BatchingProducer → Kafka → KafkaBatchServer', () => {
   async function produce(topics: TopicNames, values: string[]): Promise<void> {
     const rawProducer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await rawProducer.connect();
-    const producer = new BatchingProducer(rawProducer, { lingerMs: 5, maxBatchMessages: 500, maxPendingBytes: 10_000_000, compression: CompressionTypes.GZIP });
+    const producer = new BatchingProducer(rawProducer, { lingerMs: 5, maxBatchMessages: 500, maxPendingBytes: 10_000_000, partitionCounts: new AdminPartitionCounts(kafka), compression: CompressionTypes.GZIP });
     await Promise.all(values.map((value, i) => producer.send([{ topic: topics.records[RecordKind.Transaction], key: String(i % 5), value: Buffer.from(value) }])));
     await producer.close();
   }

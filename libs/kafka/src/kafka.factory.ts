@@ -14,7 +14,17 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-/** One place that builds kafkajs clients, so every app logs Kafka through its own structured logger. */
+/**
+ * One place that builds kafkajs clients, so every app logs Kafka through its own structured logger.
+ *
+ * The retry settings are not what holds an ingest request while a broker is down (docs/chaos.md,
+ * "How long a request is held"): an acks=all write waits in the surviving leaders until the
+ * controller fences the dead broker and shrinks the in-sync replicas (broker.session.timeout.ms,
+ * 9 s by default), and with producer retries off the batches failed at that same moment. Fewer
+ * retries would turn those late 200s into 503s for events Kafka then writes; a requestTimeout
+ * below the fencing time would resend writes the leaders still hold, doubling them in Kafka. Both
+ * stay as they are.
+ */
 export function createKafka(connection: KafkaConnection, sink?: KafkaLogSink): Kafka {
   return new Kafka({
     clientId: connection.clientId,

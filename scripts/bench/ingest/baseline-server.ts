@@ -8,13 +8,15 @@
 // Producer settings are the ingest app's (apps/ingest/src/record.publisher.ts): the same kafkajs
 // client (createKafka), the same producer (createRecordProducer), and the same cross-request
 // batching (BatchingProducer: PRODUCER_LINGER_MS, PRODUCER_MAX_BATCH_MESSAGES,
-// PRODUCER_MAX_PENDING_BYTES, PRODUCER_COMPRESSION read by loadEnvConfig, acks=-1).
+// PRODUCER_MAX_PENDING_BYTES, PRODUCER_COMPRESSION read by loadEnvConfig, acks=-1, every
+// partition's acknowledgement checked).
 // Each message is keyed by project id with the `pulse-schema` header, as ingest's records are.
 // Fastify's server options are the apps' (fastifyServerOptions of libs/platform).
 import Fastify from 'fastify';
 import { loadEnvConfig } from '../../../libs/config/src/env.config';
 import { BatchingProducer, OutgoingMessage, ProducerOverloadedError } from '../../../libs/kafka/src/batching-producer';
 import { createKafka, createRecordProducer, kafkaCompression } from '../../../libs/kafka/src/kafka.factory';
+import { AdminPartitionCounts } from '../../../libs/kafka/src/partition-counts';
 import { RECORD_SCHEMAS } from '../../../libs/kafka/src/record-schemas';
 import { TopicNames } from '../../../libs/kafka/src/topics';
 import { fastifyServerOptions } from '../../../libs/platform/src/fastify-options';
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
     lingerMs: env.producerLingerMs,
     maxBatchMessages: env.producerMaxBatchMessages,
     maxPendingBytes: env.producerMaxPendingBytes,
+    partitionCounts: new AdminPartitionCounts(kafka),
     compression: kafkaCompression(env.producerCompression),
     onBatchSent: (_messages, _bytes, ms) => {
       produced.batches++;

@@ -6,7 +6,7 @@ export const KAFKA_VERSION = '3.9.2';
 export const KAFKA_SCALA_VERSION = '2.13';
 /** File written into the libs folder after a complete copy; holds KAFKA_VERSION. */
 export const LIBS_MARKER_FILE = '.kafka-version';
-/** The broker's node id; single node, combined broker + controller. */
+/** The broker's node id when it runs alone (combined broker + controller). */
 export const KAFKA_NODE_ID = 1;
 
 /** The broker listens on loopback only. */
@@ -22,12 +22,32 @@ export interface ServerPropertiesInput {
   logRetentionHours: number;
   /** Largest record batch the broker accepts. Default 10 MiB. */
   messageMaxBytes?: number;
+  /** This node's id. Default KAFKA_NODE_ID. */
+  nodeId?: number;
+  /** Membership of a cluster; absent for a single node that is its own quorum. */
+  cluster?: ClusterMembership;
 }
 
-/** Renders a single-node KRaft (broker + controller) configuration sized for a small dev machine. */
+/** What every node of a KRaft cluster of combined broker + controller nodes shares. */
+export interface ClusterMembership {
+  /** Every node's id and controller port: `controller.quorum.voters`. */
+  voters: { nodeId: number; controllerPort: number }[];
+  /** `default.replication.factor`, also of the internal topics. */
+  replicationFactor: number;
+  /** `min.insync.replicas`: replicas that must have a write before acks=all answers. */
+  minInsyncReplicas: number;
+}
+
+/**
+ * Renders a KRaft (broker + controller) configuration sized for a small dev machine: a node of its
+ * own, or one node of a cluster (`cluster`), whose replication defaults then apply to every topic
+ * created without explicit ones, the internal ones included.
+ */
 export function renderServerProperties(input: ServerPropertiesInput): string {
   const { port, controllerPort, dataDir, numPartitions, logRetentionHours } = input;
   const messageMaxBytes = input.messageMaxBytes ?? 10 * MiB;
+  const nodeId = input.nodeId ?? KAFKA_NODE_ID;
+  const cluster = input.cluster ?? { voters: [{ nodeId, controllerPort }], replicationFactor: 1, minInsyncReplicas: 1 };
   if (!isAbsolute(dataDir)) throw new Error(`log.dirs must be absolute, got ${dataDir}`);
   assertPort(port, 'port');
   assertPort(controllerPort, 'controllerPort');
@@ -35,25 +55,29 @@ export function renderServerProperties(input: ServerPropertiesInput): string {
   assertPositiveInt(numPartitions, 'numPartitions');
   assertPositiveInt(logRetentionHours, 'logRetentionHours');
   assertPositiveInt(messageMaxBytes, 'messageMaxBytes');
+  assertCluster(cluster, nodeId, controllerPort);
+  const { replicationFactor, minInsyncReplicas } = cluster;
 
   const props: [string, string | number | boolean][] = [
-    // KRaft single node
+    // KRaft, every node both broker and controller
     ['process.roles', 'broker,controller'],
-    ['node.id', KAFKA_NODE_ID],
-    ['controller.quorum.voters', `${KAFKA_NODE_ID}@${KAFKA_HOST}:${controllerPort}`],
+    ['node.id', nodeId],
+    ['controller.quorum.voters', cluster.voters.map((voter) => `${voter.nodeId}@${KAFKA_HOST}:${voter.controllerPort}`).join(',')],
     ['listeners', `PLAINTEXT://${KAFKA_HOST}:${port},CONTROLLER://${KAFKA_HOST}:${controllerPort}`],
     ['advertised.listeners', `PLAINTEXT://${KAFKA_HOST}:${port}`],
     ['controller.listener.names', 'CONTROLLER'],
     ['inter.broker.listener.name', 'PLAINTEXT'],
     ['listener.security.protocol.map', 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT'],
     ['log.dirs', dataDir],
-    // one replica of everything
-    ['default.replication.factor', 1],
-    ['min.insync.replicas', 1],
-    ['offsets.topic.replication.factor', 1],
+    // one replica of everything on a single node; on a cluster, an acks=all write is on
+    // min.insync.replicas nodes before it is acknowledged, and only an in-sync replica may lead
+    ['default.replication.factor', replicationFactor],
+    ['min.insync.replicas', minInsyncReplicas],
+    ['unclean.leader.election.enable', false],
+    ['offsets.topic.replication.factor', replicationFactor],
     ['offsets.topic.num.partitions', 1],
-    ['transaction.state.log.replication.factor', 1],
-    ['transaction.state.log.min.isr', 1],
+    ['transaction.state.log.replication.factor', replicationFactor],
+    ['transaction.state.log.min.isr', minInsyncReplicas],
     ['transaction.state.log.num.partitions', 1],
     // topics are created by the project, never implicitly by a produce/fetch
     ['auto.create.topics.enable', false],
@@ -98,10 +122,11 @@ export function isValidClusterId(id: string): boolean {
   return /^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/.test(id);
 }
 
-/** JVM heap flags: `-Xmx<heap>` and an initial heap of min(heap, 256m). */
-export function heapArgs(heap: string): string[] {
+/** JVM heap flags: `-Xmx<heap>` and an initial heap of `initialHeap`, by default min(heap, 256m). */
+export function heapArgs(heap: string, initialHeap?: string): string[] {
   const bytes = parseJvmSize(heap);
-  const initial = Math.min(bytes, 256 * MiB);
+  const initial = initialHeap === undefined ? Math.min(bytes, 256 * MiB) : parseJvmSize(initialHeap);
+  if (initial > bytes) throw new Error(`initial heap ${initialHeap} is larger than the heap ${heap}`);
   return [`-Xms${Math.floor(initial / MiB)}m`, `-Xmx${heap}`];
 }
 
@@ -117,12 +142,14 @@ export function parseJvmSize(size: string): number {
 /** Arguments of the `java` command that runs the broker. */
 export function brokerJavaArgs(opts: {
   heap: string;
+  /** `-Xms`; default min(heap, 256m). */
+  initialHeap?: string;
   libsDir: string;
   log4jConfig: string;
   serverProperties: string;
 }): string[] {
   return [
-    ...heapArgs(opts.heap),
+    ...heapArgs(opts.heap, opts.initialHeap),
     '-XX:+UseG1GC',
     '-XX:MaxGCPauseMillis=20',
     '-XX:InitiatingHeapOccupancyPercent=35',
@@ -139,6 +166,20 @@ export function brokerJavaArgs(opts: {
 
 export function assertPort(port: number, what: string): void {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`LocalKafka: invalid ${what} ${port}`);
+}
+
+function assertCluster(cluster: ClusterMembership, nodeId: number, controllerPort: number): void {
+  const { voters, replicationFactor, minInsyncReplicas } = cluster;
+  assertPositiveInt(nodeId, 'nodeId');
+  const self = voters.find((voter) => voter.nodeId === nodeId);
+  if (!self || self.controllerPort !== controllerPort) throw new Error(`LocalKafka: node ${nodeId} on controller port ${controllerPort} is not among the voters`);
+  if (new Set(voters.map((voter) => voter.nodeId)).size !== voters.length) throw new Error('LocalKafka: voters must have distinct node ids');
+  if (new Set(voters.map((voter) => voter.controllerPort)).size !== voters.length) throw new Error('LocalKafka: voters must have distinct controller ports');
+  for (const voter of voters) assertPort(voter.controllerPort, `controller port of node ${voter.nodeId}`);
+  assertPositiveInt(replicationFactor, 'replicationFactor');
+  assertPositiveInt(minInsyncReplicas, 'minInsyncReplicas');
+  if (replicationFactor > voters.length) throw new Error(`LocalKafka: replicationFactor ${replicationFactor} exceeds the ${voters.length} nodes`);
+  if (minInsyncReplicas > replicationFactor) throw new Error(`LocalKafka: minInsyncReplicas ${minInsyncReplicas} exceeds replicationFactor ${replicationFactor}`);
 }
 
 function assertPositiveInt(value: number, what: string): void {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { brokerJavaArgs, generateClusterId, heapArgs, isValidClusterId, KAFKA_VERSION, parseJvmSize, renderServerProperties } from './kafka-config';
 import { findKafkaResources } from './kafka-jars';
 import { LocalKafka } from './local-kafka';
+import { LocalKafkaCluster } from './local-kafka-cluster';
 
 function parseProperties(text: string): Map<string, string> {
   const map = new Map<string, string>();
@@ -42,6 +43,45 @@ describe('renderServerProperties', () => {
     expect(props.get('transaction.state.log.min.isr')).toBe('1');
     expect(props.get('message.max.bytes')).toBe(String(10 * 1024 * 1024));
     expect(props.get('replica.fetch.max.bytes')).toBe(String(10 * 1024 * 1024));
+  });
+
+  it('renders one node of a three-node cluster: its own id and ports, the shared voters, replicated topics', () => {
+    const voters = [
+      { nodeId: 1, controllerPort: 19093 },
+      { nodeId: 2, controllerPort: 19095 },
+      { nodeId: 3, controllerPort: 19097 },
+    ];
+    const props = parseProperties(
+      renderServerProperties({ ...base, port: 19094, controllerPort: 19095, nodeId: 2, cluster: { voters, replicationFactor: 3, minInsyncReplicas: 2 } }),
+    );
+    expect(props.get('node.id')).toBe('2');
+    expect(props.get('controller.quorum.voters')).toBe('1@127.0.0.1:19093,2@127.0.0.1:19095,3@127.0.0.1:19097');
+    expect(props.get('listeners')).toBe('PLAINTEXT://127.0.0.1:19094,CONTROLLER://127.0.0.1:19095');
+    expect(props.get('default.replication.factor')).toBe('3');
+    expect(props.get('min.insync.replicas')).toBe('2');
+    expect(props.get('unclean.leader.election.enable')).toBe('false');
+    expect(props.get('offsets.topic.replication.factor')).toBe('3');
+    expect(props.get('transaction.state.log.replication.factor')).toBe('3');
+    expect(props.get('transaction.state.log.min.isr')).toBe('2');
+  });
+
+  it('keeps one replica of everything on a single node', () => {
+    const props = parseProperties(renderServerProperties(base));
+    expect(props.get('default.replication.factor')).toBe('1');
+    expect(props.get('min.insync.replicas')).toBe('1');
+  });
+
+  it('rejects a cluster the node is not part of, or replication it cannot hold', () => {
+    const voters = [
+      { nodeId: 1, controllerPort: 19093 },
+      { nodeId: 2, controllerPort: 19095 },
+    ];
+    const cluster = { voters, replicationFactor: 2, minInsyncReplicas: 2 };
+    expect(() => renderServerProperties({ ...base, nodeId: 3, cluster })).toThrow(/not among the voters/);
+    expect(() => renderServerProperties({ ...base, nodeId: 1, controllerPort: 19095, cluster })).toThrow(/not among the voters/);
+    expect(() => renderServerProperties({ ...base, nodeId: 1, cluster: { ...cluster, replicationFactor: 3 } })).toThrow(/exceeds the 2 nodes/);
+    expect(() => renderServerProperties({ ...base, nodeId: 1, cluster: { ...cluster, minInsyncReplicas: 3 } })).toThrow(/exceeds replicationFactor/);
+    expect(() => renderServerProperties({ ...base, nodeId: 1, cluster: { ...cluster, voters: [voters[0], { nodeId: 1, controllerPort: 19099 }] } })).toThrow(/distinct node ids/);
   });
 
   it('escapes backslashes in values', () => {
@@ -91,9 +131,11 @@ describe('JVM arguments', () => {
     expect(() => parseJvmSize('16m')).toThrow(/too small/);
   });
 
-  it('caps the initial heap at 256m', () => {
+  it('caps the initial heap at 256m unless one is given', () => {
     expect(heapArgs('512m')).toEqual(['-Xms256m', '-Xmx512m']);
     expect(heapArgs('128m')).toEqual(['-Xms128m', '-Xmx128m']);
+    expect(heapArgs('384m', '128m')).toEqual(['-Xms128m', '-Xmx384m']);
+    expect(() => heapArgs('128m', '256m')).toThrow(/larger than the heap/);
   });
 
   it('runs kafka.Kafka with the jar folder wildcard and the log4j file', () => {
@@ -113,6 +155,27 @@ describe('LocalKafka options', () => {
     expect(kafka.logFile).toBe('/tmp/k/kafka.log');
     expect(kafka.dataDir).toBe('/tmp/k/data');
     expect(kafka.libsDir).toBe(`${findKafkaResources().repoRoot}/.local/kafka-libs-${KAFKA_VERSION}`);
+  });
+
+  it('gives every node of a cluster its own state dir, ports and node id, and the same cluster id', () => {
+    const cluster = new LocalKafkaCluster({
+      stateDir: '/tmp/pulse-cluster-spec',
+      ports: [
+        { port: 29100, controllerPort: 29101 },
+        { port: 29102, controllerPort: 29103 },
+        { port: 29104, controllerPort: 29105 },
+      ],
+    });
+    expect(cluster.endpoint).toBe('127.0.0.1:29100,127.0.0.1:29102,127.0.0.1:29104');
+    expect(cluster.nodes.map((node) => [node.nodeId, node.stateDir, node.controllerPort])).toEqual([
+      [1, '/tmp/pulse-cluster-spec/node-1', 29101],
+      [2, '/tmp/pulse-cluster-spec/node-2', 29103],
+      [3, '/tmp/pulse-cluster-spec/node-3', 29105],
+    ]);
+    expect(cluster.replicationFactor).toBe(3);
+    expect(cluster.minInsyncReplicas).toBe(2);
+    expect(cluster.node(2).port).toBe(29102);
+    expect(() => cluster.node(4)).toThrow(/no node 4/);
   });
 
   it('requires an absolute state dir and a valid heap', () => {

@@ -1,12 +1,14 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { BackgroundProcess, lastLines } from '../background-process';
+import { BackgroundProcess, isAlive, lastLines } from '../background-process';
 import type { LocalService } from '../local-service';
 import { canConnect, isPortFree } from '../ports';
+import { waitUntil } from '../wait-until';
 import {
   assertPort,
   brokerJavaArgs,
+  type ClusterMembership,
   generateClusterId,
   KAFKA_HOST,
   KAFKA_NODE_ID,
@@ -27,6 +29,12 @@ export interface LocalKafkaOptions {
   libsDir?: string;
   /** Maximum JVM heap (`-Xmx`), e.g. `512m`, `1g`. Default `512m`. */
   heap?: string;
+  /** Initial JVM heap (`-Xms`). Default min(heap, 256m). */
+  initialHeap?: string;
+  /** This broker's node id. Default KAFKA_NODE_ID (1). */
+  nodeId?: number;
+  /** One node of a cluster (LocalKafkaCluster): the voters, replication defaults and the cluster id. */
+  cluster?: ClusterMembership & { clusterId: string };
   /** `num.partitions`: partition count of topics created without an explicit one. Default 1. */
   numPartitions?: number;
   /** `log.retention.hours`. Default 24. */
@@ -39,7 +47,10 @@ export interface LocalKafkaOptions {
   log?: (line: string) => void;
 }
 
-/** A real single-node Apache Kafka broker (KRaft), run from jars fetched once from Maven Central. */
+/**
+ * A real Apache Kafka broker (KRaft, broker and controller in one process), run from jars fetched
+ * once from Maven Central: a node of its own, or one node of a LocalKafkaCluster.
+ */
 export class LocalKafka implements LocalService {
   readonly name = 'kafka';
   readonly port: number;
@@ -50,8 +61,11 @@ export class LocalKafka implements LocalService {
   readonly serverPropertiesFile: string;
   readonly pidFile: string;
   readonly logFile: string;
+  readonly nodeId: number;
 
   private readonly heap: string;
+  private readonly initialHeap: string | undefined;
+  private readonly cluster: LocalKafkaOptions['cluster'];
   private readonly numPartitions: number;
   private readonly logRetentionHours: number;
   private readonly readyTimeoutMs: number;
@@ -68,7 +82,11 @@ export class LocalKafka implements LocalService {
     assertPort(this.port, 'port');
     assertPort(this.controllerPort, 'controllerPort');
     this.heap = options.heap ?? '512m';
+    this.initialHeap = options.initialHeap;
     parseJvmSize(this.heap);
+    if (this.initialHeap !== undefined) parseJvmSize(this.initialHeap);
+    this.nodeId = options.nodeId ?? KAFKA_NODE_ID;
+    this.cluster = options.cluster;
     this.numPartitions = options.numPartitions ?? 1;
     this.logRetentionHours = options.logRetentionHours ?? 24;
     this.readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
@@ -132,6 +150,8 @@ export class LocalKafka implements LocalService {
         dataDir: this.dataDir,
         numPartitions: this.numPartitions,
         logRetentionHours: this.logRetentionHours,
+        nodeId: this.nodeId,
+        cluster: this.cluster,
       }),
     );
     if (!existsSync(join(this.dataDir, 'meta.properties'))) await this.formatStorage();
@@ -140,6 +160,7 @@ export class LocalKafka implements LocalService {
       javaCommand(),
       brokerJavaArgs({
         heap: this.heap,
+        initialHeap: this.initialHeap,
         libsDir: this.libsDir,
         log4jConfig: this.resources.log4jConfig,
         serverProperties: this.serverPropertiesFile,
@@ -151,6 +172,22 @@ export class LocalKafka implements LocalService {
 
   stop(): Promise<void> {
     return this.broker.stop();
+  }
+
+  /**
+   * SIGKILL, as in a crash or an out-of-memory kill: no clean shutdown, no leadership handed over.
+   * Resolves once the process is gone; start() brings the node back on its data (log recovery).
+   */
+  async kill(): Promise<void> {
+    const pid = this.runningPid();
+    if (pid === undefined) return;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    await waitUntil(`Kafka broker ${this.nodeId} (pid ${pid}) to die`, async () => !isAlive(pid), { timeoutMs: 10_000, intervalMs: 50 });
+    this.broker.forgetStale();
   }
 
   async isRunning(): Promise<boolean> {
@@ -170,7 +207,7 @@ export class LocalKafka implements LocalService {
       'kafka.tools.StorageTool',
       'format',
       '-t',
-      generateClusterId(),
+      this.cluster?.clusterId ?? generateClusterId(),
       '-c',
       this.serverPropertiesFile,
       '-g',
@@ -205,7 +242,7 @@ export class LocalKafka implements LocalService {
     try {
       await admin.connect();
       const cluster = await admin.describeCluster();
-      return cluster.brokers.some((b) => b.nodeId === KAFKA_NODE_ID);
+      return cluster.brokers.some((b) => b.nodeId === this.nodeId);
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
