@@ -10,7 +10,7 @@
  * - ApiProjectEndpoint: the tag it is listed under in /docs, a one-line summary (optional
  *   `description` for more), the 200 body (`ok: Dto` for an object, `ok: [Dto]` for a JSON array
  *   of them; the class has @ApiProperty fields), the `projectId` path parameter, the bearer
- *   requirement and the 400/401/403 answers, all with the ErrorBody schema.
+ *   requirement and the 400/401/403/429 answers, all with the ErrorBody schema.
  * - ApiAnalyticsQuery: the query string every analytics endpoint shares (AnalyticsQueryDto: time
  *   range, interval, filters). An endpoint's own query fields take @ApiProperty /
  *   @ApiPropertyOptional in its DTO instead.
@@ -33,6 +33,7 @@ import {
   ApiQuery,
   ApiSchema,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
   SchemaObject,
 } from '@nestjs/swagger';
@@ -70,6 +71,10 @@ export function ApiProjectEndpoint({ tag, summary, description, ok }: ProjectEnd
     ApiBadRequestResponse({ type: ErrorBodyDto, description: 'A parameter is missing, unknown or cannot be parsed; `detail` says which.' }),
     ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'No `Authorization: Bearer <token>`, or an unknown token.' }),
     ApiForbiddenResponse({ type: ErrorBodyDto, description: 'The token has no access to this project.' }),
+    ApiTooManyRequestsResponse({
+      type: ErrorBodyDto,
+      description: 'The token already has its most queries running and waiting (QUERY_MAX_CONCURRENT_PER_TOKEN, QUERY_MAX_QUEUED_PER_TOKEN); retry after `Retry-After` seconds.',
+    }),
   );
 }
 

@@ -10,8 +10,8 @@ Transaction latency and the other analytics Pulse stores, per project.
 
 **Authentication.** Every \`/api/v1/projects/{projectId}/…\` endpoint takes \`Authorization: Bearer <token>\`,
 a token from the \`tokens\` of PULSE_CONFIG. Tokens are scoped to projects: no token or an unknown one
-answers 401, a token without access to the project in the URL answers 403. \`/docs\`, \`/health\`,
-\`/ready\` and \`/metrics\` need no token.
+answers 401, a token without access to the project in the URL answers 403. \`/docs\`, \`/health\`
+and \`/ready\` need no token; \`/metrics\` needs the \`metricsToken\` of PULSE_CONFIG.
 
 **Time parameters.** Every endpoint reads \`from\` and \`to\` the same way: ISO-8601
 (\`2026-01-01T00:00:00Z\`) or epoch milliseconds (\`1767225600000\`); \`to\` is exclusive. \`interval\`, the

@@ -1,9 +1,11 @@
 import { DynamicModule, Inject, Logger, Module, OnApplicationShutdown, ValidationPipe } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
+import { APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { EnvConfig, ProjectRegistry } from '@pulse/config';
 import { HealthController, MetricsRegistry, READINESS_CHECKS, ReadinessCheck } from '@pulse/platform';
 import { checkClickHouse, createClickHouse, readHourRollupFrom } from '@pulse/storage';
+import { TOKEN_ADMISSION, TokenAdmissionInterceptor } from './admission/token-admission.interceptor';
+import { TokenAdmission } from './admission/token-admission';
 import { AnalyticsRepository, ClickHouseAnalyticsRepository } from './analytics.repository';
 import { BearerTokenGuard } from './bearer-token.guard';
 import { ErrorsController } from './errors/errors.controller';
@@ -12,7 +14,8 @@ import { GrafanaController } from './grafana/grafana.controller';
 import { GrafanaService } from './grafana/grafana.service';
 import { LatencyController } from './latency.controller';
 import { LatencyService } from './latency.service';
-import { PROJECT_REGISTRY, QUERY_LIMITS, QueryLimits } from './query.tokens';
+import { PROJECT_REGISTRY, QUERY_LIMITS, QueryLimits, readClassLimitsFrom } from './query.tokens';
+import { ReadRefusals } from './read-refusals';
 import { SqlQueryController } from './sql/sql-query.controller';
 import { SqlQueryService } from './sql/sql-query.service';
 import { SQL_QUERY_OPTIONS, sqlQueryOptionsFrom } from './sql/sql-query.tokens';
@@ -57,7 +60,12 @@ export class QueryModule implements OnApplicationShutdown {
               { requestTimeoutMs: (env.queryMaxExecutionSeconds + 5) * 1000 },
             ),
         },
-        { provide: AnalyticsRepository, inject: [CLICKHOUSE], useFactory: (client: ClickHouseClient) => new ClickHouseAnalyticsRepository(client, env.queryMaxExecutionSeconds) },
+        ReadRefusals,
+        {
+          provide: AnalyticsRepository,
+          inject: [CLICKHOUSE, ReadRefusals],
+          useFactory: (client: ClickHouseClient, refusals: ReadRefusals) => new ClickHouseAnalyticsRepository(client, readClassLimitsFrom(env), refusals),
+        },
         {
           provide: RollupTiers,
           inject: [CLICKHOUSE],
@@ -75,6 +83,8 @@ export class QueryModule implements OnApplicationShutdown {
           useFactory: (client: ClickHouseClient): ReadinessCheck[] => [{ name: 'clickhouse', check: () => checkClickHouse(client) }],
         },
         { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
+        { provide: TOKEN_ADMISSION, useValue: tokenAdmission(env, metrics) },
+        { provide: APP_INTERCEPTOR, useClass: TokenAdmissionInterceptor },
         LatencyService,
         TransactionsService,
         ReleasesService,
@@ -93,4 +103,16 @@ export class QueryModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.clickhouse.close();
   }
+}
+
+/** The per-token slots of tenant reads, with gauges of what runs and waits over all tokens. */
+function tokenAdmission(env: EnvConfig, metrics: MetricsRegistry): TokenAdmission {
+  const admission = new TokenAdmission({
+    maxRunning: env.queryMaxConcurrentPerToken,
+    maxQueued: env.queryMaxQueuedPerToken,
+    maxWaitMs: env.queryMaxQueueWaitMs,
+  });
+  metrics.gauge('pulse_query_reads_running', 'Tenant reads holding a token slot', [], () => admission.running);
+  metrics.gauge('pulse_query_reads_queued', 'Tenant reads waiting for a token slot', [], () => admission.queued);
+  return admission;
 }

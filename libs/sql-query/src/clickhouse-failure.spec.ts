@@ -1,7 +1,16 @@
 import { ClickHouseError } from '@clickhouse/client';
 import { describeSqlFailure } from './clickhouse-failure';
 
-const limits = { maxExecutionSeconds: 30, maxResultRows: 10_000, maxBytesToRead: 10 * 1024 ** 3 };
+const limits = {
+  maxExecutionSeconds: 30,
+  maxThreads: 2,
+  maxMemoryUsageBytes: 2 * 1024 ** 3,
+  maxConcurrentQueriesForUser: 16,
+  osThreadPriority: 10,
+  maxResultRows: 10_000,
+  maxBytesToRead: 10 * 1024 ** 3,
+  maxResultBytes: 256 * 1024 ** 2,
+};
 const error = (type: string, message: string, code = '0') => new ClickHouseError({ message, code, type });
 
 describe('describeSqlFailure', () => {

@@ -1,5 +1,5 @@
 import { ClickHouseError } from '@clickhouse/client';
-import { SQL_MAX_MEMORY_USAGE_BYTES, SQL_MAX_RESULT_BYTES, SqlLimits } from './query-settings';
+import { SqlLimits } from './query-settings';
 
 /** An HTTP status and the `detail` of the error body. */
 export interface SqlFailure {
@@ -57,9 +57,7 @@ function describeClickHouseError(error: ClickHouseError, limits: SqlLimits): Sql
   const message = firstLine(error.message);
   switch (error.type) {
     case 'TOO_MANY_ROWS_OR_BYTES':
-      return /max bytes/i.test(message)
-        ? { status: 400, detail: `the result is larger than ${formatBytes(SQL_MAX_RESULT_BYTES)}; select fewer columns or add a LIMIT` }
-        : { status: 400, detail: `the result has more than ${limits.maxResultRows} rows; add a LIMIT` };
+      return /max bytes/i.test(message) ? resultTooLarge(limits) : tooManyRows(limits);
     case 'TIMEOUT_EXCEEDED':
       return { status: 400, detail: `the query ran longer than ${limits.maxExecutionSeconds} s; narrow the time range, add filters or simplify it` };
     case 'TOO_MANY_BYTES':
@@ -67,7 +65,7 @@ function describeClickHouseError(error: ClickHouseError, limits: SqlLimits): Sql
     case 'MEMORY_LIMIT_EXCEEDED':
       // "(total)": the whole server is short of memory, not this query over its own cap.
       if (/\(total\)/.test(message)) return { status: 503, detail: 'ClickHouse is short of memory; retry later' };
-      return { status: 400, detail: `the query needs more than ${formatBytes(SQL_MAX_MEMORY_USAGE_BYTES)} of memory; group by fewer keys or narrow the time range` };
+      return { status: 400, detail: `the query needs more than ${formatBytes(limits.maxMemoryUsageBytes)} of memory; group by fewer keys or narrow the time range` };
     // The service's own settings are valid and it may set them (readonly=2): only a SETTINGS clause
     // of the SQL, applied while ClickHouse parses it, fails like this.
     case 'READONLY':
@@ -77,6 +75,16 @@ function describeClickHouseError(error: ClickHouseError, limits: SqlLimits): Sql
   if (UNAVAILABLE.has(error.type ?? '')) return { status: 503, detail: `ClickHouse cannot run the query now (${error.type}); retry later` };
   if (SERVER_FAULTS.has(error.type ?? '')) return undefined;
   return { status: 400, detail: message };
+}
+
+/** An answer over the row cap, whether ClickHouse or the service's own count found it. */
+export function tooManyRows(limits: SqlLimits): SqlFailure {
+  return { status: 400, detail: `the result has more than ${limits.maxResultRows} rows; add a LIMIT` };
+}
+
+/** An answer over the byte cap, whether ClickHouse or the service's own count found it. */
+export function resultTooLarge(limits: SqlLimits): SqlFailure {
+  return { status: 400, detail: `the result is larger than ${formatBytes(limits.maxResultBytes)}; select fewer columns or add a LIMIT` };
 }
 
 /** ClickHouse's message without the stack trace or anything after the first line. */

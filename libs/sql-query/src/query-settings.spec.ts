@@ -1,7 +1,16 @@
-import { checkSettings, runSettings, scopeTableFilters, SQL_MAX_MEMORY_USAGE_BYTES, SQL_MAX_RESULT_BYTES } from './query-settings';
+import { checkSettings, runSettings, scopeTableFilters } from './query-settings';
 
 const scope = { projectId: 7, range: { fromMs: 1_795_500_000_000, toMs: 1_795_503_600_000 }, database: 'pulse' };
-const limits = { maxExecutionSeconds: 30, maxResultRows: 10_000, maxBytesToRead: 10 * 1024 ** 3 };
+const limits = {
+  maxExecutionSeconds: 30,
+  maxThreads: 2,
+  maxMemoryUsageBytes: 2 * 1024 ** 3,
+  maxConcurrentQueriesForUser: 16,
+  osThreadPriority: 10,
+  maxResultRows: 10_000,
+  maxBytesToRead: 10 * 1024 ** 3,
+  maxResultBytes: 256 * 1024 ** 2,
+};
 
 describe('scope settings', () => {
   it('filters each logical table, plain and qualified, by project and its time column', () => {
@@ -40,14 +49,18 @@ describe('scope settings', () => {
       max_execution_time: 30,
       max_bytes_to_read: String(10 * 1024 ** 3),
       read_overflow_mode: 'throw',
-      max_memory_usage: String(SQL_MAX_MEMORY_USAGE_BYTES),
+      max_memory_usage: String(2 * 1024 ** 3),
+      max_threads: 2,
+      max_concurrent_queries_for_user: '16',
+      timeout_overflow_mode: 'throw',
     });
     expect(check.max_result_rows).toBeUndefined();
     expect(runSettings(scope, limits)).toMatchObject({
       ...check,
       additional_table_filters: expect.anything(),
+      limit: '10001',
       max_result_rows: '10000',
-      max_result_bytes: String(SQL_MAX_RESULT_BYTES),
+      max_result_bytes: String(256 * 1024 ** 2),
       result_overflow_mode: 'throw',
       output_format_json_quote_64bit_integers: 1,
       wait_end_of_query: 1,

@@ -1,6 +1,7 @@
 import { ClickHouseSettings, SettingsMap } from '@clickhouse/client';
 import type { TimeRange } from '@pulse/analytics';
 import { LOGICAL_TABLES, TIME_COLUMN } from './logical-tables';
+import { ReadClassLimits, readClassSettings } from './read-class-settings';
 
 /** What one request may see: one project, one time range, in the service's database. */
 export interface QueryScope {
@@ -9,20 +10,20 @@ export interface QueryScope {
   database: string;
 }
 
-/** The configurable caps of one SQL API query (EnvConfig: QUERY_MAX_EXECUTION_SECONDS, SQL_MAX_*). */
-export interface SqlLimits {
-  maxExecutionSeconds: number;
+/**
+ * The caps of one SQL API query: the read class's (readClassSettings) and the SQL API's own
+ * (EnvConfig: SQL_MAX_RESULT_ROWS, SQL_MAX_BYTES_TO_READ, SQL_MAX_RESULT_BYTES).
+ */
+export interface SqlLimits extends ReadClassLimits {
   maxResultRows: number;
   maxBytesToRead: number;
+  /**
+   * Bytes of the answer: ClickHouse's `max_result_bytes` (its in-memory size), and the JSON bytes
+   * the service reads. ClickHouse checks both result caps between blocks, so a result of one large
+   * block passes its check; the byte count of the body as it arrives does not depend on blocks.
+   */
+  maxResultBytes: number;
 }
-
-/** Memory one query may use on the server; a GROUP BY over millions of keys stops here, not in swap. */
-export const SQL_MAX_MEMORY_USAGE_BYTES = 2 * 1024 ** 3;
-/**
- * Bytes of the result (ClickHouse's in-memory size). With the row cap alone, 10,000 rows of a
- * large column could still be gigabytes, and the service holds the whole answer as JSON.
- */
-export const SQL_MAX_RESULT_BYTES = 256 * 1024 ** 2;
 
 const DATABASE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -55,27 +56,33 @@ export function scopeTableFilters(scope: QueryScope): Record<string, string> {
  * Settings of the two EXPLAIN requests. Both run with the scope and the caps: EXPLAIN QUERY TREE
  * evaluates constant expressions and scalar subqueries, so it reads data like the query does.
  *
- * - readonly 2: no writes, no DDL; settings may still be set per request (the service needs that
- *   for the filters), and a SETTINGS clause in the SQL is refused by the syntax check;
+ * - the read class's settings (readonly 2, threads, memory, time, concurrency); readonly 2 still
+ *   lets the service set the filters per request, and a SETTINGS clause in the SQL is refused by
+ *   the syntax check;
  * - allow_experimental_analyzer 1 (`enable_analyzer`): the analyzer that EXPLAIN QUERY TREE
  *   describes is the one that runs the query, whatever the server's default.
  */
 export function checkSettings(scope: QueryScope, limits: SqlLimits): ClickHouseSettings {
   return {
-    readonly: '2',
+    ...readClassSettings(limits),
     allow_experimental_analyzer: 1,
     additional_table_filters: settingsMap(scopeTableFilters(scope)),
-    max_execution_time: limits.maxExecutionSeconds,
-    timeout_overflow_mode: 'throw',
     max_bytes_to_read: String(limits.maxBytesToRead),
     read_overflow_mode: 'throw',
-    max_memory_usage: String(SQL_MAX_MEMORY_USAGE_BYTES),
   };
 }
 
 /**
  * Settings of the query itself: those of the checks plus the result caps (not on the EXPLAINs,
  * whose output is one row per line of a tree), and
+ *
+ * - limit = maxResultRows + 1: ClickHouse's `limit` setting caps the rows of the outermost query
+ *   only (subqueries keep theirs; a LIMIT of the SQL still applies, the smaller one wins). Its
+ *   max_result_rows is checked between blocks, so a result made of one block (`SELECT
+ *   arrayJoin(range(100000))`) passes it; with `limit` at most one row over the cap comes back,
+ *   whatever the blocks, and the service refuses an answer with that extra row (tooManyRows).
+ *   The SQL text is not rewritten, so the checked text is still the text that runs, and a
+ *   SETTINGS clause that could lift it is refused;
  *
  * - output_format_json_quote_64bit_integers 1: (U)Int64 values as JSON strings. Older ClickHouse
  *   versions quote them by default, recent ones (26.x) do not; the service parses the answer in
@@ -88,8 +95,9 @@ export function checkSettings(scope: QueryScope, limits: SqlLimits): ClickHouseS
 export function runSettings(scope: QueryScope, limits: SqlLimits): ClickHouseSettings {
   return {
     ...checkSettings(scope, limits),
+    limit: String(limits.maxResultRows + 1),
     max_result_rows: String(limits.maxResultRows),
-    max_result_bytes: String(SQL_MAX_RESULT_BYTES),
+    max_result_bytes: String(limits.maxResultBytes),
     result_overflow_mode: 'throw',
     output_format_json_quote_64bit_integers: 1,
     wait_end_of_query: 1,

@@ -6,8 +6,8 @@ import { inScope, seedSqlDatabase, SqlTestData } from './testing/sql-test-data';
 
 /**
  * The caps of the SQL API on a real ClickHouse, each in an app of its own with that one cap set
- * low: result rows, execution time and bytes read are 400s saying which cap and what to do; an
- * unreachable ClickHouse is a 503.
+ * low: result rows and bytes (whatever the blocks of the result), execution time and bytes read
+ * are 400s saying which cap and what to do; an unreachable ClickHouse is a 503.
  */
 jest.setTimeout(60_000);
 
@@ -39,6 +39,32 @@ describe('SQL API caps', () => {
     const inScopeRows = inScope(data.records.transactions, (r) => r.timestampMs, data.range).length;
     const subquery = await ask(app, 'SELECT count() AS n FROM transactions WHERE event_id IN (SELECT event_id FROM transactions)');
     expect(subquery.body.data).toEqual([{ n: String(inScopeRows) }]);
+  });
+
+  it('refuses a result over the row cap that ClickHouse produces as one block', async () => {
+    // ClickHouse checks max_result_rows between blocks: arrayJoin makes one block of 100,000 rows.
+    const app = await appWith({});
+    expect(await ask(app, 'SELECT arrayJoin(range(100000)) AS a')).toEqual({ status: 400, body: { detail: 'the result has more than 10000 rows; add a LIMIT' } });
+    expect(await ask(app, 'SELECT arrayJoin(range(1000000)) AS a')).toEqual({ status: 400, body: { detail: 'the result has more than 10000 rows; add a LIMIT' } });
+    const atCap = await ask(app, 'SELECT arrayJoin(range(10000)) AS a ORDER BY a DESC');
+    expect([atCap.status, atCap.body.rows, atCap.body.data[0], atCap.body.data[9999]]).toEqual([200, 10000, { a: 9999 }, { a: 0 }]);
+    // The SQL's own LIMIT and OFFSET still apply, and the scope still filters every read.
+    const paged = await ask(app, 'SELECT arrayJoin(range(100000)) AS a LIMIT 3 OFFSET 5');
+    expect(paged.body.data).toEqual([{ a: 5 }, { a: 6 }, { a: 7 }]);
+    const inScopeRows = inScope(data.records.transactions, (r) => r.timestampMs, data.range).length;
+    const scoped = await ask(app, 'SELECT count() AS n FROM (SELECT event_id, arrayJoin(range(3)) FROM transactions)');
+    expect(scoped.body.data).toEqual([{ n: String(inScopeRows * 3) }]);
+  });
+
+  it('refuses an answer over the byte cap, however ClickHouse blocks it', async () => {
+    const app = await appWith({ SQL_MAX_RESULT_BYTES: 1024 * 1024 });
+    // 20 rows of 300,000 characters in one block: about 6 MB of JSON.
+    expect(await ask(app, "SELECT leftPad('x', 300000, 'x') AS s, arrayJoin(range(20)) AS n")).toEqual({
+      status: 400,
+      body: { detail: 'the result is larger than 1 MiB; select fewer columns or add a LIMIT' },
+    });
+    const under = await ask(app, "SELECT leftPad('x', 300000, 'x') AS s, arrayJoin(range(2)) AS n");
+    expect([under.status, under.body.rows]).toEqual([200, 2]);
   });
 
   it('stops a query at the time cap', async () => {

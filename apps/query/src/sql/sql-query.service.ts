@@ -1,3 +1,4 @@
+import { ClickHouseError } from '@clickhouse/client';
 import { Inject, Injectable } from '@nestjs/common';
 import { parseTimeRange, QueryParameterError, TimeRange } from '@pulse/analytics';
 import { ApiError } from '@pulse/platform';
@@ -9,14 +10,18 @@ import {
   describeSqlFailure,
   parseExplainAst,
   QueryScope,
+  resultTooLarge,
   runSettings,
+  SqlFailure,
   SqlLimits,
   SqlQueryResponse,
   SqlRefusal,
   toSqlQueryResponse,
+  tooManyRows,
   validateQueryParams,
 } from '@pulse/sql-query';
 import { QUERY_LIMITS, QueryLimits } from '../query.tokens';
+import { ReadRefusals } from '../read-refusals';
 import { SqlQueryDto } from './sql-query.dto';
 import { SQL_QUERY_OPTIONS, SqlQueryOptions } from './sql-query.tokens';
 import { SqlRepository } from './sql.repository';
@@ -28,7 +33,7 @@ import { SqlRepository } from './sql.repository';
  *    allowed functions only (nothing executes);
  * 2. `EXPLAIN QUERY TREE`: every table the analyzer resolved is `<database>.<logical table>`. It
  *    evaluates constant and scalar subqueries, so it runs only after step 1 passed;
- * 3. the query, FORMAT JSON.
+ * 3. the query, FORMAT JSON, with at most one row over the row cap and read up to the byte cap.
  *
  * All three carry the same scope (additional_table_filters: this project, [from, to)) and caps.
  */
@@ -40,8 +45,9 @@ export class SqlQueryService {
     private readonly repository: SqlRepository,
     @Inject(QUERY_LIMITS) private readonly queryLimits: QueryLimits,
     @Inject(SQL_QUERY_OPTIONS) private readonly options: SqlQueryOptions,
+    private readonly refusals: ReadRefusals,
   ) {
-    this.limits = { maxExecutionSeconds: queryLimits.maxExecutionSeconds, maxResultRows: options.maxResultRows, maxBytesToRead: options.maxBytesToRead };
+    this.limits = options.limits;
   }
 
   async query(projectId: number, dto: SqlQueryDto): Promise<SqlQueryResponse> {
@@ -52,10 +58,20 @@ export class SqlQueryService {
       const checks = { sql: dto.sql, params, settings: checkSettings(scope, this.limits) };
       checkSyntaxTree(parseExplainAst(await this.repository.explainAst(checks)));
       checkQueryTree(await this.repository.explainQueryTree(checks), this.options.database);
-      return toSqlQueryResponse(await this.repository.run({ ...checks, settings: runSettings(scope, this.limits) }));
+      const run = await this.repository.run({ ...checks, settings: runSettings(scope, this.limits) }, this.limits.maxResultBytes);
+      if (!run.ok) return this.refuse('result_bytes', resultTooLarge(this.limits));
+      const response = toSqlQueryResponse(run.body);
+      // The `limit` setting lets one row over the cap through, so an answer over it is seen here.
+      if (response.data.length > this.limits.maxResultRows) return this.refuse('result_rows', tooManyRows(this.limits));
+      return response;
     } catch (error) {
       throw this.toApiError(error);
     }
+  }
+
+  private refuse(reason: 'result_rows' | 'result_bytes', failure: SqlFailure): never {
+    this.refusals.count(reason);
+    throw new ApiError(failure.status, failure.detail);
   }
 
   private timeRange(dto: SqlQueryDto): TimeRange {
@@ -65,6 +81,7 @@ export class SqlQueryService {
   /** Refusals and the user's ClickHouse errors are 400s that say what; an unreachable ClickHouse a 503. */
   private toApiError(error: unknown): unknown {
     if (error instanceof SqlRefusal || error instanceof QueryParameterError) return new ApiError(400, error.message);
+    if (error instanceof ClickHouseError && error.type === 'TOO_MANY_ROWS_OR_BYTES') this.refusals.count(/max bytes/i.test(error.message) ? 'result_bytes' : 'result_rows');
     const failure = describeSqlFailure(error, this.limits);
     if (!failure) return error;
     return new ApiError(failure.status, failure.detail, [], failure.status === 503 ? { 'Retry-After': '5' } : {});

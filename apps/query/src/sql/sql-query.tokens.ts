@@ -1,4 +1,6 @@
 import type { EnvConfig } from '@pulse/config';
+import type { SqlLimits } from '@pulse/sql-query';
+import { readClassLimitsFrom } from '../query.tokens';
 
 /** Injection token of the SQL API's options. */
 export const SQL_QUERY_OPTIONS = Symbol('SQL_QUERY_OPTIONS');
@@ -6,10 +8,13 @@ export const SQL_QUERY_OPTIONS = Symbol('SQL_QUERY_OPTIONS');
 export interface SqlQueryOptions {
   /** The database holding the logical tables; the query-tree check expects `<database>.<table>`. */
   database: string;
-  maxResultRows: number;
-  maxBytesToRead: number;
+  /** The read class's limits and the SQL API's caps. */
+  limits: SqlLimits;
 }
 
 export function sqlQueryOptionsFrom(env: EnvConfig): SqlQueryOptions {
-  return { database: env.clickhouse.database, maxResultRows: env.sqlMaxResultRows, maxBytesToRead: env.sqlMaxBytesToRead };
+  return {
+    database: env.clickhouse.database,
+    limits: { ...readClassLimitsFrom(env), maxResultRows: env.sqlMaxResultRows, maxBytesToRead: env.sqlMaxBytesToRead, maxResultBytes: env.sqlMaxResultBytes },
+  };
 }

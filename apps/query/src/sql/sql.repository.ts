@@ -14,9 +14,14 @@ export abstract class SqlRepository {
   abstract explainAst(request: SqlRequest): Promise<string[]>;
   /** `EXPLAIN QUERY TREE <sql>`, one string per line: the analyzer's resolved tree. */
   abstract explainQueryTree(request: SqlRequest): Promise<string[]>;
-  /** The query itself, its answer in ClickHouse's FORMAT JSON. */
-  abstract run(request: SqlRequest): Promise<ClickHouseJsonBody>;
+  /**
+   * The query itself, its answer in ClickHouse's FORMAT JSON; `result_bytes` when the body is
+   * longer than `maxBodyBytes` (the rest is not read).
+   */
+  abstract run(request: SqlRequest, maxBodyBytes: number): Promise<SqlRun>;
 }
+
+export type SqlRun = { ok: true; body: ClickHouseJsonBody } | { ok: false; reason: 'result_bytes' };
 
 export class ClickHouseSqlRepository extends SqlRepository {
   constructor(private readonly client: ClickHouseClient) {
@@ -31,9 +36,26 @@ export class ClickHouseSqlRepository extends SqlRepository {
     return this.explain('QUERY TREE', request);
   }
 
-  async run({ sql, params, settings }: SqlRequest): Promise<ClickHouseJsonBody> {
-    const result = await this.client.query({ query: sql, query_params: params, format: 'JSON', clickhouse_settings: settings });
-    return result.json<Record<string, unknown>>();
+  /**
+   * Read as a stream and counted, so the service never holds more than `maxBodyBytes` of an answer:
+   * ClickHouse's own max_result_bytes is checked between blocks and lets a one-block result of any
+   * size through. Stopping early closes the connection, which ends the query on a real server.
+   * `exec` with `default_format`, like the EXPLAINs, because `query` would not hand the stream of a
+   * FORMAT JSON answer over.
+   */
+  async run({ sql, params, settings }: SqlRequest, maxBodyBytes: number): Promise<SqlRun> {
+    const { stream } = await this.client.exec({ query: sql, query_params: params, clickhouse_settings: { ...settings, default_format: 'JSON' } });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of stream) {
+      size += (chunk as Buffer).length;
+      if (size > maxBodyBytes) {
+        stream.destroy();
+        return { ok: false, reason: 'result_bytes' };
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return { ok: true, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as ClickHouseJsonBody };
   }
 
   /**

@@ -3,6 +3,7 @@ import { loadEnvConfig, parsePulseConfig, ProjectRegistry } from '@pulse/config'
 import { createHttpApp, createLogger, listen, MetricsRegistry } from '@pulse/platform';
 import { testInfra } from '../../../../test/support/test-infra';
 import { setUpApiDocs } from '../api-docs';
+import { hardenHttp } from '../http-hardening';
 import { QueryModule } from '../query.module';
 
 /** The query API token of each test project; each token reads its own project only. */
@@ -48,9 +49,10 @@ export interface QueryTestApp {
 
 /**
  * The query app as apps/query/src/main.ts builds it (QueryModule.forRoot with its guard, pipe,
- * filter, docs and its own ClickHouse client), configured from an environment of the test's
- * instead of process.env, listening on a free port of 127.0.0.1. The registry is built from an
- * object rather than a PULSE_CONFIG file: loadPulseConfigFile only adds reading the file.
+ * interceptor, filter, hardening hooks, docs and its own ClickHouse client), configured from an
+ * environment of the test's instead of process.env, listening on a free port of 127.0.0.1. The
+ * registry is built from an object rather than a PULSE_CONFIG file: loadPulseConfigFile only adds
+ * reading the file.
  */
 export async function startQueryApp({ database, env: overrides = {}, beforeListen }: QueryAppOptions): Promise<QueryTestApp> {
   const { clickhouse } = testInfra();
@@ -70,6 +72,7 @@ export async function startQueryApp({ database, env: overrides = {}, beforeListe
   const app = await createHttpApp(QueryModule.forRoot({ env, registry, metrics }), { logger, metrics });
   try {
     beforeListen?.(app);
+    hardenHttp(app);
     setUpApiDocs(app);
     await listen(app, env.queryPort, env.host, logger, 'query');
     return { app, url: await app.getUrl(), tokens: TOKEN_OF_PROJECT, close: () => app.close() };

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type { Session } from 'chdb';
 import { ClickHouseException, toClickHouseException } from './clickhouse-error';
+import { LaneName, QueryLane } from './query-lane';
 
 /**
  * The ClickHouse engine from npm `chdb` (libchdb, clickhouse-local in-process) for one data
@@ -20,25 +21,35 @@ import { ClickHouseException, toClickHouseException } from './clickhouse-error';
  *   cores for one). Small queries: ~650/s one at a time, ~1200/s with 8 in flight in-process; over
  *   HTTP `SELECT 1` ~380/s sequential, ~900/s with 8+ in flight. The pool is also what bounds
  *   parallelism: with the default UV_THREADPOOL_SIZE=4 at most 4 queries run (and gzip/fs work
- *   waits behind them), so main.ts raises it above `maxConcurrent`.
+ *   waits behind them), so main.ts raises it above the slots of both lanes together.
  * - `SET param_x = ...` run concurrently on different sessions stays isolated (checked: 400 runs,
  *   16 in flight, no cross-talk). chdb's own bind API (`queryBindAsync`) is not used: chdb
  *   serializes every bound query process-wide because its parameter state is not per connection.
  * - Queries cannot be interrupted: a client that goes away does not stop its query, and only
  *   `max_execution_time` bounds a runaway one.
  *
- * Requests above `maxConcurrent` wait in a bounded FIFO; beyond `maxQueued` they are refused with
- * TOO_MANY_SIMULTANEOUS_QUERIES, as a real server does past `max_concurrent_queries`.
+ * Two lanes of slots (query-lane.ts), so that inserts never wait behind reads: tenant reads
+ * (read-only requests) run in the `read` lane, everything else in the `write` lane. Each lane runs
+ * at most its `maxConcurrent` queries; more wait in its bounded FIFO, and beyond its `maxQueued`
+ * they are refused with TOO_MANY_SIMULTANEOUS_QUERIES, as a real server does past
+ * `max_concurrent_queries`. The lanes share the CPU: a lane bounds how many queries wait, not how
+ * much CPU they take (readClassSettings' max_threads does that for reads).
  */
 export interface ChdbEngineOptions {
   dataDir: string;
-  /** Queries executing at once. Default 8. */
+  /** Reads executing at once. Default 8. */
   maxConcurrent?: number;
-  /** Queries waiting for a slot before new ones are refused. Default 1000. */
+  /** Reads waiting for a slot before new ones are refused. Default 1000. */
   maxQueued?: number;
+  /** Inserts and other statements executing at once. Default 4. */
+  maxConcurrentWrites?: number;
+  /** Inserts and other statements waiting for a slot before new ones are refused. Default 1000. */
+  maxQueuedWrites?: number;
 }
 
 export interface EngineRequest {
+  /** Which lane the request runs in (the HTTP server decides; default `write`). */
+  lane?: LaneName;
   /** The server's own statements (SET ..., USE ...), run first on the same session. */
   preamble: string[];
   sql: string;
@@ -81,21 +92,18 @@ export class ChdbEngine {
   /** The engine's time zone (X-ClickHouse-Timezone); main.ts pins TZ=UTC by default. */
   timezone = 'UTC';
 
-  private readonly maxConcurrent: number;
-  private readonly maxQueued: number;
+  private readonly lanes: Record<LaneName, QueryLane>;
   private chdb: Chdb | undefined;
   private native: NativeBinding | undefined;
   private base: Session | undefined;
-  private running = 0;
-  private readonly waiting: Array<() => void> = [];
-  private idle: Array<() => void> = [];
   private closed = false;
 
   constructor(options: ChdbEngineOptions) {
     this.dataDir = resolve(options.dataDir);
-    this.maxConcurrent = options.maxConcurrent ?? 8;
-    this.maxQueued = options.maxQueued ?? 1000;
-    if (!(this.maxConcurrent >= 1)) throw new Error(`maxConcurrent must be >= 1, got ${this.maxConcurrent}`);
+    this.lanes = {
+      read: new QueryLane({ name: 'read', maxConcurrent: options.maxConcurrent ?? 8, maxQueued: options.maxQueued ?? 1000 }),
+      write: new QueryLane({ name: 'write', maxConcurrent: options.maxConcurrentWrites ?? 4, maxQueued: options.maxQueuedWrites ?? 1000 }),
+    };
   }
 
   /** Boots the engine on the data directory; fails when another process owns it. */
@@ -109,17 +117,19 @@ export class ChdbEngine {
     [this.version, this.timezone] = info.text().trim().split('\t');
   }
 
-  /** Queries running plus waiting. */
+  /** Queries running plus waiting, in both lanes. */
   get load(): number {
-    return this.running + this.waiting.length;
+    return this.lanes.read.load + this.lanes.write.load;
   }
 
   async execute(request: EngineRequest): Promise<EngineResult> {
-    await this.acquire();
+    if (this.closed) throw ClickHouseException.of('ABORTED', 'Server is shutting down');
+    const lane = this.lanes[request.lane ?? 'write'];
+    await lane.acquire();
     try {
       return await this.run(request);
     } finally {
-      this.release();
+      lane.release();
     }
   }
 
@@ -127,7 +137,7 @@ export class ChdbEngine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.load > 0) await new Promise<void>((done) => this.idle.push(done));
+    await Promise.all([this.lanes.read.whenIdle(), this.lanes.write.whenIdle()]);
     this.base?.close();
     this.base = undefined;
   }
@@ -178,35 +188,6 @@ export class ChdbEngine {
   private opened(): { chdb: Chdb; native: NativeBinding } {
     if (!this.chdb || !this.native || !this.base) throw new Error('ChdbEngine is not open');
     return { chdb: this.chdb, native: this.native };
-  }
-
-  private acquire(): Promise<void> {
-    if (this.closed) return Promise.reject(ClickHouseException.of('ABORTED', 'Server is shutting down'));
-    if (this.running < this.maxConcurrent) {
-      this.running++;
-      return Promise.resolve();
-    }
-    if (this.waiting.length >= this.maxQueued) {
-      return Promise.reject(
-        ClickHouseException.of(
-          'TOO_MANY_SIMULTANEOUS_QUERIES',
-          `Too many simultaneous queries. Maximum: ${this.maxConcurrent} running and ${this.maxQueued} queued`,
-        ),
-      );
-    }
-    return new Promise((start) => this.waiting.push(start));
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) {
-      next(); // the slot passes straight to the next query
-      return;
-    }
-    this.running--;
-    if (this.running === 0) {
-      for (const done of this.idle.splice(0)) done();
-    }
   }
 }
 

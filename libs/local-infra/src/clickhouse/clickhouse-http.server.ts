@@ -8,6 +8,7 @@ import { type HttpQueryParams, isTruthySetting, quoteIdentifier, settingStatemen
 import { formFields, header, readBody } from './http-request';
 import { chooseResponseEncoding, compress, contentTypeFor, sendText } from './http-response';
 import { multipartBoundary } from './multipart';
+import { laneOf } from './query-lane';
 import { planStatement, type StatementPlan } from './statement-plan';
 
 /** What the HTTP layer needs from the engine (ChdbEngine). */
@@ -137,8 +138,9 @@ export class ClickHouseHttpServer {
 
     const plan = planStatement(params.query, body);
     const defaultFormat = header(req, 'x-clickhouse-format') || params.defaultFormat || 'TabSeparated';
+    const lane = laneOf({ insert: plan.insert !== undefined, readOnlyMethod: readOnly, readonlySetting: params.settings.get('readonly') });
     const result = await this.execute(
-      { preamble: this.preamble(req, params, readOnly), sql: plan.sql, insert: plan.insert, format: defaultFormat },
+      { lane, preamble: this.preamble(req, params, readOnly), sql: plan.sql, insert: plan.insert, format: defaultFormat },
       plan,
     );
     // For an INSERT the FORMAT clause names the input; the (empty) output keeps the default.

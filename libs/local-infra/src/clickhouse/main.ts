@@ -2,8 +2,10 @@
  * The local ClickHouse HTTP server process:
  *   node dist/libs/local-infra/src/clickhouse/main.js --data <dir> [--port 8123] [--host 127.0.0.1]
  * Environment: CH_PORT, CH_HOST, CH_DATA_DIR (flags win), CH_USER / CH_PASSWORD (default
- * `default` / empty), CH_MAX_BODY_BYTES (256 MiB), CH_MAX_CONCURRENT_QUERIES (8),
- * CH_MAX_QUEUED_QUERIES (1000), CH_TIMEZONE (UTC), CH_SHUTDOWN_TIMEOUT_MS (25000).
+ * `default` / empty), CH_MAX_BODY_BYTES (256 MiB), CH_MAX_CONCURRENT_QUERIES (8) and
+ * CH_MAX_QUEUED_QUERIES (1000) for the read lane, CH_MAX_CONCURRENT_WRITES (4) and
+ * CH_MAX_QUEUED_WRITES (1000) for the write lane (query-lane.ts), CH_TIMEZONE (UTC),
+ * CH_SHUTDOWN_TIMEOUT_MS (25000).
  * SIGTERM/SIGINT: stop accepting, finish the requests in flight, release the engine, exit 0.
  */
 import { mkdirSync } from 'node:fs';
@@ -18,6 +20,8 @@ interface ServerConfig {
   maxBodyBytes: number;
   maxConcurrent: number;
   maxQueued: number;
+  maxConcurrentWrites: number;
+  maxQueuedWrites: number;
   user: string;
   password: string;
   shutdownTimeoutMs: number;
@@ -41,6 +45,8 @@ function readConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
     maxBodyBytes: integer(env.CH_MAX_BODY_BYTES, 256 * 1024 * 1024, 'CH_MAX_BODY_BYTES'),
     maxConcurrent: integer(env.CH_MAX_CONCURRENT_QUERIES, 8, 'CH_MAX_CONCURRENT_QUERIES'),
     maxQueued: integer(env.CH_MAX_QUEUED_QUERIES, 1000, 'CH_MAX_QUEUED_QUERIES', 0),
+    maxConcurrentWrites: integer(env.CH_MAX_CONCURRENT_WRITES, 4, 'CH_MAX_CONCURRENT_WRITES'),
+    maxQueuedWrites: integer(env.CH_MAX_QUEUED_WRITES, 1000, 'CH_MAX_QUEUED_WRITES', 0),
     user: env.CH_USER || 'default',
     password: env.CH_PASSWORD ?? '',
     shutdownTimeoutMs: integer(env.CH_SHUTDOWN_TIMEOUT_MS, 25_000, 'CH_SHUTDOWN_TIMEOUT_MS'),
@@ -59,12 +65,19 @@ async function main(): Promise<void> {
   // Before libchdb loads (ChdbEngine.open imports it): server time zone UTC, like the usual
   // ClickHouse deployment, whatever the developer machine's zone is.
   process.env.TZ = process.env.CH_TIMEZONE || 'UTC';
-  // Every engine query holds a libuv pool thread for its whole run (default pool: 4 threads),
-  // and zlib (request/response compression) shares that pool.
-  process.env.UV_THREADPOOL_SIZE ??= String(config.maxConcurrent + 4);
+  // Every engine query holds a libuv pool thread for its whole run (default pool: 4 threads), in
+  // either lane, and zlib (request/response compression) shares that pool: a pool smaller than
+  // both lanes together would let a full read lane hold back inserts after all.
+  process.env.UV_THREADPOOL_SIZE ??= String(config.maxConcurrent + config.maxConcurrentWrites + 4);
 
   mkdirSync(config.dataDir, { recursive: true });
-  const engine = new ChdbEngine({ dataDir: config.dataDir, maxConcurrent: config.maxConcurrent, maxQueued: config.maxQueued });
+  const engine = new ChdbEngine({
+    dataDir: config.dataDir,
+    maxConcurrent: config.maxConcurrent,
+    maxQueued: config.maxQueued,
+    maxConcurrentWrites: config.maxConcurrentWrites,
+    maxQueuedWrites: config.maxQueuedWrites,
+  });
   await engine.open();
   const server = new ClickHouseHttpServer({
     engine,
