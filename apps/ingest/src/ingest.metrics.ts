@@ -3,12 +3,16 @@ import { MetricsRegistry } from '@pulse/platform';
 /** What ingest counts beyond HTTP requests: events by kind and outcome, producer batches. */
 export class IngestMetrics {
   readonly events;
+  readonly clampedTimestamps;
   readonly producedBatches;
+  readonly resentPartitions;
   readonly produceLatency;
 
   constructor(private readonly metrics: MetricsRegistry) {
-    this.events = metrics.counter('pulse_ingest_events_total', 'Events by kind and outcome (accepted, invalid, overloaded, failed)', ['kind', 'outcome']);
-    this.producedBatches = metrics.counter('pulse_ingest_produced_batches_total', 'Kafka batches sent by outcome', ['outcome']);
+    this.events = metrics.counter('pulse_ingest_events_total', 'Events by kind and outcome (accepted, invalid, too_deep, bad_item_count, processing_error, rate_limited, too_many_sessions, invalid_timestamp, overloaded, failed, not_stored, unknown_type)', ['kind', 'outcome']);
+    this.clampedTimestamps = metrics.counter('pulse_ingest_clamped_timestamps_total', 'Records stored with their timestamp replaced by the receive time (original kept), by kind', ['kind']);
+    this.producedBatches = metrics.counter('pulse_ingest_produced_batches_total', 'Kafka batches sent by outcome (ok, failed, unacknowledged: partitions left out of every answer)', ['outcome']);
+    this.resentPartitions = metrics.counter('pulse_ingest_producer_resent_partitions_total', 'Partitions of a batch sent again because the Kafka client resolved without acknowledging them (kafkajs leader-move flaw, docs/chaos.md)', ['topic']);
     this.produceLatency = metrics.histogram('pulse_ingest_produce_seconds', 'Time for Kafka to acknowledge a batch', [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5]);
   }
 

@@ -40,7 +40,7 @@ export class IngestModule implements BeforeApplicationShutdown, OnApplicationShu
             const { created, warnings } = await ensureTopics(kafka, topics.all().map((topic) => ({ topic, partitions: env.kafkaPartitions })));
             if (created.length > 0) logger.info({ created }, 'created Kafka topics');
             for (const warning of warnings) logger.warn(warning);
-            const publisher = new KafkaRecordPublisher(kafka, { lingerMs: env.producerLingerMs, maxBatchMessages: env.producerMaxBatchMessages, maxPendingBytes: env.producerMaxPendingBytes, compression: kafkaCompression(env.producerCompression) }, ingestMetrics);
+            const publisher = new KafkaRecordPublisher(kafka, { lingerMs: env.producerLingerMs, maxBatchMessages: env.producerMaxBatchMessages, maxPendingBytes: env.producerMaxPendingBytes, compression: kafkaCompression(env.producerCompression) }, ingestMetrics, logger);
             await publisher.connect();
             return publisher;
           },

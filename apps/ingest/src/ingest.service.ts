@@ -1,18 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataCategory, EnvConfig, ProjectRegistry } from '@pulse/config';
 import { ProducerOverloadedError, TopicNames } from '@pulse/kafka';
-import { applyTimeRules, clockDriftMs, emptyRecords, mergeRecords, normalizeItem, parseItemJson, StoredItemKind } from '@pulse/model';
+import { applyTimeRules, clockDriftMs, emptyRecords, mergeRecords, parseItemJson, RecordKindName, StoredItemKind } from '@pulse/model';
 import { ApiError } from '@pulse/platform';
 import {
   decodeBody,
   DECODE_ERROR_STATUS,
   ENVELOPE_ERROR_STATUS,
   EnvelopeHeader,
+  exceedsJsonDepth,
   formatRateLimits,
   itemKind,
   parseEnvelope,
   PublicKeyResult,
   RATE_LIMITS_HEADER,
+  tooDeepReason,
 } from '@pulse/protocol';
 import { randomUUID } from 'node:crypto';
 import { authenticate } from './ingest-auth';
@@ -22,6 +24,7 @@ import { RateLimiter } from './rate-limiter';
 import { SegmentNames } from './segment-names';
 import { encodeRecords } from './records.encoder';
 import { RecordPublisher } from './record.publisher';
+import { normalizeItemSafely, readStoredItem } from './stored-item';
 
 export interface IngestRequest {
   projectId: number;
@@ -52,6 +55,8 @@ export interface IngestReply {
 
 const CATEGORY: Record<StoredItemKind, DataCategory> = { event: 'error', transaction: 'transaction', span: 'span', session: 'session', sessions: 'session' };
 const KAFKA_RETRY_AFTER_S = '5';
+/** Metric label of each record kind, as `accepted` counts them. */
+const RECORD_KIND_LABEL: Record<RecordKindName, string> = { transactions: 'transaction', spans: 'span', webVitals: 'web_vital', errors: 'error', sessions: 'session' };
 
 /**
  * One request of the envelope or store endpoint: auth → decompress (limits apply to the decoded
@@ -110,9 +115,9 @@ export class IngestService {
         dropped.push(`item ${item.index} (${item.kind}): rate limited`);
         continue;
       }
-      const result = normalizeItem(item.kind, item.json, ctx);
+      const result = normalizeItemSafely(item.kind, item.json, ctx);
       if (!result.ok) {
-        this.count([item.kind], 'invalid');
+        this.count([item.kind], 'crashed' in result ? 'processing_error' : 'invalid');
         invalid.push(`item ${item.index} (${item.kind}): ${result.reason}`);
         continue;
       }
@@ -125,6 +130,8 @@ export class IngestService {
 
     const timed = applyTimeRules(records, clockDriftMs(envelope.header.sent_at ? Date.parse(envelope.header.sent_at) : undefined, receivedAtMs), receivedAtMs);
     dropped.push(...timed.dropped.map((d) => `${d.kind}: ${d.reason}`));
+    for (const refused of timed.dropped) this.metrics.events.inc({ kind: RECORD_KIND_LABEL[refused.kind], outcome: 'invalid_timestamp' });
+    for (const [kind, count] of Object.entries(timed.clamped)) this.metrics.clampedTimestamps.inc({ kind: RECORD_KIND_LABEL[kind as RecordKindName] }, count);
     await this.publish(timed.records, stored.map((s) => s.kind));
 
     const id = envelope.header.event_id ?? timed.records.transactions[0]?.eventId ?? timed.records.errors[0]?.eventId;
@@ -146,6 +153,10 @@ export class IngestService {
   /** The legacy store endpoint: one JSON event, a transaction or an error, as a one-item request. */
   private readStoreEvent(body: Buffer): ReadRequest {
     if (body.length > this.env.ingestMaxEventBytes) throw this.error(413, `event is larger than ${this.env.ingestMaxEventBytes} bytes`);
+    if (exceedsJsonDepth(body)) {
+      this.metrics.events.inc({ kind: 'event', outcome: 'too_deep' });
+      throw this.badRequest(`invalid event: ${tooDeepReason()}`);
+    }
     const parsed = parseItemJson(body);
     if (!parsed.ok) throw this.badRequest(`invalid event: ${parsed.reason}`);
     const type = (parsed.json as { type?: unknown } | null)?.type === 'transaction' ? 'transaction' : 'event';
@@ -168,13 +179,14 @@ export class IngestService {
         dropped.push(`item ${index} (${kind}): more than ${this.env.ingestMaxSessionsPerEnvelope} session items in one envelope`);
         return;
       }
-      const parsed = item.json !== undefined ? { ok: true as const, json: item.json } : parseItemJson(item.payload);
-      if (!parsed.ok) {
-        this.count([kind], 'invalid');
-        dropped.push(`item ${index} (${kind}): ${parsed.reason}`);
+      // The store endpoint's event arrives parsed (and depth-checked); envelope items are read here.
+      const read = item.json !== undefined ? { ok: true as const, json: item.json, quantity: 1 } : readStoredItem(kind, item.payload, item.itemCount);
+      if (!read.ok) {
+        this.count([kind], read.outcome);
+        dropped.push(`item ${index} (${kind}): ${read.reason}`);
         return;
       }
-      stored.push({ index, kind, quantity: kind === 'span' ? Math.max(1, item.itemCount ?? 1) : 1, json: parsed.json });
+      stored.push({ index, kind, quantity: read.quantity, json: read.json });
     });
     if (stored.length === 0 && dropped.length > 0) throw this.badRequest(dropped[0].replace(/^item \d+ \(\w+\): /, ''), dropped);
     return stored;

@@ -12,6 +12,8 @@ async function main(): Promise<void> {
     logger,
     metrics,
     bodyLimit: env.ingestMaxBodyBytes,
+    timeouts: env.httpTimeouts,
+    metricsToken: registry.metricsToken,
     configureFastify: (fastify) => {
       // Ingest reads raw bytes whatever the content type (SDKs send JSON as text/plain, envelopes
       // as application/x-sentry-envelope): the protocol library parses them, once.
