@@ -9,7 +9,12 @@ export class ConsumerMetrics {
   readonly retries;
   readonly paused;
   readonly deadLettered;
+  readonly duplicates;
   readonly lag;
+  readonly crashes;
+  readonly restarts;
+  readonly running;
+  readonly stalled;
 
   constructor(metrics: MetricsRegistry) {
     this.rowsInserted = metrics.counter('pulse_consumer_rows_inserted_total', 'Rows inserted into ClickHouse', ['table']);
@@ -19,6 +24,11 @@ export class ConsumerMetrics {
     this.retries = metrics.counter('pulse_consumer_batch_retries_total', 'Failed attempts to store a batch (retried with back-off)', ['topic']);
     this.paused = metrics.gauge('pulse_consumer_paused', '1 while fetching is paused because a batch cannot be stored', ['topic']);
     this.deadLettered = metrics.counter('pulse_consumer_dead_lettered_total', 'Messages sent to the dead-letter topic', ['topic']);
+    this.duplicates = metrics.counter('pulse_consumer_duplicates_total', 'Records not stored because the same record was stored already (a client re-send)', ['kind']);
     this.lag = metrics.gauge('pulse_consumer_lag_messages', 'Messages between the committed offset and the end of the partition', ['topic', 'partition']);
+    this.crashes = metrics.counter('pulse_consumer_crashes_total', 'Crashes of a kind\'s kafkajs consumer (restarted by kafkajs or by Pulse)', ['kind']);
+    this.restarts = metrics.counter('pulse_consumer_restarts_total', 'Fresh consumers Pulse started after a crash kafkajs does not restart from', ['kind']);
+    this.running = metrics.gauge('pulse_consumer_running', '1 while the kind\'s consumer is a member of its group', ['kind']);
+    this.stalled = metrics.gauge('pulse_consumer_stalled', '1 while the kind has lag and its committed offset has not moved for CONSUMER_STALL_TIMEOUT_MS', ['kind']);
   }
 }

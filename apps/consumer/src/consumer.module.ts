@@ -1,9 +1,9 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { EnvConfig, ProjectRegistry } from '@pulse/config';
-import { LagMonitor, ReadinessProbe, TopicNames } from '@pulse/kafka';
+import { LagMonitor, ProgressWatch, ReadinessProbe, TopicNames } from '@pulse/kafka';
 import { HealthController, MetricsRegistry, READINESS_CHECKS, ReadinessCheck } from '@pulse/platform';
-import { checkClickHouse, ClickHouseRowWriter, createClickHouse, RowWriter } from '@pulse/storage';
+import { checkClickHouse, ClickHouseRecordKeyStore, ClickHouseRowWriter, createClickHouse, RecordKeyStore, RowWriter } from '@pulse/storage';
 import type { Kafka } from 'kafkajs';
 import { ConsumerMetrics } from './consumer.metrics';
 import { DeadLetterSink, KafkaDeadLetterSink } from './dead-letter.publisher';
@@ -20,6 +20,8 @@ export interface ConsumerModuleOptions {
   consumerMetrics: ConsumerMetrics;
   /** Started by main once the consumers run; stopped here. */
   lagMonitor: LagMonitor;
+  /** Whether every kind's consumer runs and moves, for /ready. */
+  progress: ProgressWatch;
 }
 
 const CLICKHOUSE = Symbol('CLICKHOUSE');
@@ -33,7 +35,7 @@ export class ConsumerModule implements OnApplicationShutdown {
     private readonly lagMonitor: LagMonitor,
   ) {}
 
-  static forRoot({ env, kafka, topics, registry, metrics, consumerMetrics, lagMonitor }: ConsumerModuleOptions): DynamicModule {
+  static forRoot({ env, kafka, topics, registry, metrics, consumerMetrics, lagMonitor, progress }: ConsumerModuleOptions): DynamicModule {
     return {
       module: ConsumerModule,
       controllers: [RecordsConsumer, HealthController],
@@ -42,8 +44,10 @@ export class ConsumerModule implements OnApplicationShutdown {
         { provide: ConsumerMetrics, useValue: consumerMetrics },
         { provide: LagMonitor, useValue: lagMonitor },
         { provide: RetentionPolicy, useValue: new RetentionPolicy(registry, env.defaultRetentionDays) },
-        { provide: CLICKHOUSE, useFactory: () => createClickHouse(env.clickhouse) },
+        // A ClickHouse that stops answering fails the insert after this long; it is retried under the same token.
+        { provide: CLICKHOUSE, useFactory: () => createClickHouse(env.clickhouse, { requestTimeoutMs: env.consumerInsertTimeoutMs }) },
         { provide: RowWriter, inject: [CLICKHOUSE], useFactory: (client: ClickHouseClient) => new ClickHouseRowWriter(client) },
+        { provide: RecordKeyStore, inject: [CLICKHOUSE], useFactory: (client: ClickHouseClient) => new ClickHouseRecordKeyStore(client) },
         {
           provide: DeadLetterSink,
           useFactory: async () => {
@@ -59,6 +63,7 @@ export class ConsumerModule implements OnApplicationShutdown {
           useFactory: (probe: ReadinessProbe, client: ClickHouseClient): ReadinessCheck[] => [
             { name: 'kafka', check: () => probe.check() },
             { name: 'clickhouse', check: () => checkClickHouse(client) },
+            { name: 'consumers', check: async () => assertMoving(progress) },
           ],
         },
         RecordBatchService,
@@ -73,4 +78,10 @@ export class ConsumerModule implements OnApplicationShutdown {
     await this.kafkaProbe.close();
     await this.clickhouse.close();
   }
+}
+
+/** Every kind's consumer is in its group and none has lag it has not committed past for the stall time. */
+function assertMoving(progress: ProgressWatch): void {
+  const problems = progress.problems();
+  if (problems.length > 0) throw new Error(problems.join('; '));
 }

@@ -1,8 +1,9 @@
 import { ClickHouseError } from '@clickhouse/client';
 import { ProjectRegistry } from '@pulse/config';
-import { encodeRecord, RecordBatch, RecordKind } from '@pulse/kafka';
+import { EncodedMessage, encodeRecord, RecordBatch, RecordKind } from '@pulse/kafka';
+import type { SessionRecord } from '@pulse/model';
 import { MetricsRegistry } from '@pulse/platform';
-import { RowWriter } from '@pulse/storage';
+import { batchHash, recordKey, RecordKeyStore, RowWriter } from '@pulse/storage';
 import { record } from '../../../libs/kafka/src/message-codec.spec';
 import { ConsumerMetrics } from './consumer.metrics';
 import { DeadLetter, DeadLetterSink } from './dead-letter.publisher';
@@ -13,13 +14,43 @@ import { RetentionPolicy } from './retention-policy';
 class FakeWriter extends RowWriter {
   readonly inserts: Array<{ table: string; rows: Array<Record<string, unknown>>; token: string }> = [];
   failWith: Error | undefined;
+  constructor(private readonly log: string[] = []) {
+    super();
+  }
   async insert(table: string, rows: readonly object[], token: string): Promise<void> {
+    this.log.push(`insert ${token}`);
     if (this.failWith) throw this.failWith;
     const typed = rows as Array<Record<string, unknown>>;
     if (typed.some((row) => String(row.event_id).startsWith('bad'))) {
       throw new ClickHouseError({ message: 'Too large value for FixedString(32)', code: '131', type: 'TOO_LARGE_STRING_SIZE' });
     }
     this.inserts.push({ table, rows: typed, token });
+  }
+}
+
+/**
+ * Remembers which batch stored which key, as record_keys does, and logs its calls into the log it
+ * shares with the writer (to check the order of the two inserts).
+ */
+class FakeKeys extends RecordKeyStore {
+  readonly stored = new Map<string, Map<bigint, Set<bigint>>>();
+  readonly remembered: Array<{ kind: string; keys: bigint[]; batch: bigint; token: string }> = [];
+  failRemember: Error | undefined;
+  constructor(private readonly log: string[] = []) {
+    super();
+  }
+  async storedByOthers(kind: string, keys: readonly bigint[], batch: bigint): Promise<Set<bigint>> {
+    this.log.push('lookup');
+    const ofKind = this.stored.get(kind) ?? new Map<bigint, Set<bigint>>();
+    return new Set(keys.filter((key) => ofKind.has(key) && !ofKind.get(key)?.has(batch)));
+  }
+  async remember(kind: string, keys: readonly bigint[], batch: bigint, token: string): Promise<void> {
+    this.log.push(`remember ${token}`);
+    if (this.failRemember) throw this.failRemember;
+    this.remembered.push({ kind, keys: [...keys], batch, token });
+    const ofKind = this.stored.get(kind) ?? new Map<bigint, Set<bigint>>();
+    for (const key of keys) ofKind.set(key, (ofKind.get(key) ?? new Set()).add(batch));
+    this.stored.set(kind, ofKind);
   }
 }
 
@@ -51,7 +82,7 @@ describe('RecordBatchService', () => {
   beforeEach(() => {
     writer = new FakeWriter();
     deadLetters = new FakeDeadLetters();
-    service = new RecordBatchService(writer, deadLetters, new RetentionPolicy(registry, 90), new ConsumerMetrics(new MetricsRegistry('test')));
+    service = new RecordBatchService(writer, deadLetters, new RetentionPolicy(registry, 90), new ConsumerMetrics(new MetricsRegistry('test')), new FakeKeys());
   });
 
   it('inserts a whole batch as one insert into the kind\'s table under the batch token, with the project\'s retention', async () => {
@@ -86,7 +117,7 @@ describe('RecordBatchService', () => {
     for (const token of tokens) expect(token).toMatch(/^pulse\.transactions\/0\/0-9(\/[ab])+$/);
     // The same batch again is split the same way: every half keeps its token.
     const again = new FakeWriter();
-    await new RecordBatchService(again, new FakeDeadLetters(), new RetentionPolicy(registry, 90), new ConsumerMetrics(new MetricsRegistry('test'))).handle(batchOf(ids.map(message)));
+    await new RecordBatchService(again, new FakeDeadLetters(), new RetentionPolicy(registry, 90), new ConsumerMetrics(new MetricsRegistry('test')), new FakeKeys()).handle(batchOf(ids.map(message)));
     expect(again.inserts.map((insert) => insert.token)).toEqual(tokens);
   });
 
@@ -94,5 +125,113 @@ describe('RecordBatchService', () => {
     writer.failWith = new Error('connect ECONNREFUSED 127.0.0.1:8123');
     await expect(service.handle(batchOf([message('a'.repeat(32))]))).rejects.toThrow('ECONNREFUSED');
     expect(deadLetters.sent).toHaveLength(0);
+  });
+});
+
+describe('RecordBatchService: a record sent again is stored once', () => {
+  const txn = (eventId: string, overrides: Partial<typeof record> = {}) => encodeRecord(RecordKind.Transaction, { ...record, eventId, ...overrides });
+  const session = (overrides: Partial<SessionRecord>) =>
+    encodeRecord(RecordKind.Session, { projectId: 3, sessionId: 'f'.repeat(32), distinctId: 'u1', status: 'ok', init: true, errors: 0, quantity: 1, startedMs: 1000, timestampMs: 1000, durationS: null, release: 'r1', environment: 'production', receivedAtMs: 2000, ...overrides });
+  const batch = (token: string, messages: EncodedMessage[], kind = RecordKind.Transaction): RecordBatch => ({
+    ...batchOf([]),
+    kind,
+    topic: `pulse.${kind}`,
+    dedupToken: token,
+    messages: messages.map((encoded, i) => ({ offset: String(i), key: encoded.key, value: encoded.value, headers: encoded.headers })),
+  });
+  const A = 'a'.repeat(32);
+  const B = 'b'.repeat(32);
+  const C = 'c'.repeat(32);
+
+  let log: string[];
+  let writer: FakeWriter;
+  let keys: FakeKeys;
+  let deadLetters: FakeDeadLetters;
+  let metrics: ConsumerMetrics;
+  let service: RecordBatchService;
+  beforeEach(() => {
+    log = [];
+    writer = new FakeWriter(log);
+    keys = new FakeKeys(log);
+    deadLetters = new FakeDeadLetters();
+    metrics = new ConsumerMetrics(new MetricsRegistry('test'));
+    service = new RecordBatchService(writer, deadLetters, new RetentionPolicy(registry, 90), metrics, keys);
+  });
+  const stored = () => writer.inserts.flatMap((insert) => insert.rows.map((row) => row.event_id));
+  const duplicates = async (kind: string) => (await metrics.duplicates.get()).values.find((v) => v.labels.kind === kind)?.value ?? 0;
+
+  it('keeps the first of the same event in one batch and counts the others as duplicates', async () => {
+    await service.handle(batch('t/0/0-3', [txn(A, { name: 'first' }), txn(B), txn(A, { name: 'second' }), txn(A)]));
+    expect(writer.inserts).toHaveLength(1);
+    expect(writer.inserts[0].rows.map((row) => [row.event_id, row.name])).toEqual([[A, 'first'], [B, 'GET /']]);
+    expect(await duplicates('transactions')).toBe(2);
+  });
+
+  it('drops what another batch stored, inserts the rest, then remembers their keys under <token>/keys', async () => {
+    await service.handle(batch('t/0/0-1', [txn(A), txn(B)]));
+    await service.handle(batch('t/0/2-4', [txn(B), txn(C), txn(A)]));
+    expect(writer.inserts.map((insert) => [insert.token, insert.rows.map((row) => row.event_id)])).toEqual([
+      ['t/0/0-1', [A, B]],
+      ['t/0/2-4', [C]],
+    ]);
+    expect(log).toEqual(['lookup', 'insert t/0/0-1', 'remember t/0/0-1/keys', 'lookup', 'insert t/0/2-4', 'remember t/0/2-4/keys']);
+    expect(keys.remembered.map((call) => [call.kind, call.keys, call.batch])).toEqual([
+      ['transactions', [recordKey(3, A), recordKey(3, B)], batchHash('t/0/0-1')],
+      ['transactions', [recordKey(3, C)], batchHash('t/0/2-4')],
+    ]);
+    expect(await duplicates('transactions')).toBe(2);
+  });
+
+  it('remembers no key when the raw insert fails (the batch is retried)', async () => {
+    writer.failWith = new Error('connect ECONNREFUSED 127.0.0.1:8123');
+    await expect(service.handle(batch('t/0/0-0', [txn(A)]))).rejects.toThrow('ECONNREFUSED');
+    expect(log).toEqual(['lookup', 'insert t/0/0-0']);
+  });
+
+  it('repeats its first insert exactly when replayed after a crash before, or after, its keys were written', async () => {
+    const messages = [txn(A), txn(B), txn(C)];
+    await service.handle(batch('t/0/0-0', [txn(B)]));
+    keys.failRemember = new Error('connection reset');
+    await expect(service.handle(batch('t/0/1-3', messages))).rejects.toThrow('connection reset');
+    keys.failRemember = undefined;
+    await service.handle(batch('t/0/1-3', messages)); // crashed before its keys: the replay
+    await service.handle(batch('t/0/1-3', messages)); // crashed after its keys, before the commit
+    expect(writer.inserts.map((insert) => [insert.token, insert.rows.map((row) => row.event_id)])).toEqual([
+      ['t/0/0-0', [B]],
+      ['t/0/1-3', [A, C]],
+      ['t/0/1-3', [A, C]],
+      ['t/0/1-3', [A, C]],
+    ]);
+    // ClickHouse drops the repeats by token; another batch with A is a duplicate.
+    await service.handle(batch('t/0/4-4', [txn(A)]));
+    expect(writer.inserts).toHaveLength(4);
+  });
+
+  it('remembers only the rows ClickHouse took: a rejected row is dead-lettered and its key left out', async () => {
+    const good = ['a', 'c', 'd'].map((id) => id.padEnd(32, '0'));
+    const bad = 'bad1'.padEnd(32, '0');
+    await service.handle(batch('t/0/0-3', [txn(good[0]), txn(bad), txn(good[1]), txn(good[2])]));
+    expect(stored().sort()).toEqual(good);
+    expect(deadLetters.sent.map((letter) => letter.message.offset)).toEqual(['1']);
+    expect(keys.remembered.flatMap((call) => call.keys).sort()).toEqual(good.map((id) => recordKey(3, id)).sort());
+    expect(log.at(-1)).toBe('remember t/0/0-3/keys');
+  });
+
+  it('tells projects apart: the same event id in two projects is two records', async () => {
+    await service.handle(batch('t/0/0-1', [txn(A), txn(A, { projectId: 4 })]));
+    expect(writer.inserts[0].rows.map((row) => [row.project_id, row.event_id])).toEqual([[3, A], [4, A]]);
+  });
+
+  it('drops a session update sent twice but never an aggregate bucket, which has no identity', async () => {
+    const update = session({ init: true, status: 'ok' });
+    const ended = session({ init: false, status: 'exited', timestampMs: 9000, durationS: 8 });
+    const bucket = session({ sessionId: '', status: 'exited', quantity: 5, distinctId: '' });
+    await service.handle(batch('s/0/0-4', [update, ended, update, bucket, bucket], RecordKind.Session));
+    await service.handle(batch('s/0/5-7', [ended, bucket, update], RecordKind.Session));
+    expect(writer.inserts.map((insert) => insert.rows.map((row) => [row.session_id, row.status, row.quantity]))).toEqual([
+      [['f'.repeat(32), 'ok', 1], ['f'.repeat(32), 'exited', 1], ['', 'exited', 5], ['', 'exited', 5]],
+      [['', 'exited', 5]],
+    ]);
+    expect(await duplicates('sessions')).toBe(3);
   });
 });

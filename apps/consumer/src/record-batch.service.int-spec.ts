@@ -1,0 +1,128 @@
+import { ProjectRegistry } from '@pulse/config';
+import { encodeRecord, RecordBatch, RecordKind } from '@pulse/kafka';
+import type { TransactionRecord } from '@pulse/model';
+import { MetricsRegistry } from '@pulse/platform';
+import { ClickHouseRecordKeyStore, ClickHouseRowWriter, RecordKeyStore, RowWriter } from '@pulse/storage';
+import { MigratedDatabase, migratedDatabase, selectRows } from '../../../libs/storage/src/testing/migrated-database';
+import { ConsumerMetrics } from './consumer.metrics';
+import { DeadLetter, DeadLetterSink } from './dead-letter.publisher';
+import { RecordBatchService } from './record-batch.service';
+import { RetentionPolicy } from './retention-policy';
+
+/** Migrating a database takes about a second; a machine running other suites may take many. */
+jest.setTimeout(30_000);
+
+/**
+ * RecordBatchService against the real tables: a process that dies at each point of a batch (its
+ * raw insert landed but the answer was lost; its key insert likewise) and a successor that replays
+ * the batch end with every record counted once in the raw table and both rollup tiers. The failures are injected around the real writer and key store:
+ * the write happens, then the call throws as a lost answer would.
+ */
+class LosesAnswerOnce {
+  constructor(public armed: boolean) {}
+  /** Runs `write`, then throws the first time while armed. */
+  async around(write: () => Promise<void>): Promise<void> {
+    await write();
+    if (this.armed) {
+      this.armed = false;
+      throw new Error('socket hang up');
+    }
+  }
+}
+
+class FlakyWriter extends RowWriter {
+  private readonly fault;
+  constructor(private readonly writer: RowWriter, armed: boolean) {
+    super();
+    this.fault = new LosesAnswerOnce(armed);
+  }
+  insert(table: string, rows: readonly object[], token: string): Promise<void> {
+    return this.fault.around(() => this.writer.insert(table, rows, token));
+  }
+}
+
+class FlakyKeys extends RecordKeyStore {
+  private readonly fault;
+  constructor(private readonly store: RecordKeyStore, armed: boolean) {
+    super();
+    this.fault = new LosesAnswerOnce(armed);
+  }
+  storedByOthers(kind: string, keys: readonly bigint[], batch: bigint): Promise<Set<bigint>> {
+    return this.store.storedByOthers(kind, keys, batch);
+  }
+  remember(kind: string, keys: readonly bigint[], batch: bigint, token: string): Promise<void> {
+    return this.fault.around(() => this.store.remember(kind, keys, batch, token));
+  }
+}
+
+class NoDeadLetters extends DeadLetterSink {
+  async send(_topic: string, _partition: number, letters: DeadLetter[]): Promise<void> {
+    if (letters.length > 0) throw new Error(`unexpected dead letters: ${letters.map((l) => l.reason).join('; ')}`);
+  }
+}
+
+const registry = new ProjectRegistry({ projects: [{ id: 5, name: 'p', keys: ['a'.repeat(32)] }], tokens: [] });
+const NOW = Date.now();
+
+function transaction(i: number): TransactionRecord {
+  const hex = (n: number, length: number) => n.toString(16).padStart(length, '0');
+  return {
+    projectId: 5, eventId: hex(i, 32), traceId: hex(i + 1, 32), spanId: hex(i + 2, 16), parentSpanId: '', name: 'GET /retry', source: 'route',
+    op: 'http.server', status: 'ok', statusCode: 0, startTimestampMs: NOW - 60_000 - i, timestampMs: NOW - 59_000 - i, durationMs: 1000,
+    release: 'r1', environment: 'production', dist: '', platform: 'node', sdkName: 'sentry.javascript.node', sdkVersion: '11.12.0', userId: '',
+    httpMethod: 'GET', httpStatusCode: 200, browserName: '', osName: '', tags: {}, measurements: {}, receivedAtMs: NOW,
+  } as TransactionRecord;
+}
+
+function batch(token: string, ids: number[]): RecordBatch {
+  return {
+    kind: RecordKind.Transaction,
+    topic: 'pulse.transactions',
+    partition: 0,
+    range: { first: '0', last: String(ids.length - 1) },
+    dedupToken: token,
+    messages: ids.map((id, offset) => {
+      const encoded = encodeRecord(RecordKind.Transaction, transaction(id));
+      return { offset: String(offset), key: encoded.key, value: encoded.value, headers: encoded.headers };
+    }),
+  };
+}
+
+describe('RecordBatchService against ClickHouse: crashes at each step, then a replay', () => {
+  let db: MigratedDatabase;
+  beforeEach(async () => {
+    db = await migratedDatabase('pulse_batch_resend');
+  });
+  afterEach(() => db?.client.close());
+
+  const service = (writer: RowWriter, keys: RecordKeyStore) =>
+    new RecordBatchService(writer, new NoDeadLetters(), new RetentionPolicy(registry, 30), new ConsumerMetrics(new MetricsRegistry('test')), keys);
+  const counts = async () => {
+    const [row] = await selectRows<Record<string, string>>(
+      db.client,
+      `SELECT (SELECT count() FROM transactions) AS raw, (SELECT sum(count) FROM transactions_minute) AS minute,
+              (SELECT sum(count) FROM transactions_hour) AS hour, (SELECT uniqExact(event_id) FROM transactions) AS events`,
+    );
+    return Object.fromEntries(Object.entries(row).map(([name, value]) => [name, Number(value)]));
+  };
+
+  it.each([
+    { crash: 'after the raw insert, before the key insert', rawLost: true, keysLost: false },
+    { crash: 'after the key insert, before the commit', rawLost: false, keysLost: true },
+  ])('counts every record once after a crash $crash and the replay', async ({ rawLost, keysLost }) => {
+    const real = { writer: new ClickHouseRowWriter(db.client), keys: new ClickHouseRecordKeyStore(db.client) };
+    await service(real.writer, real.keys).handle(batch('pulse.transactions/0/0-1', [1, 2]));
+
+    const keys = new FlakyKeys(real.keys, keysLost);
+    const first = service(new FlakyWriter(real.writer, rawLost), keys);
+    // Records 1 and 2 are re-sends: the first attempt drops them and stores 3, 4, 5, then dies.
+    await expect(first.handle(batch('pulse.transactions/0/2-6', [3, 1, 4, 2, 5]))).rejects.toThrow('socket hang up');
+    // The successor replays the same range under the same token.
+    await service(real.writer, real.keys).handle(batch('pulse.transactions/0/2-6', [3, 1, 4, 2, 5]));
+    expect(await counts()).toEqual({ raw: 5, minute: 5, hour: 5, events: 5 });
+
+    // Later batches still see every key: re-sends of 1, 3 and 5 are dropped, 6 is stored.
+    await service(real.writer, real.keys).handle(batch('pulse.transactions/0/7-10', [5, 6, 3, 1]));
+    expect(await counts()).toEqual({ raw: 6, minute: 6, hour: 6, events: 6 });
+  });
+});
