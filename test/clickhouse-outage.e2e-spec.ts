@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { ConsumerProgress } from './support/consumer-progress';
 import { E2EStack, ROOT } from './support/e2e-stack';
 import { RecordGenerator } from './support/generated-records';
-import { request } from './support/http';
 import { RecordProducer } from './support/record-producer';
 import { freePorts, testInfra } from './support/test-infra';
 
@@ -49,7 +48,7 @@ describe('consumer while ClickHouse is down', () => {
   });
 
   const count = async (query: string) => Number((await (await clickhouse.query({ query, format: 'JSONEachRow' })).json<{ n: string }>())[0].n);
-  const metric = async (pattern: RegExp) => Number(pattern.exec(String((await request(`${stack.app('consumer').url}/metrics`)).body))?.[1] ?? 0);
+  const metric = async (pattern: RegExp) => Number(pattern.exec(await stack.metricsText('consumer'))?.[1] ?? 0);
 
   it('pauses and retries while the server is gone, then stores everything exactly once', async () => {
     await stack.startApp('consumer', 'consumer');

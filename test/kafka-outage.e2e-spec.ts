@@ -46,7 +46,7 @@ describe('ingest while Kafka is down', () => {
     expect(statuses.every((status) => status === 503)).toBe(true);
     for (const response of during) expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
     // Past the pending-bytes bound, requests were refused at once rather than held while kafkajs retried.
-    const metrics = String((await request(`${stack.app('ingest').url}/metrics`)).body);
+    const metrics = await stack.metricsText('ingest');
     const overloaded = Number(/pulse_ingest_events_total\{kind="transaction",outcome="overloaded"[^}]*\} (\d+)/.exec(metrics)?.[1] ?? 0);
     expect(overloaded).toBeGreaterThan(0);
 

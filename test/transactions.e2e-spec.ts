@@ -177,7 +177,7 @@ describe('a transaction travels SDK → ingest → Kafka → consumer → ClickH
     const late = generate(50, 7, 'shutdown@1');
     const responses = Promise.all(late.map((event) => request(`${lingering.url}/api/${project.id}/store/?sentry_key=${project.key}`, { method: 'POST', body: eventBody(event) })));
     const deadline = Date.now() + 30_000;
-    while ((await waitingMessages(lingering.url)) < late.length) {
+    while ((await waitingMessages(stack, 'ingest-lingering')) < late.length) {
       if (Date.now() > deadline) throw new Error('the lingering ingest never held all 50 events');
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -188,8 +188,8 @@ describe('a transaction travels SDK → ingest → Kafka → consumer → ClickH
   });
 });
 
-async function waitingMessages(url: string): Promise<number> {
-  const text = (await request<string>(`${url}/metrics`)).body;
-  const match = /^pulse_ingest_producer_waiting_messages\{[^}]*\} (\d+)/m.exec(String(text));
+async function waitingMessages(stack: E2EStack, app: string): Promise<number> {
+  const text = await stack.metricsText(app);
+  const match = /^pulse_ingest_producer_waiting_messages\{[^}]*\} (\d+)/m.exec(text);
   return match ? Number(match[1]) : 0;
 }

@@ -14,7 +14,8 @@ export class ClickHouseProxy {
 
   static async start(upstream: string, swallow: (query: string) => boolean, onSwallowed: () => void): Promise<ClickHouseProxy> {
     const target = new URL(upstream);
-    const server = createServer((incoming, outgoing) => {
+    // Bound query parameters can make URLs longer than Node's default 16 KiB header limit (a 431 before the handler runs).
+    const server = createServer({ maxHeaderSize: 1024 * 1024 }, (incoming, outgoing) => {
       const forward = request(
         { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, host: target.host } },
         (answer) => {

@@ -23,6 +23,8 @@ export interface TestProject {
 export class E2EStack {
   readonly projects: TestProject[];
   readonly database = uniqueName('pulse_e2e');
+  /** The PULSE_CONFIG `metricsToken`: GET /metrics of every app needs it. */
+  readonly metricsToken = `metrics_${randomBytes(16).toString('hex')}`;
   private readonly apps = new Map<string, AppProcess>();
   private baseEnv: NodeJS.ProcessEnv = {};
 
@@ -62,6 +64,7 @@ export class E2EStack {
       JSON.stringify({
         projects: this.projects.map((p) => ({ id: p.id, name: `project-${p.id}`, keys: [p.rateLimits ? { key: p.key, rateLimits: p.rateLimits } : p.key] })),
         tokens: this.projects.map((p) => ({ token: p.token, projects: [p.id] })),
+        metricsToken: this.metricsToken,
       }),
     );
     this.baseEnv = {
@@ -98,6 +101,13 @@ export class E2EStack {
     this.apps.set(name, child);
     await child.start();
     return child;
+  }
+
+  /** GET /metrics of an app (by its name here), with the metrics token. */
+  async metricsText(name: string): Promise<string> {
+    const response = await fetch(`${this.app(name).url}/metrics`, { headers: { authorization: `Bearer ${this.metricsToken}` } });
+    if (!response.ok) throw new Error(`GET /metrics of ${name} answered ${response.status}`);
+    return response.text();
   }
 
   app(name: string): AppProcess {
