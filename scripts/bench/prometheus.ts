@@ -1,4 +1,5 @@
 /** Reading the apps' /metrics (Prometheus text format) in the benchmarks. */
+import { BENCH_METRICS_TOKEN } from './pulse-config';
 
 export interface MetricSample {
   labels: Record<string, string>;
@@ -25,9 +26,9 @@ export function metricValue(text: string, name: string, labels: Record<string, s
     .reduce((sum, sample) => sum + sample.value, 0);
 }
 
-/** GET <url>/metrics as text; throws when the app does not answer 200. */
-export async function scrapeMetrics(url: string): Promise<string> {
-  const response = await fetch(`${url}/metrics`);
+/** GET <url>/metrics as text, with the metrics token of the configs this process writes; throws when the app does not answer 200. */
+export async function scrapeMetrics(url: string, token = BENCH_METRICS_TOKEN): Promise<string> {
+  const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
   if (!response.ok) throw new Error(`GET ${url}/metrics answered ${response.status}`);
   return response.text();
 }

@@ -1,0 +1,350 @@
+// Workload isolation benchmark (`npm run bench:isolation -- [flags]`, after `npm run build`):
+//   node dist/scripts/bench-isolation.js [--rate 100] [--baseline-seconds 40] [--heavy-seconds 60]
+//                                        [--heavy-clients 16] [--probe-interval-ms 250] [--sample-percent 5]
+//                                        [--grace-seconds 30] [--seed 42] [--out FILE]
+//
+// Does one tenant's flood of heavy SQL queries starve the others' reads and ingestion? The whole
+// stack on this machine (local Kafka and ClickHouse, migrations, the three built apps) under a
+// steady ingest load from the load generator (its own process) at --rate events/s, in two phases:
+//   1. baseline (--baseline-seconds): the load alone;
+//   2. heavy (--heavy-seconds): the load plus --heavy-clients clients of project 1's token, each
+//      sending the heavy query (scripts/bench/isolation/clients.ts) back to back, waiting the
+//      Retry-After of a 429.
+// In both phases: project 2's token sends a simple SQL query one at a time (p50/p95 of its 200s),
+// about --sample-percent of the accepted transactions are watched through the SQL API until
+// visible (freshness, scripts/bench/e2e/freshness.ts), and every app's /ready is probed once a
+// second. The heavy phase's figures are compared with the baseline of the same run; targets: the
+// simple query's p95 ≤ 1 s and freshness p95 ≤ 5 s under the heavy load.
+//
+// Kafka and ClickHouse start on free ports under .local/bench-isolation (wiped first) unless
+// KAFKA_BROKERS / CLICKHOUSE_URL are set; everything listens on 127.0.0.1 and is stopped at the
+// end, also on failure or Ctrl-C. Results: tables on stdout, JSON in
+// bench/results/<timestamp>-isolation.json (or --out).
+import { consumerGroupOf, createKafka, ensureTopics, RecordKind, TopicNames } from '@pulse/kafka';
+import { AppName, AppProcess, bringUpInfra, Infra, LocalClickHouse, LocalKafka, waitUntil } from '@pulse/local-infra';
+import type { LoadSummary } from '@pulse/loadgen';
+import { createClickHouse, migrateUp, Tables } from '@pulse/storage';
+import type { Admin } from 'kafkajs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { freePorts } from '../test/support/test-infra';
+import { FreshnessFigures, FreshnessPoller } from './bench/e2e/freshness';
+import { LoadgenProcess } from './bench/e2e/loadgen-process';
+import { ProcessMonitor } from './bench/e2e/process-monitor';
+import { ClientFigures, HEAVY_SQL, ReadinessProbe, SIMPLE_SQL, SqlLoop } from './bench/isolation/clients';
+import { IsolationBenchOptions, readIsolationOptions } from './bench/isolation/options';
+import { IsolationTenants, writeIsolationConfig } from './bench/isolation/tenants';
+import { appMain, checkPrerequisites } from './bench/preflight';
+import { machine, writeResult } from './bench/report';
+import { runMain } from './bench/run-main';
+import { round } from './bench/stats';
+import { stopOnSignal } from './bench/stop-on-signal';
+import { formatNumber as fmt, printColumns, printRows } from './bench/table';
+
+const root = resolve(__dirname, '..', '..');
+const log = (line: string): void => console.log(`pulse bench isolation: ${line}`);
+const APPS: AppName[] = ['consumer', 'ingest', 'query'];
+const WATCHED = ['ingest', 'consumer', 'query', 'loadgen', 'kafka', 'clickhouse'] as const;
+const TARGET_SIMPLE_P95_MS = 1000;
+const TARGET_FRESHNESS_P95_MS = 5000;
+
+interface PhaseResult {
+  phase: 'baseline' | 'heavy';
+  seconds: number;
+  accepted_events_per_s: number;
+  ingest_statuses: Record<string, number>;
+  simple_query: ClientFigures;
+  freshness: FreshnessFigures;
+  heavy_queries: ClientFigures | null;
+  ready_statuses: Record<string, Record<string, number>>;
+  cores: Record<string, number>;
+  expected_records: LoadSummary['records'];
+}
+
+interface Run {
+  options: IsolationBenchOptions;
+  tenants: IsolationTenants;
+  loadgenScript: string;
+  dsns: string[];
+  apps: Map<AppName, AppProcess>;
+  poller: FreshnessPoller;
+  monitor: ProcessMonitor;
+  loadgen?: LoadgenProcess;
+  heavy?: SqlLoop;
+}
+
+async function main(): Promise<number> {
+  const options = readIsolationOptions();
+  const loadgenScript = join('dist', 'scripts', 'bench', 'e2e', 'loadgen-child.js');
+  checkPrerequisites(root, [...APPS.map(appMain), loadgenScript]);
+  const startedAt = new Date();
+  const stateDir = join(root, '.local', 'bench-isolation');
+  rmSync(stateDir, { recursive: true, force: true });
+  mkdirSync(stateDir, { recursive: true });
+
+  let infra: Infra | undefined;
+  let admin: Admin | undefined;
+  let run: Run | undefined;
+  const apps = new Map<AppName, AppProcess>();
+  let cleaning: Promise<void> | undefined;
+  const cleanUp = (): Promise<void> =>
+    (cleaning ??= (async () => {
+      await run?.loadgen?.kill();
+      await run?.heavy?.stop();
+      await run?.poller.stop();
+      run?.monitor.stop();
+      await admin?.disconnect().catch(() => undefined);
+      await Promise.allSettled([...apps.values()].map((app) => app.stop()));
+      if (infra) await Promise.allSettled(infra.started.map((service) => service.stop()));
+      rmSync(stateDir, { recursive: true, force: true });
+    })());
+  stopOnSignal(log, cleanUp);
+
+  try {
+    const [kafkaPort, clickhousePort, ingestPort, consumerPort, queryPort] = await freePorts(5);
+    infra = await bringUpInfra({
+      stateDir,
+      kafkaPort,
+      clickhousePort,
+      externalKafkaBrokers: process.env.KAFKA_BROKERS || undefined,
+      externalClickHouseUrl: process.env.CLICKHOUSE_URL || undefined,
+      log,
+    });
+    const database = `bench_isolation_${randomBytes(4).toString('hex')}`;
+    const clickhouse = {
+      url: infra.clickhouseUrl,
+      database,
+      user: infra.clickhouseCredentials?.user ?? (process.env.CLICKHOUSE_USER || 'default'),
+      password: infra.clickhouseCredentials?.password ?? process.env.CLICKHOUSE_PASSWORD ?? '',
+    };
+    await migrateUp(clickhouse);
+    const configPath = join(stateDir, 'pulse-config.json');
+    const tenants = writeIsolationConfig(configPath);
+    const prefix = `${database}.`;
+    const ports: Record<AppName, number> = { ingest: ingestPort, consumer: consumerPort, query: queryPort };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      KAFKA_BROKERS: infra.kafkaBrokers,
+      CLICKHOUSE_URL: clickhouse.url,
+      CLICKHOUSE_USER: clickhouse.user,
+      CLICKHOUSE_PASSWORD: clickhouse.password,
+      CLICKHOUSE_DATABASE: database,
+      KAFKA_TOPIC_PREFIX: prefix,
+      CONSUMER_GROUP_ID: database,
+      PULSE_CONFIG: configPath,
+      PULSE_HOST: '127.0.0.1',
+      INGEST_PORT: String(ingestPort),
+      CONSUMER_PORT: String(consumerPort),
+      QUERY_PORT: String(queryPort),
+      LOG_LEVEL: 'warn',
+    };
+    const kafka = createKafka({ brokers: infra.kafkaBrokers.split(','), clientId: 'pulse-bench-isolation' });
+    admin = kafka.admin();
+    await admin.connect();
+    const topics = new TopicNames(prefix);
+    await ensureTopics(kafka, topics.all().map((topic) => ({ topic, partitions: 4 })));
+    const probe = admin;
+    // A fresh broker creates __consumer_offsets on the first group lookup: wait for it here.
+    await waitUntil(
+      'Kafka group coordinator',
+      async () => {
+        await probe.fetchOffsets({ groupId: consumerGroupOf(database, RecordKind.Transaction), topics: [topics.records[RecordKind.Transaction]] });
+        return true;
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    for (const app of APPS) apps.set(app, new AppProcess({ app, root, port: ports[app], env, onLine: (_app, line) => console.log(`[${app}] ${line}`) }));
+    await Promise.all([...apps.values()].map((app) => app.start()));
+    log(`apps ready: ingest :${ingestPort}, consumer :${consumerPort}, query :${queryPort}; database ${database}`);
+
+    const monitor = new ProcessMonitor(1000);
+    for (const app of APPS) monitor.watch(app, apps.get(app)!.pid!);
+    for (const service of infra.started) {
+      if (service instanceof LocalKafka || service instanceof LocalClickHouse) {
+        const pid = Number(readFileSync(service.pidFile, 'utf8').trim());
+        if (Number.isInteger(pid) && pid > 0) monitor.watch(service.name, pid);
+      }
+    }
+    const poller = new FreshnessPoller({ queryUrl: apps.get('query')!.url, token: tenants.pollToken, minIntervalMs: 250, maxInFlight: 2, batch: 1000 });
+    poller.start();
+    run = {
+      options,
+      tenants,
+      loadgenScript: join(root, loadgenScript),
+      dsns: tenants.projects.map((p) => `http://${p.key}@127.0.0.1:${ingestPort}/${p.id}`),
+      apps,
+      poller,
+      monitor,
+    };
+
+    const baseline = await runPhase(run, 'baseline', options.baselineSeconds);
+    const heavy = await runPhase(run, 'heavy', options.heavySeconds);
+    const expected = sumRecords([baseline.expected_records, heavy.expected_records]);
+    // The consumer may still be inserting the last batches: wait (bounded) until every row is in.
+    let stored: Record<string, number> = {};
+    await waitUntil(
+      'every expected row stored',
+      async () => {
+        stored = await storedRows(clickhouse);
+        return Object.entries(expected).every(([table, rows]) => (stored[table] ?? 0) >= rows);
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    ).catch(() => log('  not every expected row was stored within 60 s; the counts below say how many'));
+    const ratio = (a: number, b: number): number => round(a / b, 2);
+    const result = {
+      benchmark: 'isolation',
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      heavy_sql: HEAVY_SQL,
+      simple_sql: SIMPLE_SQL,
+      simple_query_p50_ms: { baseline: baseline.simple_query.p50Ms, heavy: heavy.simple_query.p50Ms, ratio: ratio(heavy.simple_query.p50Ms, baseline.simple_query.p50Ms) },
+      simple_query_p95_ms: { baseline: baseline.simple_query.p95Ms, heavy: heavy.simple_query.p95Ms, ratio: ratio(heavy.simple_query.p95Ms, baseline.simple_query.p95Ms) },
+      freshness_p50_ms: { baseline: baseline.freshness.p50Ms, heavy: heavy.freshness.p50Ms, ratio: ratio(heavy.freshness.p50Ms, baseline.freshness.p50Ms) },
+      freshness_p95_ms: { baseline: baseline.freshness.p95Ms, heavy: heavy.freshness.p95Ms, ratio: ratio(heavy.freshness.p95Ms, baseline.freshness.p95Ms) },
+      targets: [
+        { what: 'simple query p95 under the heavy load (ms)', target: TARGET_SIMPLE_P95_MS, measured: heavy.simple_query.p95Ms, met: heavy.simple_query.p95Ms <= TARGET_SIMPLE_P95_MS },
+        { what: 'freshness p95 under the heavy load (ms)', target: TARGET_FRESHNESS_P95_MS, measured: heavy.freshness.p95Ms, met: heavy.freshness.p95Ms <= TARGET_FRESHNESS_P95_MS },
+      ],
+      phases: [baseline, heavy],
+      stored_rows: stored,
+      expected_rows: expected,
+      freshness_polls: poller.pollStats(),
+      options: { ...options, kafka: process.env.KAFKA_BROKERS ? 'external' : 'local', clickhouse: process.env.CLICKHOUSE_URL ? 'external' : 'local (chdb)', tuning_env: tuningEnv() },
+      machine: machine(root),
+    };
+    printResult(result, [baseline, heavy]);
+    const file = writeResult(root, 'isolation', startedAt, result, options.out);
+    console.log('');
+    log(`results written to ${file}`);
+    return 0;
+  } finally {
+    await cleanUp();
+  }
+}
+
+/** One phase: a fresh load generator for `seconds`, the simple query and the probes, and in the heavy phase the heavy clients. */
+async function runPhase(run: Run, phase: 'baseline' | 'heavy', seconds: number): Promise<PhaseResult> {
+  const { options, tenants, poller, monitor, apps } = run;
+  log(`${phase}: ${fmt(options.rate)} events/s for ${seconds} s${phase === 'heavy' ? `, ${options.heavyClients} heavy query clients on project 1's token` : ''}…`);
+  const queryUrl = apps.get('query')!.url;
+  const startMs = Date.now();
+  run.loadgen = new LoadgenProcess(
+    run.loadgenScript,
+    { dsns: run.dsns, rate: options.rate, durationS: seconds, concurrency: 64, seed: options.seed, idSeed: randomBytes(4).readUInt32BE(0), samplePercent: options.samplePercent },
+    { onSample: (sample) => poller.add({ ...sample, phase }) },
+  );
+  monitor.watch('loadgen', run.loadgen.pid);
+  const ready = new ReadinessProbe(Object.fromEntries(APPS.map((app) => [app, apps.get(app)!.url]))).start();
+  const simple = new SqlLoop({ queryUrl, projectId: 2, token: tenants.probeToken }, SIMPLE_SQL, { clients: 1, pauseMs: options.probeIntervalMs, timeoutMs: 120_000 }).start();
+  if (phase === 'heavy') {
+    run.heavy = new SqlLoop({ queryUrl, projectId: 1, token: tenants.heavyToken }, HEAVY_SQL, { clients: options.heavyClients, pauseMs: 0, timeoutMs: 120_000 }).start();
+  }
+  const summary = await run.loadgen.done();
+  const endMs = Date.now();
+  monitor.unwatch('loadgen');
+  run.loadgen = undefined;
+  // The heavy clients stop sending; queries in flight run to their time cap, still measured.
+  const heavyFigures = run.heavy ? await run.heavy.stop() : null;
+  run.heavy = undefined;
+  const simpleFigures = await simple.stop();
+  const readyStatuses = await ready.stop();
+  const unseen = await poller.waitSeen(phase, options.graceSeconds * 1000);
+  if (unseen > 0) log(`  ${unseen} samples still unseen ${options.graceSeconds} s after the load ended: counted as unseen`);
+  poller.giveUp(phase);
+  const cores = Object.fromEntries(WATCHED.map((name) => [name, monitor.cores(name, startMs, endMs)]).filter(([, value]) => Number.isFinite(value)));
+  const result: PhaseResult = {
+    phase,
+    seconds,
+    accepted_events_per_s: summary.rate.acceptedEventsPerS,
+    ingest_statuses: summary.statuses,
+    simple_query: simpleFigures,
+    freshness: poller.figures(phase),
+    heavy_queries: heavyFigures,
+    ready_statuses: readyStatuses,
+    cores,
+    expected_records: summary.records,
+  };
+  log(
+    `  simple query p50 ${fmt(simpleFigures.p50Ms)} / p95 ${fmt(simpleFigures.p95Ms)} ms ${JSON.stringify(simpleFigures.statuses)}; ` +
+      `freshness p50 ${fmt(result.freshness.p50Ms)} / p95 ${fmt(result.freshness.p95Ms)} ms (${result.freshness.unseen} of ${result.freshness.samples} unseen)` +
+      (heavyFigures ? `; heavy queries ${JSON.stringify(heavyFigures.statuses)}` : ''),
+  );
+  return result;
+}
+
+async function storedRows(connection: { url: string; database: string; user: string; password: string }): Promise<Record<string, number>> {
+  const client = createClickHouse(connection);
+  try {
+    const counts: Record<string, number> = {};
+    for (const table of Object.values(Tables)) {
+      const [row] = await (await client.query({ query: `SELECT count() AS n FROM ${table}`, format: 'JSONEachRow' })).json<{ n: string | number }>();
+      counts[table] = Number(row.n);
+    }
+    return counts;
+  } finally {
+    await client.close();
+  }
+}
+
+function sumRecords(list: Array<LoadSummary['records']>): Record<string, number> {
+  const sum = { transactions: 0, spans: 0, web_vitals: 0, errors: 0, sessions: 0 };
+  for (const r of list) {
+    sum.transactions += r.transactions;
+    sum.spans += r.spans;
+    sum.web_vitals += r.webVitals;
+    sum.errors += r.errors;
+    sum.sessions += r.sessions;
+  }
+  return sum;
+}
+
+/** Tuning variables of the apps set in this shell (recorded; the apps inherit them). */
+function tuningEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => /^(CONSUMER|INGEST|PRODUCER|QUERY|SQL|CH)_/.test(entry[0]) && !/_PORT$/.test(entry[0]) && entry[1] !== undefined),
+  );
+}
+
+function printResult(
+  result: { targets: Array<{ what: string; target: number; measured: number; met: boolean }>; stored_rows: Record<string, number>; expected_rows: Record<string, number> } & Record<
+    'simple_query_p50_ms' | 'simple_query_p95_ms' | 'freshness_p50_ms' | 'freshness_p95_ms',
+    { baseline: number; heavy: number; ratio: number }
+  >,
+  phases: PhaseResult[],
+): void {
+  console.log('');
+  console.log('Workload isolation: one token\'s heavy SQL queries against another project\'s reads and ingestion');
+  printColumns(
+    ['figure', 'baseline', 'heavy load', 'ratio'],
+    (['simple_query_p50_ms', 'simple_query_p95_ms', 'freshness_p50_ms', 'freshness_p95_ms'] as const).map((key) => [
+      key.replace(/_/g, ' '),
+      fmt(result[key].baseline),
+      fmt(result[key].heavy),
+      Number.isFinite(result[key].ratio) ? result[key].ratio.toFixed(2) : 'n/a',
+    ]),
+    [false, true, true, true],
+  );
+  console.log('');
+  printRows(result.targets.map((t) => [t.what, `${fmt(t.measured)}  (target ≤ ${fmt(t.target)}: ${t.met ? 'met' : 'MISSED'})`]));
+  console.log('');
+  console.log('Phases');
+  printColumns(
+    ['phase', 'accepted ev/s', 'simple statuses', 'heavy statuses', 'unseen', '/ready not 200', 'cores (query / clickhouse / consumer)'],
+    phases.map((p) => [
+      p.phase,
+      fmt(p.accepted_events_per_s),
+      JSON.stringify(p.simple_query.statuses),
+      p.heavy_queries ? JSON.stringify(p.heavy_queries.statuses) : '',
+      `${p.freshness.unseen}/${p.freshness.samples}`,
+      JSON.stringify(Object.fromEntries(Object.entries(p.ready_statuses).map(([app, statuses]) => [app, Object.entries(statuses).filter(([s]) => s !== '200').reduce((n, [, c]) => n + c, 0)]))),
+      ['query', 'clickhouse', 'consumer'].map((name) => fmt(p.cores[name] ?? NaN)).join(' / '),
+    ]),
+    [false, true, false, false, true, false, false],
+  );
+  console.log('');
+  console.log('Rows stored vs the generator\'s expected records (whole run)');
+  printRows(Object.keys(result.expected_rows).map((table) => [table, `${fmt(result.stored_rows[table] ?? NaN)} stored / ${fmt(result.expected_rows[table])} expected`]));
+}
+
+runMain('pulse bench isolation', main);
