@@ -78,7 +78,7 @@ function printQuickStart(config: PulseConfigDto, ingestPort: number, queryPort: 
   });
   console.log(`
   DSN    http://${key}@127.0.0.1:${ingestPort}/${project.id}
-  token  ${token}
+  token  ${token}${config.metricsToken ? `\n  /metrics of every app: -H 'Authorization: Bearer ${config.metricsToken}'` : ''}
 
   Send a transaction:
     curl -s -X POST 'http://127.0.0.1:${ingestPort}/api/${project.id}/store/?sentry_key=${key}' \\

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { waitUntil } from '@pulse/local-infra';
 import { transactionEvent } from './fixtures/transaction-event';
 import { E2EStack } from './support/e2e-stack';
 import { request } from './support/http';
@@ -59,16 +60,14 @@ describe('hostile input', () => {
     expect(response.status).toBe(200);
     expect(response.body.dropped).toEqual(['item 0 (event): JSON nested deeper than 128 levels (the limit)']);
 
-    const deadline = Date.now() + 60_000;
     const sql = { sql: 'SELECT count() AS n FROM transactions WHERE name = {name:String}', params: { name }, from: Date.now() - 3_600_000, to: Date.now() + 3_600_000 };
     let stored = 0;
-    while (stored === 0) {
-      if (Date.now() > deadline) throw new Error('the valid transaction never became queryable');
+    await waitUntil('the valid transaction to be queryable', async () => {
       const answer = await api(DEEP, 'query', sql);
       expect(answer.status).toBe(200);
       stored = Number(answer.body.data?.[0]?.n ?? 0);
-      if (stored === 0) await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+      return stored > 0;
+    }, { timeoutMs: 60_000, intervalMs: 250 });
     expect(stored).toBe(1);
     expect(await stack.metricsText('ingest')).toMatch(/pulse_ingest_events_total\{kind="event",outcome="too_deep"[^}]*\} [1-9]/);
   });

@@ -1,3 +1,4 @@
+import { waitUntil } from '@pulse/local-infra';
 import { MetricsRegistry } from '@pulse/platform';
 import { MigratedDatabase, migratedDatabase } from '../../../../libs/storage/src/testing/migrated-database';
 import { request } from '../../../../test/support/http';
@@ -16,14 +17,6 @@ jest.setTimeout(60_000);
 /** The reported shape, at a size that runs until max_execution_time stops it. */
 const HEAVY_SQL =
   'SELECT count() AS n FROM (SELECT arrayJoin(range(1000000)) AS a) AS x CROSS JOIN (SELECT arrayJoin(range(100000)) AS b) AS y WHERE cityHash64(a, b) = 0';
-
-async function until(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('per-token admission of tenant reads', () => {
   let db: MigratedDatabase;
@@ -50,7 +43,7 @@ describe('per-token admission of tenant reads', () => {
     const admission = app.app.get<TokenAdmission>(TOKEN_ADMISSION);
     let heavyAnswer: SqlAnswer | undefined;
     const heavy = postSql(app, { sql: HEAVY_SQL, ...range }).then((answer) => (heavyAnswer = answer));
-    await until('the heavy query to hold its slot', () => admission.running === 1);
+    await waitUntil('the heavy query to hold its slot', async () => admission.running === 1, { timeoutMs: 10_000, intervalMs: 20 });
 
     const auth = { authorization: `Bearer ${TOKEN_OF_PROJECT[1]}` };
     const refused = [
@@ -76,7 +69,7 @@ describe('per-token admission of tenant reads', () => {
     await heavy;
     expect(heavyAnswer?.status).toBe(400);
     expect(heavyAnswer?.body.detail).toMatch(/^the query ran longer than 4 s/);
-    await until('the slot to be free', () => admission.running === 0);
+    await waitUntil('the slot to be free', async () => admission.running === 0, { timeoutMs: 10_000, intervalMs: 20 });
     const again = await postSql(app, { sql: 'SELECT 1 AS one', ...range });
     expect(again.status).toBe(200);
 

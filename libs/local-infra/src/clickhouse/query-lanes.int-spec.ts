@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePorts } from '../../../../test/support/test-infra';
+import { waitUntil } from '../wait-until';
 import { LocalClickHouse } from './local-clickhouse';
 
 // The real server process with a small read lane: reads that fill it do not hold back an INSERT
@@ -67,7 +68,7 @@ describe('local ClickHouse read and write lanes', () => {
         .then((result) => result.json())
         .then(() => finished.push(`read ${i}`)),
     );
-    await until('the four reads to run', async () => {
+    await waitUntil('the four reads to run', async () => {
       const [row] = await (
         await client.query({
           query: "SELECT count() AS n FROM system.processes WHERE query LIKE '%lanes_sleep%' AND query NOT LIKE '%system.processes%'",
@@ -75,7 +76,7 @@ describe('local ClickHouse read and write lanes', () => {
         })
       ).json<{ n: number | string }>();
       return Number(row.n) === 4;
-    });
+    }, { timeoutMs: 10_000, intervalMs: 50 });
     const refused = await client.query({ query: 'SELECT 1', format: 'JSONEachRow', clickhouse_settings: { readonly: '2' } }).then(
       () => undefined,
       (error: unknown) => error,
@@ -96,10 +97,3 @@ describe('local ClickHouse read and write lanes', () => {
   });
 });
 
-async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
-}
