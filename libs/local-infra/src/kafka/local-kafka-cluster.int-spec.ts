@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Admin, ConfigResourceTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Admin, ConfigResourceTypes, Kafka, logLevel, PartitionMetadata, Partitioners } from 'kafkajs';
 import { freePorts } from '../../../../test/support/test-infra';
 import { canConnect } from '../ports';
 import { waitUntil } from '../wait-until';
@@ -19,14 +19,34 @@ describe('LocalKafkaCluster (three real brokers)', () => {
   let client: Kafka;
   let admin: Admin;
 
-  const partitionsOf = async () => (await admin.fetchTopicMetadata({ topics: [TOPIC] })).topics[0].partitions;
+  /**
+   * The topic's partitions as the cluster describes them. A broker that has not yet applied the
+   * topic's creation answers UNKNOWN_TOPIC_OR_PARTITION, and kafkajs asks any broker: ask again.
+   */
+  async function partitionsOf(): Promise<PartitionMetadata[]> {
+    let partitions: PartitionMetadata[] = [];
+    await waitUntil(`metadata of ${TOPIC}`, async () => {
+      partitions = (await admin.fetchTopicMetadata({ topics: [TOPIC] })).topics[0].partitions;
+      return true;
+    }, { timeoutMs: 30_000, intervalMs: 100 });
+    return partitions;
+  }
 
+  /**
+   * Sends messages `from`…`from + count − 1` with acks=all until they are acknowledged. A broker
+   * that has not applied the topic yet makes kafkajs give up at once (UNKNOWN_TOPIC_OR_PARTITION
+   * while it refreshes metadata), so a refused send is sent again; the checks below compare sets,
+   * so a copy from a send retried after its acknowledgement was lost does not matter.
+   */
   async function produce(from: number, count: number): Promise<void> {
     const producer = client.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
     await producer.connect();
     try {
       const messages = Array.from({ length: count }, (_, i) => ({ value: `message ${from + i}`, partition: (from + i) % PARTITIONS }));
-      await producer.send({ topic: TOPIC, acks: -1, messages });
+      await waitUntil(`messages ${from}–${from + count - 1} acknowledged`, async () => {
+        await producer.send({ topic: TOPIC, acks: -1, messages });
+        return true;
+      }, { timeoutMs: 60_000, intervalMs: 250 });
     } finally {
       await producer.disconnect();
     }
@@ -39,7 +59,7 @@ describe('LocalKafkaCluster (three real brokers)', () => {
       await consumer.connect();
       await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
       await consumer.run({ eachMessage: async ({ message }) => void seen.push(String(message.value)) });
-      await waitUntil(`${expected} messages consumed`, async () => seen.length >= expected, { timeoutMs: 60_000 });
+      await waitUntil(`${expected} distinct messages consumed`, async () => new Set(seen).size >= expected, { timeoutMs: 60_000 });
     } finally {
       await consumer.disconnect();
     }
@@ -78,7 +98,14 @@ describe('LocalKafkaCluster (three real brokers)', () => {
     expect(cluster.runningPids().size).toBe(3);
     admin = client.admin();
     await admin.connect();
-    expect((await admin.describeCluster()).brokers.map((broker) => broker.nodeId).sort()).toEqual([1, 2, 3]);
+    // Each broker's start waited until it saw itself registered; the one answering here may still
+    // hold older cluster metadata for a moment on a loaded machine.
+    let nodeIds: number[] = [];
+    await waitUntil('every broker in the cluster metadata', async () => {
+      nodeIds = (await admin.describeCluster()).brokers.map((broker) => broker.nodeId).sort();
+      return nodeIds.length === 3;
+    }, { timeoutMs: 30_000, intervalMs: 100 });
+    expect(nodeIds).toEqual([1, 2, 3]);
 
     // No replication settings given: the brokers' defaults apply.
     // kafkajs's waitForLeaders gives up when the broker it asks has not heard of the topic yet
