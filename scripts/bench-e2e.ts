@@ -23,13 +23,10 @@
 // and is stopped at the end, also on failure or Ctrl-C. Results: tables on stdout, JSON in
 // bench/results/<timestamp>-e2e.json (or --out).
 import type { LoadProgress, LoadSummary } from '@pulse/loadgen';
-import { consumerGroupOf, createKafka, ensureTopics, RecordKind, TopicNames } from '@pulse/kafka';
-import { AppName, AppProcess, bringUpInfra, Infra, LocalClickHouse, LocalKafka, waitUntil } from '@pulse/local-infra';
-import { createClickHouse, migrateUp, Tables } from '@pulse/storage';
-import type { Admin } from 'kafkajs';
+import { AppName, AppProcess, waitUntil } from '@pulse/local-infra';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { BENCH_APPS, BenchStack, sumRecords, tuningEnv } from './bench/e2e/bench-stack';
 import { machine, writeResult } from './bench/report';
 import { FreshnessFigures, FreshnessPoller } from './bench/e2e/freshness';
 import { LagSampler } from './bench/e2e/lag-sampler';
@@ -39,7 +36,6 @@ import { ProcessMonitor } from './bench/e2e/process-monitor';
 import { judgeLag, judgeStep, LagVerdict, MAX_FRESHNESS_P95_MS, MAX_LAG_GROWTH_SHARE, MIN_ACHIEVED_SHARE, sustainedRate } from './bench/e2e/step-criteria';
 import { MedianMax, round } from './bench/stats';
 import { formatNumber as fmt, printColumns, printRows } from './bench/table';
-import { freePorts } from '../test/support/test-infra';
 import { stopOnSignal } from './bench/stop-on-signal';
 import { runMain } from './bench/run-main';
 import { appMain, checkPrerequisites } from './bench/preflight';
@@ -49,7 +45,7 @@ const root = resolve(__dirname, '..', '..');
 const log = (line: string): void => console.log(`pulse bench e2e: ${line}`);
 const KAFKA_PORT = 29292;
 const CLICKHOUSE_PORT = 28223;
-const APPS: AppName[] = ['consumer', 'ingest', 'query'];
+const APPS = BENCH_APPS;
 /** Processes whose CPU and RSS are followed (those that exist in this run). */
 const WATCHED = ['ingest', 'consumer', 'query', 'loadgen', 'kafka', 'clickhouse', 'bench'] as const;
 const CATCH_UP_TIMEOUT_MS = 120_000;
@@ -95,112 +91,37 @@ async function main(): Promise<number> {
   const loadgenScript = join('dist', 'scripts', 'bench', 'e2e', 'loadgen-child.js');
   checkPrerequisites(root, [...APPS.map(appMain), loadgenScript]);
   const startedAt = new Date();
-  const stateDir = join(root, '.local', 'bench-e2e');
-  rmSync(stateDir, { recursive: true, force: true });
-  mkdirSync(stateDir, { recursive: true });
-
-  let infra: Infra | undefined;
-  let admin: Admin | undefined;
+  const projects = benchProjects(Array.from({ length: options.projects }, (_, i) => i + 1));
+  let token = '';
+  const bench = new BenchStack({
+    name: 'bench_e2e',
+    root,
+    kafkaPort: KAFKA_PORT,
+    clickhousePort: CLICKHOUSE_PORT,
+    partitions: options.partitions,
+    writeConfig: (path) => (token = writePulseConfig(path, projects)),
+    log,
+  });
   let stack: Stack | undefined;
-  const apps = new Map<AppName, AppProcess>();
   let cleaning: Promise<void> | undefined;
   const cleanUp = (): Promise<void> =>
     (cleaning ??= (async () => {
       await stack?.loadgen?.kill();
       await stack?.poller.stop();
       await stack?.lag.stop();
-      stack?.monitor.stop();
-      await admin?.disconnect().catch(() => undefined);
-      await Promise.allSettled([...apps.values()].map((app) => app.stop()));
-      if (infra) await Promise.allSettled(infra.started.map((service) => service.stop()));
-      rmSync(stateDir, { recursive: true, force: true });
+      await bench.stop();
     })());
   stopOnSignal(log, cleanUp);
 
   try {
-    const infraStarted = performance.now();
-    infra = await bringUpInfra({
-      stateDir,
-      kafkaPort: KAFKA_PORT,
-      clickhousePort: CLICKHOUSE_PORT,
-      externalKafkaBrokers: process.env.KAFKA_BROKERS || undefined,
-      externalClickHouseUrl: process.env.CLICKHOUSE_URL || undefined,
-      log,
-    });
-    log(`infrastructure ready in ${((performance.now() - infraStarted) / 1000).toFixed(1)} s`);
-    const runId = randomBytes(4).toString('hex');
-    const database = `bench_e2e_${runId}`;
-    const clickhouse = {
-      url: infra.clickhouseUrl,
-      database,
-      user: infra.clickhouseCredentials?.user ?? (process.env.CLICKHOUSE_USER || 'default'),
-      password: infra.clickhouseCredentials?.password ?? process.env.CLICKHOUSE_PASSWORD ?? '',
-    };
-    await migrateUp(clickhouse);
-
-    const projects = benchProjects(Array.from({ length: options.projects }, (_, i) => i + 1));
-    const configPath = join(stateDir, 'pulse-config.json');
-    const token = writePulseConfig(configPath, projects);
-    const prefix = `${database}.`;
-    const groupPrefix = database;
-    const [ingestPort, consumerPort, queryPort] = await freePorts(3);
-    const ports: Record<AppName, number> = { ingest: ingestPort, consumer: consumerPort, query: queryPort };
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      KAFKA_BROKERS: infra.kafkaBrokers,
-      CLICKHOUSE_URL: clickhouse.url,
-      CLICKHOUSE_USER: clickhouse.user,
-      CLICKHOUSE_PASSWORD: clickhouse.password,
-      CLICKHOUSE_DATABASE: database,
-      KAFKA_TOPIC_PREFIX: prefix,
-      KAFKA_TOPIC_PARTITIONS: String(options.partitions),
-      CONSUMER_GROUP_ID: groupPrefix,
-      PULSE_CONFIG: configPath,
-      PULSE_HOST: '127.0.0.1',
-      INGEST_PORT: String(ingestPort),
-      CONSUMER_PORT: String(consumerPort),
-      QUERY_PORT: String(queryPort),
-      LOG_LEVEL: 'warn',
-    };
-    // On a fresh broker the first group lookup creates __consumer_offsets and the coordinator is
-    // "not available" for a moment: wait for it here rather than in the consumer's start-up.
-    const kafka = createKafka({ brokers: infra.kafkaBrokers.split(','), clientId: 'pulse-bench-e2e' });
-    admin = kafka.admin();
-    await admin.connect();
-    const topics = new TopicNames(prefix);
-    await ensureTopics(kafka, topics.all().map((topic) => ({ topic, partitions: options.partitions })));
-    const probe = admin;
-    await waitUntil(
-      'Kafka group coordinator',
-      async () => {
-        await probe.fetchOffsets({ groupId: consumerGroupOf(groupPrefix, RecordKind.Transaction), topics: [topics.records[RecordKind.Transaction]] });
-        return true;
-      },
-      { timeoutMs: 60_000, intervalMs: 200 },
-    );
-    for (const app of APPS) apps.set(app, new AppProcess({ app, root, port: ports[app], env, onLine: (_app, line) => console.log(`[${app}] ${line}`) }));
-    await Promise.all([...apps.values()].map((app) => app.start()));
-    for (const app of apps.values()) {
-      void app.waitForExit().then((exit) => {
-        if (!cleaning) log(`${app.options.app} exited unexpectedly (${exit.signal ?? `code ${exit.code}`})`);
-      });
-    }
-    log(`apps ready: ingest :${ingestPort}, consumer :${consumerPort}, query :${queryPort}; database ${database}, ${options.projects} projects, ${options.partitions} partitions`);
-
-    const monitor = new ProcessMonitor(1000);
-    for (const app of APPS) monitor.watch(app, apps.get(app)!.pid!);
+    await bench.start();
+    const { monitor, apps, topics, admin } = bench;
     monitor.watch('bench', process.pid);
-    for (const service of infra.started) {
-      if (service instanceof LocalKafka || service instanceof LocalClickHouse) {
-        const pid = Number(readFileSync(service.pidFile, 'utf8').trim());
-        if (Number.isInteger(pid) && pid > 0) monitor.watch(service.name, pid);
-      }
-    }
-    const lag = new LagSampler(admin, topics, groupPrefix);
+    const lag = new LagSampler(admin!, topics, bench.groupPrefix);
     lag.start(1000);
-    const poller = new FreshnessPoller({ queryUrl: apps.get('query')!.url, token, minIntervalMs: options.pollIntervalMs, maxInFlight: options.pollInFlight, batch: 1000 });
+    const poller = new FreshnessPoller({ queryUrl: bench.app('query').url, token, minIntervalMs: options.pollIntervalMs, maxInFlight: options.pollInFlight, batch: 1000 });
     poller.start();
-    stack = { options, loadgenScript: join(root, loadgenScript), dsns: projects.map((p) => `http://${p.key}@127.0.0.1:${ingestPort}/${p.id}`), poller, lag, monitor, apps, runId };
+    stack = { options, loadgenScript: join(root, loadgenScript), dsns: projects.map((p) => bench.dsn(p)), poller, lag, monitor, apps, runId: bench.database };
 
     const runStartMs = Date.now();
     const phases: PhaseResult[] = [];
@@ -228,7 +149,7 @@ async function main(): Promise<number> {
     const runEndMs = Date.now();
 
     await waitCaughtUp(stack);
-    const stored = await storedRows(clickhouse);
+    const stored = await bench.storedRows();
     const expected = sumRecords([...phases, ...steps].map((p) => p.expected_records));
     const sustained = sustainedRate(steps.map((s) => ({ offeredEventsPerS: s.offered_events_per_s, passed: s.passed === true })));
     const sustainedStep = steps.find((s) => s.passed === true && s.offered_events_per_s === sustained);
@@ -362,43 +283,13 @@ async function waitCaughtUp(stack: Stack): Promise<void> {
   }
 }
 
-async function storedRows(connection: { url: string; database: string; user: string; password: string }): Promise<Record<string, number>> {
-  const client = createClickHouse(connection);
-  try {
-    const counts: Record<string, number> = {};
-    for (const table of Object.values(Tables)) {
-      const result = await client.query({ query: `SELECT count() AS n FROM ${table}`, format: 'JSONEachRow' });
-      const [row] = await result.json<{ n: string | number }>();
-      counts[table] = Number(row.n);
-    }
-    return counts;
-  } finally {
-    await client.close();
-  }
-}
 
 function recordCount(records: LoadSummary['records']): number {
   return records.transactions + records.spans + records.webVitals + records.errors + records.sessions;
 }
 
-function sumRecords(list: Array<LoadSummary['records']>): Record<string, number> {
-  const sum = { transactions: 0, spans: 0, web_vitals: 0, errors: 0, sessions: 0 };
-  for (const r of list) {
-    sum.transactions += r.transactions;
-    sum.spans += r.spans;
-    sum.web_vitals += r.webVitals;
-    sum.errors += r.errors;
-    sum.sessions += r.sessions;
-  }
-  return sum;
-}
 
 /** Tuning variables of the apps set in this shell (recorded; the apps inherit them). */
-function tuningEnv(): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(process.env).filter((entry): entry is [string, string] => /^(CONSUMER|INGEST|PRODUCER|QUERY|SQL)_/.test(entry[0]) && !/_PORT$/.test(entry[0]) && entry[1] !== undefined),
-  );
-}
 
 function printResult(
   result: { sustained_events_per_s: number; sustained_records_per_s: number; freshness_p50_ms: number; freshness_p95_ms: number; freshness_max_ms: number; freshness_samples: number; freshness_unseen: number; memory_mb: Record<string, MedianMax>; stored_rows: Record<string, number>; expected_rows: Record<string, number>; freshness_polls: ReturnType<FreshnessPoller['pollStats']> },

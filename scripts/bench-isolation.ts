@@ -20,18 +20,13 @@
 // KAFKA_BROKERS / CLICKHOUSE_URL are set; everything listens on 127.0.0.1 and is stopped at the
 // end, also on failure or Ctrl-C. Results: tables on stdout, JSON in
 // bench/results/<timestamp>-isolation.json (or --out).
-import { consumerGroupOf, createKafka, ensureTopics, RecordKind, TopicNames } from '@pulse/kafka';
-import { AppName, AppProcess, bringUpInfra, Infra, LocalClickHouse, LocalKafka, waitUntil } from '@pulse/local-infra';
+import { waitUntil } from '@pulse/local-infra';
 import type { LoadSummary } from '@pulse/loadgen';
-import { createClickHouse, migrateUp, Tables } from '@pulse/storage';
-import type { Admin } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { freePorts } from '../test/support/test-infra';
+import { BENCH_APPS, BenchStack, sumRecords, tuningEnv } from './bench/e2e/bench-stack';
 import { FreshnessFigures, FreshnessPoller } from './bench/e2e/freshness';
 import { LoadgenProcess } from './bench/e2e/loadgen-process';
-import { ProcessMonitor } from './bench/e2e/process-monitor';
 import { ClientFigures, HEAVY_SQL, ReadinessProbe, SIMPLE_SQL, SqlLoop } from './bench/isolation/clients';
 import { IsolationBenchOptions, readIsolationOptions } from './bench/isolation/options';
 import { IsolationTenants, writeIsolationConfig } from './bench/isolation/tenants';
@@ -44,7 +39,6 @@ import { formatNumber as fmt, printColumns, printRows } from './bench/table';
 
 const root = resolve(__dirname, '..', '..');
 const log = (line: string): void => console.log(`pulse bench isolation: ${line}`);
-const APPS: AppName[] = ['consumer', 'ingest', 'query'];
 const WATCHED = ['ingest', 'consumer', 'query', 'loadgen', 'kafka', 'clickhouse'] as const;
 const TARGET_SIMPLE_P95_MS = 1000;
 const TARGET_FRESHNESS_P95_MS = 5000;
@@ -67,9 +61,8 @@ interface Run {
   tenants: IsolationTenants;
   loadgenScript: string;
   dsns: string[];
-  apps: Map<AppName, AppProcess>;
+  stack: BenchStack;
   poller: FreshnessPoller;
-  monitor: ProcessMonitor;
   loadgen?: LoadgenProcess;
   heavy?: SqlLoop;
 }
@@ -77,106 +70,27 @@ interface Run {
 async function main(): Promise<number> {
   const options = readIsolationOptions();
   const loadgenScript = join('dist', 'scripts', 'bench', 'e2e', 'loadgen-child.js');
-  checkPrerequisites(root, [...APPS.map(appMain), loadgenScript]);
+  checkPrerequisites(root, [...BENCH_APPS.map(appMain), loadgenScript]);
   const startedAt = new Date();
-  const stateDir = join(root, '.local', 'bench-isolation');
-  rmSync(stateDir, { recursive: true, force: true });
-  mkdirSync(stateDir, { recursive: true });
-
-  let infra: Infra | undefined;
-  let admin: Admin | undefined;
+  let tenants: IsolationTenants | undefined;
+  const stack = new BenchStack({ name: 'bench_isolation', root, partitions: 4, writeConfig: (path) => (tenants = writeIsolationConfig(path)), log });
   let run: Run | undefined;
-  const apps = new Map<AppName, AppProcess>();
   let cleaning: Promise<void> | undefined;
   const cleanUp = (): Promise<void> =>
     (cleaning ??= (async () => {
       await run?.loadgen?.kill();
       await run?.heavy?.stop();
       await run?.poller.stop();
-      run?.monitor.stop();
-      await admin?.disconnect().catch(() => undefined);
-      await Promise.allSettled([...apps.values()].map((app) => app.stop()));
-      if (infra) await Promise.allSettled(infra.started.map((service) => service.stop()));
-      rmSync(stateDir, { recursive: true, force: true });
+      await stack.stop();
     })());
   stopOnSignal(log, cleanUp);
 
   try {
-    const [kafkaPort, clickhousePort, ingestPort, consumerPort, queryPort] = await freePorts(5);
-    infra = await bringUpInfra({
-      stateDir,
-      kafkaPort,
-      clickhousePort,
-      externalKafkaBrokers: process.env.KAFKA_BROKERS || undefined,
-      externalClickHouseUrl: process.env.CLICKHOUSE_URL || undefined,
-      log,
-    });
-    const database = `bench_isolation_${randomBytes(4).toString('hex')}`;
-    const clickhouse = {
-      url: infra.clickhouseUrl,
-      database,
-      user: infra.clickhouseCredentials?.user ?? (process.env.CLICKHOUSE_USER || 'default'),
-      password: infra.clickhouseCredentials?.password ?? process.env.CLICKHOUSE_PASSWORD ?? '',
-    };
-    await migrateUp(clickhouse);
-    const configPath = join(stateDir, 'pulse-config.json');
-    const tenants = writeIsolationConfig(configPath);
-    const prefix = `${database}.`;
-    const ports: Record<AppName, number> = { ingest: ingestPort, consumer: consumerPort, query: queryPort };
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      KAFKA_BROKERS: infra.kafkaBrokers,
-      CLICKHOUSE_URL: clickhouse.url,
-      CLICKHOUSE_USER: clickhouse.user,
-      CLICKHOUSE_PASSWORD: clickhouse.password,
-      CLICKHOUSE_DATABASE: database,
-      KAFKA_TOPIC_PREFIX: prefix,
-      CONSUMER_GROUP_ID: database,
-      PULSE_CONFIG: configPath,
-      PULSE_HOST: '127.0.0.1',
-      INGEST_PORT: String(ingestPort),
-      CONSUMER_PORT: String(consumerPort),
-      QUERY_PORT: String(queryPort),
-      LOG_LEVEL: 'warn',
-    };
-    const kafka = createKafka({ brokers: infra.kafkaBrokers.split(','), clientId: 'pulse-bench-isolation' });
-    admin = kafka.admin();
-    await admin.connect();
-    const topics = new TopicNames(prefix);
-    await ensureTopics(kafka, topics.all().map((topic) => ({ topic, partitions: 4 })));
-    const probe = admin;
-    // A fresh broker creates __consumer_offsets on the first group lookup: wait for it here.
-    await waitUntil(
-      'Kafka group coordinator',
-      async () => {
-        await probe.fetchOffsets({ groupId: consumerGroupOf(database, RecordKind.Transaction), topics: [topics.records[RecordKind.Transaction]] });
-        return true;
-      },
-      { timeoutMs: 60_000, intervalMs: 200 },
-    );
-    for (const app of APPS) apps.set(app, new AppProcess({ app, root, port: ports[app], env, onLine: (_app, line) => console.log(`[${app}] ${line}`) }));
-    await Promise.all([...apps.values()].map((app) => app.start()));
-    log(`apps ready: ingest :${ingestPort}, consumer :${consumerPort}, query :${queryPort}; database ${database}`);
-
-    const monitor = new ProcessMonitor(1000);
-    for (const app of APPS) monitor.watch(app, apps.get(app)!.pid!);
-    for (const service of infra.started) {
-      if (service instanceof LocalKafka || service instanceof LocalClickHouse) {
-        const pid = Number(readFileSync(service.pidFile, 'utf8').trim());
-        if (Number.isInteger(pid) && pid > 0) monitor.watch(service.name, pid);
-      }
-    }
-    const poller = new FreshnessPoller({ queryUrl: apps.get('query')!.url, token: tenants.pollToken, minIntervalMs: 250, maxInFlight: 2, batch: 1000 });
+    await stack.start();
+    if (!tenants) throw new Error('the isolation config was not written');
+    const poller = new FreshnessPoller({ queryUrl: stack.app('query').url, token: tenants.pollToken, minIntervalMs: 250, maxInFlight: 2, batch: 1000 });
     poller.start();
-    run = {
-      options,
-      tenants,
-      loadgenScript: join(root, loadgenScript),
-      dsns: tenants.projects.map((p) => `http://${p.key}@127.0.0.1:${ingestPort}/${p.id}`),
-      apps,
-      poller,
-      monitor,
-    };
+    run = { options, tenants, loadgenScript: join(root, loadgenScript), dsns: tenants.projects.map((p) => stack.dsn(p)), stack, poller };
 
     const baseline = await runPhase(run, 'baseline', options.baselineSeconds);
     const heavy = await runPhase(run, 'heavy', options.heavySeconds);
@@ -186,7 +100,7 @@ async function main(): Promise<number> {
     await waitUntil(
       'every expected row stored',
       async () => {
-        stored = await storedRows(clickhouse);
+        stored = await stack.storedRows();
         return Object.entries(expected).every(([table, rows]) => (stored[table] ?? 0) >= rows);
       },
       { timeoutMs: 60_000, intervalMs: 1000 },
@@ -225,9 +139,10 @@ async function main(): Promise<number> {
 
 /** One phase: a fresh load generator for `seconds`, the simple query and the probes, and in the heavy phase the heavy clients. */
 async function runPhase(run: Run, phase: 'baseline' | 'heavy', seconds: number): Promise<PhaseResult> {
-  const { options, tenants, poller, monitor, apps } = run;
+  const { options, tenants, poller, stack } = run;
+  const { monitor } = stack;
   log(`${phase}: ${fmt(options.rate)} events/s for ${seconds} s${phase === 'heavy' ? `, ${options.heavyClients} heavy query clients on project 1's token` : ''}…`);
-  const queryUrl = apps.get('query')!.url;
+  const queryUrl = stack.app('query').url;
   const startMs = Date.now();
   run.loadgen = new LoadgenProcess(
     run.loadgenScript,
@@ -235,7 +150,7 @@ async function runPhase(run: Run, phase: 'baseline' | 'heavy', seconds: number):
     { onSample: (sample) => poller.add({ ...sample, phase }) },
   );
   monitor.watch('loadgen', run.loadgen.pid);
-  const ready = new ReadinessProbe(Object.fromEntries(APPS.map((app) => [app, apps.get(app)!.url]))).start();
+  const ready = new ReadinessProbe(Object.fromEntries(BENCH_APPS.map((app) => [app, stack.app(app).url]))).start();
   const simple = new SqlLoop({ queryUrl, projectId: 2, token: tenants.probeToken }, SIMPLE_SQL, { clients: 1, pauseMs: options.probeIntervalMs, timeoutMs: 120_000 }).start();
   if (phase === 'heavy') {
     run.heavy = new SqlLoop({ queryUrl, projectId: 1, token: tenants.heavyToken }, HEAVY_SQL, { clients: options.heavyClients, pauseMs: 0, timeoutMs: 120_000 }).start();
@@ -273,38 +188,9 @@ async function runPhase(run: Run, phase: 'baseline' | 'heavy', seconds: number):
   return result;
 }
 
-async function storedRows(connection: { url: string; database: string; user: string; password: string }): Promise<Record<string, number>> {
-  const client = createClickHouse(connection);
-  try {
-    const counts: Record<string, number> = {};
-    for (const table of Object.values(Tables)) {
-      const [row] = await (await client.query({ query: `SELECT count() AS n FROM ${table}`, format: 'JSONEachRow' })).json<{ n: string | number }>();
-      counts[table] = Number(row.n);
-    }
-    return counts;
-  } finally {
-    await client.close();
-  }
-}
 
-function sumRecords(list: Array<LoadSummary['records']>): Record<string, number> {
-  const sum = { transactions: 0, spans: 0, web_vitals: 0, errors: 0, sessions: 0 };
-  for (const r of list) {
-    sum.transactions += r.transactions;
-    sum.spans += r.spans;
-    sum.web_vitals += r.webVitals;
-    sum.errors += r.errors;
-    sum.sessions += r.sessions;
-  }
-  return sum;
-}
 
 /** Tuning variables of the apps set in this shell (recorded; the apps inherit them). */
-function tuningEnv(): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(process.env).filter((entry): entry is [string, string] => /^(CONSUMER|INGEST|PRODUCER|QUERY|SQL|CH)_/.test(entry[0]) && !/_PORT$/.test(entry[0]) && entry[1] !== undefined),
-  );
-}
 
 function printResult(
   result: { targets: Array<{ what: string; target: number; measured: number; met: boolean }>; stored_rows: Record<string, number>; expected_rows: Record<string, number> } & Record<
