@@ -115,8 +115,14 @@ describe('LocalKafkaCluster (three real brokers)', () => {
     for (const partition of await partitionsOf()) {
       expect(partition.replicas.sort()).toEqual([1, 2, 3]);
     }
-    const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: TOPIC, configNames: ['min.insync.replicas'] }] });
-    expect(resources[0].configEntries.find((entry) => entry.configName === 'min.insync.replicas')?.configValue).toBe('2');
+    // Asked of any broker, which may not have applied the topic yet (as in partitionsOf): ask again.
+    let minInsync: string | undefined;
+    await waitUntil(`min.insync.replicas of ${TOPIC}`, async () => {
+      const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: TOPIC, configNames: ['min.insync.replicas'] }] });
+      minInsync = resources[0].configEntries.find((entry) => entry.configName === 'min.insync.replicas')?.configValue;
+      return true;
+    }, { timeoutMs: 30_000, intervalMs: 100 });
+    expect(minInsync).toBe('2');
   });
 
   it('keeps every acknowledged message through a SIGKILL of a partition leader and its restart', async () => {
