@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ErrorEventDto, validatePayload } from '@pulse/protocol';
+import { readErrorEvent } from '@pulse/protocol';
 import {
   browserCaptureExceptionEvent,
   nodeCaptureExceptionEvent,
@@ -13,7 +13,7 @@ import type { NormalizeContext } from './normalize-transaction';
 const ctx: NormalizeContext = { projectId: 7, receivedAtMs: 1_795_499_990_000, generateEventId: () => 'ffffffff-ffff-4fff-8fff-ffffffffffff' };
 
 function normalize(event: Record<string, unknown>, context: NormalizeContext = ctx) {
-  const parsed = validatePayload(ErrorEventDto, event, 'error event');
+  const parsed = readErrorEvent(event);
   if (!parsed.ok) throw new Error(parsed.detail);
   const result = normalizeError(parsed.value, context);
   if (!result.ok) throw new Error(result.reason);

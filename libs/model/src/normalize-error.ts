@@ -1,5 +1,5 @@
 import { normalizeTags } from './tags';
-import type { ErrorEventDto, ExceptionValueDto, FrameDto, LogEntryDto } from '@pulse/protocol';
+import { ErrorEvent, ExceptionValue, exceptionValues, Frame, LogEntry, threadValues } from '@pulse/protocol';
 import type { ErrorRecord, ExceptionRecord, StackFrame } from './error.record';
 import { computeFingerprint } from './grouping';
 import { LIMITS, truncate } from './limits';
@@ -32,10 +32,11 @@ const LEVELS = new Map<string, ErrorRecord['level']>([
 const JS_PLATFORMS = new Set(['javascript', 'node']);
 
 /** Maps a validated error event onto an ErrorRecord. Pure: no I/O, no clock. */
-export function normalizeError(event: ErrorEventDto, ctx: NormalizeContext): NormalizeResult<ErrorRecord> {
+export function normalizeError(event: ErrorEvent, ctx: NormalizeContext): NormalizeResult<ErrorRecord> {
   const platform = truncate(event.platform ?? 'other', LIMITS.shortField);
   const message = truncate(messageOf(event), ERROR_LIMITS.message);
-  const values = (event.exception?.values ?? []).slice(-ERROR_LIMITS.maxExceptions);
+  const chain = exceptionValues(event);
+  const values = chain.length > ERROR_LIMITS.maxExceptions ? chain.slice(-ERROR_LIMITS.maxExceptions) : chain;
   const exceptions = values.map((value) => exceptionRecord(value, platform));
   if (exceptions.length === 0) {
     const frames = threadFrames(event);
@@ -76,20 +77,20 @@ export function normalizeError(event: ErrorEventDto, ctx: NormalizeContext): Nor
 }
 
 /** A log template groups better than its formatted text, also as the value of a synthetic (type-less) exception. */
-function fingerprintOf(event: ErrorEventDto, platform: string, exceptions: ExceptionRecord[], message: string): string {
+function fingerprintOf(event: ErrorEvent, platform: string, exceptions: ExceptionRecord[], message: string): string {
   const template = templateOf(event);
   return computeFingerprint({
-    fingerprint: event.fingerprint,
+    fingerprint: event.fingerprint ?? undefined,
     platform,
     exceptions: template ? exceptions.map((e) => (e.type === '' ? { ...e, value: template } : e)) : exceptions,
     message: template || message,
   });
 }
 
-function exceptionRecord(value: ExceptionValueDto, platform: string): ExceptionRecord {
+function exceptionRecord(value: ExceptionValue, platform: string): ExceptionRecord {
   const frames = value.stacktrace?.frames ?? [];
   const half = ERROR_LIMITS.maxFrames / 2;
-  const kept = frames.length > ERROR_LIMITS.maxFrames ? [...frames.slice(0, half), ...frames.slice(-half)] : frames;
+  const kept = frames.length > ERROR_LIMITS.maxFrames ? frames.slice(0, half).concat(frames.slice(-half)) : frames;
   return {
     type: truncate(value.type, ERROR_LIMITS.exceptionType),
     value: truncate(value.value, ERROR_LIMITS.exceptionValue),
@@ -99,7 +100,7 @@ function exceptionRecord(value: ExceptionValueDto, platform: string): ExceptionR
   };
 }
 
-function stackFrame(frame: FrameDto, eventPlatform: string): StackFrame {
+function stackFrame(frame: Frame, eventPlatform: string): StackFrame {
   const filename = frame.filename ?? '';
   return {
     filename: truncate(filename, ERROR_LIMITS.path),
@@ -125,14 +126,14 @@ function defaultInApp(path: string, platform: string): boolean {
 }
 
 /** Message events may carry their stack in `threads`: the crashed thread, else the current one, else the first. */
-function threadFrames(event: ErrorEventDto): FrameDto[] {
-  const threads = (event.threads?.values ?? []).filter((thread) => (thread.stacktrace?.frames?.length ?? 0) > 0);
+function threadFrames(event: ErrorEvent): Frame[] {
+  const threads = threadValues(event).filter((thread) => (thread.stacktrace?.frames?.length ?? 0) > 0);
   const thread = threads.find((t) => t.crashed) ?? threads.find((t) => t.current) ?? threads[0];
   return thread?.stacktrace?.frames ?? [];
 }
 
 /** `logentry.formatted`, `message.formatted`, then the template (formatted with `%s` params), then a plain `message`. */
-function messageOf(event: ErrorEventDto): string {
+function messageOf(event: ErrorEvent): string {
   const entry = typeof event.message === 'object' ? event.message : undefined;
   const formatted = event.logentry?.formatted ?? entry?.formatted;
   if (formatted) return formatted;
@@ -142,13 +143,13 @@ function messageOf(event: ErrorEventDto): string {
   return typeof event.message === 'string' ? event.message : '';
 }
 
-function templateOf(event: ErrorEventDto): string {
+function templateOf(event: ErrorEvent): string {
   const entry = typeof event.message === 'object' ? event.message : undefined;
   return event.logentry?.message ?? entry?.message ?? '';
 }
 
 /** `%s`, `%d`, `%i`, `%f` take the positional params in turn; `%%` is a percent sign. */
-function formatTemplate(template: string, params: LogEntryDto['params']): string {
+function formatTemplate(template: string, params: LogEntry['params']): string {
   if (!Array.isArray(params) || params.length === 0) return template;
   let next = 0;
   return template.replace(/%[sdif%]/g, (token) => {

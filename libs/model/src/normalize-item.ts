@@ -1,17 +1,9 @@
-import {
-  ErrorEventDto,
-  SessionAggregatesDto,
-  SessionUpdateDto,
-  SpanV2BatchDto,
-  TransactionEventDto,
-  validateFlatPayload,
-  validatePayload,
-} from '@pulse/protocol';
+import { readErrorEvent, readSessionAggregates, readSessionUpdate, readSpanBatch, readTransactionEvent } from '@pulse/protocol';
 import { normalizeError } from './normalize-error';
 import { normalizeSession, normalizeSessionAggregates } from './normalize-session';
 import { normalizeSpanBatch, SpanBatchContext } from './normalize-spans';
 import { NormalizeContext, normalizeTransaction } from './normalize-transaction';
-import { emptyRecords, NormalizedRecords } from './normalized';
+import type { NormalizedRecords } from './normalized';
 import { childrenOfTransaction } from './transaction-children';
 
 /** The envelope item types Pulse stores. */
@@ -31,32 +23,33 @@ export function parseItemJson(payload: Buffer): { ok: true; json: unknown } | { 
 }
 
 /**
- * One stored envelope item (or store request body), parsed → records: validation against the
- * item's DTO, then normalization. Pure; every failure is a reason, never an exception.
+ * One stored envelope item (or store request body), parsed → records: the item's reader
+ * (libs/protocol: hand-written checks on the parsed JSON, no copy) then normalization. Pure; every
+ * failure is a reason, never an exception.
  */
 export function normalizeItem(kind: StoredItemKind, payload: unknown, ctx: NormalizeContext & SpanBatchContext): ItemResult {
   switch (kind) {
     case 'transaction': {
-      const parsed = validatePayload(TransactionEventDto, payload, 'transaction event');
+      const parsed = readTransactionEvent(payload);
       if (!parsed.ok) return { ok: false, reason: parsed.detail, causes: parsed.causes };
       const normalized = normalizeTransaction(parsed.value, ctx);
       if (!normalized.ok) return { ok: false, reason: `invalid transaction event: ${normalized.reason}`, causes: [] };
       const children = childrenOfTransaction(parsed.value, normalized.record, ctx);
       return {
         ok: true,
-        records: { ...emptyRecords(), transactions: [normalized.record], spans: children.spans, webVitals: children.webVitals },
+        records: { transactions: [normalized.record], spans: children.spans, webVitals: children.webVitals, errors: [], sessions: [] },
         partial: children.dropped.map(({ index, reason }) => `spans[${index}]: ${reason}`),
       };
     }
     case 'event': {
-      const parsed = validatePayload(ErrorEventDto, payload, 'error event');
+      const parsed = readErrorEvent(payload);
       if (!parsed.ok) return { ok: false, reason: parsed.detail, causes: parsed.causes };
       const normalized = normalizeError(parsed.value, ctx);
       if (!normalized.ok) return { ok: false, reason: `invalid error event: ${normalized.reason}`, causes: [] };
-      return { ok: true, records: { ...emptyRecords(), errors: [normalized.record] }, partial: [] };
+      return { ok: true, records: { transactions: [], spans: [], webVitals: [], errors: [normalized.record], sessions: [] }, partial: [] };
     }
     case 'span': {
-      const parsed = validateFlatPayload(SpanV2BatchDto, payload, 'span batch');
+      const parsed = readSpanBatch(payload);
       if (!parsed.ok) return { ok: false, reason: parsed.detail, causes: parsed.causes };
       const result = normalizeSpanBatch(parsed.value, ctx);
       const partial = result.dropped.map(({ index, reason }) => `items[${index}]: ${reason}`);
@@ -64,28 +57,35 @@ export function normalizeItem(kind: StoredItemKind, payload: unknown, ctx: Norma
       return { ok: true, records: result.records, partial };
     }
     case 'session': {
-      const parsed = validatePayload(SessionUpdateDto, payload, 'session');
+      const parsed = readSessionUpdate(payload);
       if (!parsed.ok) return { ok: false, reason: parsed.detail, causes: parsed.causes };
       const normalized = normalizeSession(parsed.value, ctx);
       if (!normalized.ok) return { ok: false, reason: `invalid session: ${normalized.reason}`, causes: [] };
-      return { ok: true, records: { ...emptyRecords(), sessions: [normalized.record] }, partial: [] };
+      return { ok: true, records: { transactions: [], spans: [], webVitals: [], errors: [], sessions: [normalized.record] }, partial: [] };
     }
     case 'sessions': {
-      const parsed = validatePayload(SessionAggregatesDto, payload, 'session aggregates');
+      const parsed = readSessionAggregates(payload);
       if (!parsed.ok) return { ok: false, reason: parsed.detail, causes: parsed.causes };
       const normalized = normalizeSessionAggregates(parsed.value, ctx);
       if (!normalized.ok) return { ok: false, reason: `invalid session aggregates: ${normalized.reason}`, causes: [] };
-      return { ok: true, records: { ...emptyRecords(), sessions: normalized.record }, partial: [] };
+      return { ok: true, records: { transactions: [], spans: [], webVitals: [], errors: [], sessions: normalized.record }, partial: [] };
     }
   }
 }
 
-/** Appends `more` to `into` (in place) — the records of every item of an envelope in one value. */
+/**
+ * Appends `more` to `into` (in place) — the records of every item of an envelope in one value.
+ * A loop rather than `push(...list)`: a batch of 1,000 spans would be 1,000 call arguments.
+ */
 export function mergeRecords(into: NormalizedRecords, more: NormalizedRecords): NormalizedRecords {
-  into.transactions.push(...more.transactions);
-  into.spans.push(...more.spans);
-  into.webVitals.push(...more.webVitals);
-  into.errors.push(...more.errors);
-  into.sessions.push(...more.sessions);
+  append(into.transactions, more.transactions);
+  append(into.spans, more.spans);
+  append(into.webVitals, more.webVitals);
+  append(into.errors, more.errors);
+  append(into.sessions, more.sessions);
   return into;
+}
+
+function append<T>(into: T[], more: readonly T[]): void {
+  for (let i = 0; i < more.length; i++) into.push(more[i]);
 }

@@ -1,17 +1,17 @@
-import { SessionAggregatesDto, SessionUpdateDto, validatePayload } from '@pulse/protocol';
+import { readSessionAggregates, readSessionUpdate } from '@pulse/protocol';
 import { sessionAggregates, sessionUpdate } from '../../../test/fixtures/sessions';
 import { normalizeSession, normalizeSessionAggregates, releaseProblem } from './normalize-session';
 
 const ctx = { projectId: 7, receivedAtMs: 1_795_500_000_000, generateEventId: () => 'AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE' };
 
 function session(overrides: Record<string, unknown> = {}) {
-  const parsed = validatePayload(SessionUpdateDto, sessionUpdate(overrides), 'session');
+  const parsed = readSessionUpdate(sessionUpdate(overrides));
   if (!parsed.ok) throw new Error(parsed.detail);
   return normalizeSession(parsed.value, ctx);
 }
 
 function aggregates(overrides: Record<string, unknown> = {}) {
-  const parsed = validatePayload(SessionAggregatesDto, sessionAggregates(overrides), 'sessions');
+  const parsed = readSessionAggregates(sessionAggregates(overrides));
   if (!parsed.ok) throw new Error(parsed.detail);
   return normalizeSessionAggregates(parsed.value, ctx);
 }
@@ -43,6 +43,14 @@ describe('normalizeSession', () => {
     expect(result).toMatchObject({
       ok: true,
       record: { sessionId: 'aaaaaaaabbbb4ccc8dddeeeeeeeeeeee', timestampMs: 1_795_500_000_000, status: 'ok', init: false, durationS: null, distinctId: '', environment: 'production' },
+    });
+  });
+
+  it('reads null optional fields as missing (a null timestamp is the receive time, not an unstorable NaN)', () => {
+    const result = session({ sid: null, timestamp: null, status: null, init: null, duration: null, did: null, errors: null, attrs: { release: 'r@1', environment: null } });
+    expect(result).toMatchObject({
+      ok: true,
+      record: { sessionId: 'aaaaaaaabbbb4ccc8dddeeeeeeeeeeee', timestampMs: 1_795_500_000_000, status: 'ok', init: false, errors: 0, durationS: null, distinctId: '', environment: 'production' },
     });
   });
 

@@ -1,4 +1,4 @@
-import type { SessionAggregatesDto, SessionAttributesDto, SessionUpdateDto } from '@pulse/protocol';
+import type { SessionAggregates, SessionAttributes, SessionUpdate } from '@pulse/protocol';
 import { LIMITS, truncate } from './limits';
 import { eventIdOf, NormalizeContext, NormalizeResult } from './normalize-transaction';
 import type { SessionRecord, SessionStatus } from './session.record';
@@ -22,7 +22,7 @@ const STATUSES: Record<string, SessionStatus> = { ok: 'ok', exited: 'exited', cr
 /** Relay's `VALID_API_ATTRIBUTE_REGEX`: no slashes, no control characters. */
 const BAD_CHARACTERS = /[\\/\r\n\t\x7f\x00-\x1f]/; // eslint-disable-line no-control-regex
 
-export function normalizeSession(dto: SessionUpdateDto, ctx: NormalizeContext): NormalizeResult<SessionRecord> {
+export function normalizeSession(dto: SessionUpdate, ctx: NormalizeContext): NormalizeResult<SessionRecord> {
   const attrs = normalizeAttributes(dto.attrs);
   if (!attrs.ok) return attrs;
   const rawStatus = (dto.status ?? 'ok').trim().toLowerCase();
@@ -30,7 +30,7 @@ export function normalizeSession(dto: SessionUpdateDto, ctx: NormalizeContext): 
   if (status === undefined) return { ok: false, reason: `unknown session status "${truncate(dto.status, 64)}"` };
 
   const startedMs = toEpochMs(dto.started);
-  const timestampMs = Math.max(dto.timestamp === undefined ? ctx.receivedAtMs : toEpochMs(dto.timestamp), startedMs);
+  const timestampMs = Math.max(dto.timestamp === undefined || dto.timestamp === null ? ctx.receivedAtMs : toEpochMs(dto.timestamp), startedMs);
   return {
     ok: true,
     record: {
@@ -54,7 +54,7 @@ export function normalizeSession(dto: SessionUpdateDto, ctx: NormalizeContext): 
 /** Aggregate keys in the order records are emitted; `unhandled` counts as errored (see above). */
 const AGGREGATE_KEYS = ['exited', 'errored', 'unhandled', 'abnormal', 'crashed'] as const;
 
-export function normalizeSessionAggregates(dto: SessionAggregatesDto, ctx: NormalizeContext): NormalizeResult<SessionRecord[]> {
+export function normalizeSessionAggregates(dto: SessionAggregates, ctx: NormalizeContext): NormalizeResult<SessionRecord[]> {
   const attrs = normalizeAttributes(dto.attrs);
   if (!attrs.ok) return attrs;
   const records: SessionRecord[] = [];
@@ -89,7 +89,7 @@ export function normalizeSessionAggregates(dto: SessionAggregatesDto, ctx: Norma
 
 type Attributes = { ok: true; release: string; environment: string } | { ok: false; reason: string };
 
-function normalizeAttributes(attrs: SessionAttributesDto | undefined): Attributes {
+function normalizeAttributes(attrs: SessionAttributes | undefined): Attributes {
   const release = typeof attrs?.release === 'string' ? attrs.release.trim() : '';
   const invalid = releaseProblem(release);
   if (invalid) return { ok: false, reason: `${invalid} (sessions without a valid release are dropped)` };
@@ -111,6 +111,6 @@ function isValidEnvironment(environment: string): boolean {
   return !BAD_CHARACTERS.test(environment);
 }
 
-function distinctId(did: string | number | undefined): string {
+function distinctId(did: string | number | null | undefined): string {
   return did === undefined || did === null ? '' : truncate(String(did).trim(), LIMITS.shortField);
 }

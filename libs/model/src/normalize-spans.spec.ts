@@ -1,11 +1,11 @@
-import { SpanV2BatchDto, validatePayload } from '@pulse/protocol';
+import { readSpanBatch } from '@pulse/protocol';
 import { browserLateVitalsSpanBatch, browserPageloadSpanBatch, CHROME_MAC_UA, NODE, nodeServerSpanBatch, PAGE, typed } from '../../../test/fixtures/streamed-spans';
 import { normalizeSpanBatch, segmentEventId, SpanBatchContext } from './normalize-spans';
 
 const ctx: SpanBatchContext = { projectId: 7, receivedAtMs: 1_795_499_900_000, generateEventId: () => 'unused' };
 
 function normalize(batch: Record<string, unknown>, context: SpanBatchContext = ctx) {
-  const parsed = validatePayload(SpanV2BatchDto, batch, 'span batch');
+  const parsed = readSpanBatch(batch);
   if (!parsed.ok) throw new Error(parsed.detail);
   return normalizeSpanBatch(parsed.value, context);
 }

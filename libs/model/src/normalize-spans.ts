@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
-import { SpanV2BatchDto, SpanV2Dto, validateEach } from '@pulse/protocol';
+import { readSpanV2, SpanAttributes, SpanV2, SpanV2Batch } from '@pulse/protocol';
 import { LIMITS, truncate } from './limits';
 import { emptyRecords, NormalizedRecords } from './normalized';
 import type { NormalizeContext } from './normalize-transaction';
 import { normalizeSpanStatus, SpanStatus } from './span-status';
 import type { SpanRecord } from './span.record';
-import { platformOf, spanDescription, transactionName } from './streamed-names';
+import { AttributeReader, platformOf, spanDescription, transactionName } from './streamed-names';
 import { toEpochMs } from './timestamps';
 import { SPAN_DESCRIPTION_MAX } from './transaction-children';
 import type { TransactionRecord } from './transaction.record';
 import { parseUserAgent } from './user-agent';
 import { userIdOf } from './user';
-import type { WebVitalRecord } from './web-vital.record';
+import type { WebVitalName, WebVitalRecord } from './web-vital.record';
 import { vitalsOfAttributes, webVitalRecords } from './web-vitals';
 
 /**
@@ -40,29 +40,61 @@ export interface SpanBatchResult {
   dropped: Array<{ index: number; reason: string }>;
 }
 
-export function normalizeSpanBatch(batch: SpanV2BatchDto, ctx: SpanBatchContext): SpanBatchResult {
-  const checked = validateEach(SpanV2Dto, batch.items, 'span');
-  const dropped = [...checked.invalid];
-  const spans: SpanV2Dto[] = [];
-  for (const { index, value } of checked.valid) {
-    if (value.end_timestamp >= value.start_timestamp) spans.push(value);
-    else dropped.push({ index, reason: 'invalid span: end_timestamp is before start_timestamp' });
+/**
+ * One pass over the items reads each span (readSpanV2) into a {@link StreamedSpan}: what every
+ * later step needs (lower-case id, op, vital samples, an attribute reader) is computed there once.
+ */
+export function normalizeSpanBatch(batch: SpanV2Batch, ctx: SpanBatchContext): SpanBatchResult {
+  const dropped: SpanBatchResult['dropped'] = [];
+  const spans: StreamedSpan[] = [];
+  const byId = new Map<string, StreamedSpan>();
+  for (let index = 0; index < batch.items.length; index++) {
+    const read = readSpanV2(batch.items[index]);
+    if (!read.ok) dropped.push({ index, reason: read.detail });
+    else if (read.value.end_timestamp < read.value.start_timestamp) dropped.push({ index, reason: 'invalid span: end_timestamp is before start_timestamp' });
+    else {
+      const span = streamedSpan(read.value);
+      spans.push(span);
+      byId.set(span.id, span);
+    }
   }
-  dropped.sort((a, b) => a.index - b.index);
 
-  const batchIndex: BatchIndex = { byId: new Map(spans.map((span) => [idOf(span), span])), segments: new Map() };
+  const batchIndex: BatchIndex = { byId, segments: new Map() };
   const records = emptyRecords();
-  for (const span of spans.filter((s) => s.is_segment === true && !isVitalCarrier(s))) {
+  for (const span of spans) {
+    if (span.span.is_segment !== true || isVitalCarrier(span)) continue;
     const record = transactionRecord(span, ctx);
     batchIndex.segments.set(record.spanId, record);
     records.transactions.push(record);
   }
   for (const span of spans) {
     const link = segmentOf(span, batchIndex, ctx);
-    if (!batchIndex.segments.has(idOf(span)) && !opOf(span).startsWith('ui.webvital.')) records.spans.push(spanRecord(span, link, ctx));
-    records.webVitals.push(...vitalRecords(span, link, batchIndex, ctx));
+    if (!batchIndex.segments.has(span.id) && !span.op.startsWith('ui.webvital.')) records.spans.push(spanRecord(span, link, ctx));
+    if (span.hasSamples) for (const vital of vitalRecords(span, link, batchIndex, ctx)) records.webVitals.push(vital);
   }
   return { records, dropped };
+}
+
+/** A read span and what is derived from it once. */
+interface StreamedSpan {
+  span: SpanV2;
+  id: string;
+  op: string;
+  read: AttributeReader;
+  samples: Partial<Record<WebVitalName, number>>;
+  hasSamples: boolean;
+}
+
+function streamedSpan(span: SpanV2): StreamedSpan {
+  const attributes = span.attributes ?? undefined;
+  const read: AttributeReader = (key) => attributeValue(attributes, key);
+  const samples = vitalsOfAttributes(attributes);
+  return { span, id: span.span_id.toLowerCase(), op: text(read, 'sentry.op') ?? 'default', read, samples, hasSamples: Object.keys(samples).length > 0 };
+}
+
+function attributeValue(attributes: SpanAttributes | undefined, key: string): unknown {
+  const entry = attributes?.[key];
+  return entry !== null && typeof entry === 'object' ? entry.value : undefined;
 }
 
 /**
@@ -75,7 +107,7 @@ export function segmentEventId(traceId: string, spanId: string): string {
 }
 
 interface BatchIndex {
-  byId: Map<string, SpanV2Dto>;
+  byId: Map<string, StreamedSpan>;
   segments: Map<string, TransactionRecord>;
 }
 
@@ -85,30 +117,22 @@ interface SegmentLink {
   transactionName: string;
 }
 
-const attr = (span: SpanV2Dto, key: string): unknown => {
-  const entry = span.attributes?.[key];
-  return entry !== null && typeof entry === 'object' ? entry.value : undefined;
-};
-const reader = (span: SpanV2Dto) => (key: string) => attr(span, key);
-const str = (span: SpanV2Dto, key: string): string | undefined => {
-  const value = attr(span, key);
+/** A non-empty string attribute. */
+const text = (read: AttributeReader, key: string): string | undefined => {
+  const value = read(key);
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
+const str = (span: StreamedSpan, key: string): string | undefined => text(span.read, key);
 const hex16 = (value: string | undefined): string | undefined => (value && /^[0-9a-fA-F]{16}$/.test(value) ? value.toLowerCase() : undefined);
-const idOf = (span: SpanV2Dto): string => span.span_id.toLowerCase();
-const opOf = (span: SpanV2Dto): string => str(span, 'sentry.op') ?? 'default';
 
-const samplesOf = (span: SpanV2Dto) => vitalsOfAttributes(span.attributes);
-
-function isVitalCarrier(span: SpanV2Dto): boolean {
-  const op = opOf(span);
-  return (op.startsWith('ui.webvital.') || op.startsWith('ui.interaction.')) && Object.keys(samplesOf(span)).length > 0;
+function isVitalCarrier(span: StreamedSpan): boolean {
+  return (span.op.startsWith('ui.webvital.') || span.op.startsWith('ui.interaction.')) && span.hasSamples;
 }
 
-function transactionRecord(span: SpanV2Dto, ctx: NormalizeContext): TransactionRecord {
-  const startTimestampMs = toEpochMs(span.start_timestamp);
-  const timestampMs = toEpochMs(span.end_timestamp);
-  const op = opOf(span);
+function transactionRecord(span: StreamedSpan, ctx: NormalizeContext): TransactionRecord {
+  const startTimestampMs = toEpochMs(span.span.start_timestamp);
+  const timestampMs = toEpochMs(span.span.end_timestamp);
+  const op = span.op;
   const source = str(span, 'sentry.segment.name.source') ?? 'unknown';
   const httpMethod = (str(span, 'http.request.method') ?? '').toUpperCase();
   const client = parseUserAgent(str(span, 'user_agent.original'));
@@ -116,11 +140,11 @@ function transactionRecord(span: SpanV2Dto, ctx: NormalizeContext): TransactionR
   const { status, code } = streamedStatus(span);
   return {
     projectId: ctx.projectId,
-    eventId: segmentEventId(span.trace_id, span.span_id),
-    traceId: span.trace_id.toLowerCase(),
-    spanId: idOf(span),
-    parentSpanId: (span.parent_span_id ?? '').toLowerCase(),
-    name: truncate(transactionName(reader(span), span.name, op, source, httpMethod), LIMITS.transactionName),
+    eventId: segmentEventId(span.span.trace_id, span.span.span_id),
+    traceId: span.span.trace_id.toLowerCase(),
+    spanId: span.id,
+    parentSpanId: (span.span.parent_span_id ?? '').toLowerCase(),
+    name: truncate(transactionName(span.read, span.span.name, op, source, httpMethod), LIMITS.transactionName),
     source: truncate(source, LIMITS.shortField),
     op: truncate(op, LIMITS.op),
     status,
@@ -131,25 +155,25 @@ function transactionRecord(span: SpanV2Dto, ctx: NormalizeContext): TransactionR
     release: truncate(str(span, 'sentry.release'), LIMITS.release),
     environment: truncate(str(span, 'sentry.environment') ?? 'production', LIMITS.environment),
     dist: truncate(str(span, 'sentry.dist'), LIMITS.dist),
-    platform: truncate(platformOf(reader(span), sdkName, op), LIMITS.shortField),
+    platform: truncate(platformOf(span.read, sdkName, op), LIMITS.shortField),
     sdkName: truncate(sdkName, LIMITS.shortField),
     sdkVersion: truncate(str(span, 'sentry.sdk.version'), LIMITS.shortField),
     userId: userOf(span),
     httpMethod: truncate(httpMethod, 16),
-    httpStatusCode: httpStatusCode(attr(span, 'http.response.status_code')),
+    httpStatusCode: httpStatusCode(span.read('http.response.status_code')),
     browserName: client.browserName,
     osName: truncate(str(span, 'os.name') ?? client.osName, LIMITS.shortField),
     // The SDK puts no scope tags on streamed spans (only typed attributes), so there are none.
     tags: {},
     // Only the vitals the segment itself carries (ttfb, fcp, fp); LCP/CLS/INP come as their own spans.
-    measurements: samplesOf(span),
+    measurements: span.samples,
     receivedAtMs: ctx.receivedAtMs,
   };
 }
 
 /** `ok` → ok; `error` → `sentry.status.message` when it names a status, else internal_error (as the SDK's own classic mapping). */
-function streamedStatus(span: SpanV2Dto): SpanStatus {
-  const raw = span.status?.trim().toLowerCase();
+function streamedStatus(span: StreamedSpan): SpanStatus {
+  const raw = span.span.status?.trim().toLowerCase();
   if (raw !== 'error') return normalizeSpanStatus(raw);
   const message = str(span, 'sentry.status.message')?.trim().toLowerCase() ?? '';
   const parsed = normalizeSpanStatus(message);
@@ -157,8 +181,8 @@ function streamedStatus(span: SpanV2Dto): SpanStatus {
   return named ? parsed : normalizeSpanStatus('internal_error');
 }
 
-function userOf(span: SpanV2Dto): string {
-  return userIdOf({ id: attr(span, 'user.id'), email: attr(span, 'user.email'), username: attr(span, 'user.name'), ip_address: attr(span, 'user.ip_address') });
+function userOf(span: StreamedSpan): string {
+  return userIdOf({ id: span.read('user.id'), email: span.read('user.email'), username: span.read('user.name'), ip_address: span.read('user.ip_address') });
 }
 
 function httpStatusCode(raw: unknown): number {
@@ -167,8 +191,8 @@ function httpStatusCode(raw: unknown): number {
 }
 
 /** The segment a span belongs to: itself, `sentry.segment.id`, else its root in this batch. */
-function segmentOf(span: SpanV2Dto, batch: BatchIndex, ctx: SpanBatchContext): SegmentLink {
-  const own = batch.segments.get(idOf(span));
+function segmentOf(span: StreamedSpan, batch: BatchIndex, ctx: SpanBatchContext): SegmentLink {
+  const own = batch.segments.get(span.id);
   if (own) return { segmentId: own.spanId, segment: own, transactionName: own.name };
   const segmentId = hex16(str(span, 'sentry.segment.id')) ?? rootInBatch(span, batch.byId) ?? '';
   const segment = batch.segments.get(segmentId);
@@ -176,28 +200,28 @@ function segmentOf(span: SpanV2Dto, batch: BatchIndex, ctx: SpanBatchContext): S
   return { segmentId, segment, transactionName: truncate(name, LIMITS.transactionName) };
 }
 
-function rootInBatch(span: SpanV2Dto, byId: Map<string, SpanV2Dto>): string | undefined {
-  let current: SpanV2Dto | undefined = span;
+function rootInBatch(span: StreamedSpan, byId: Map<string, StreamedSpan>): string | undefined {
+  let current: StreamedSpan | undefined = span;
   for (let hops = 0; current && hops <= byId.size; hops++) {
-    if (current.is_segment === true) return idOf(current);
-    current = current.parent_span_id ? byId.get(current.parent_span_id.toLowerCase()) : undefined;
+    if (current.span.is_segment === true) return current.id;
+    current = current.span.parent_span_id ? byId.get(current.span.parent_span_id.toLowerCase()) : undefined;
   }
   return undefined;
 }
 
-function spanRecord(span: SpanV2Dto, link: SegmentLink, ctx: NormalizeContext): SpanRecord {
-  const startTimestampMs = toEpochMs(span.start_timestamp);
-  const timestampMs = toEpochMs(span.end_timestamp);
+function spanRecord(span: StreamedSpan, link: SegmentLink, ctx: NormalizeContext): SpanRecord {
+  const startTimestampMs = toEpochMs(span.span.start_timestamp);
+  const timestampMs = toEpochMs(span.span.end_timestamp);
   const { status, code } = streamedStatus(span);
   return {
     projectId: ctx.projectId,
-    traceId: span.trace_id.toLowerCase(),
-    spanId: idOf(span),
-    parentSpanId: (span.parent_span_id ?? '').toLowerCase(),
+    traceId: span.span.trace_id.toLowerCase(),
+    spanId: span.id,
+    parentSpanId: (span.span.parent_span_id ?? '').toLowerCase(),
     segmentId: link.segmentId,
     transactionName: link.transactionName,
-    op: truncate(opOf(span), LIMITS.op),
-    description: truncate(spanDescription(reader(span), span.name, opOf(span)), SPAN_DESCRIPTION_MAX),
+    op: truncate(span.op, LIMITS.op),
+    description: truncate(spanDescription(span.read, span.span.name, span.op), SPAN_DESCRIPTION_MAX),
     status,
     statusCode: code,
     startTimestampMs,
@@ -214,19 +238,18 @@ function spanRecord(span: SpanV2Dto, link: SegmentLink, ctx: NormalizeContext): 
  * span's segment. Page = that transaction's name when known (this batch, or `transactionNameOf`),
  * else `url.path`, else `sentry.segment.name`. Time = the carrying span's start.
  */
-function vitalRecords(span: SpanV2Dto, link: SegmentLink, batch: BatchIndex, ctx: SpanBatchContext): WebVitalRecord[] {
-  const samples = samplesOf(span);
-  if (Object.keys(samples).length === 0) return [];
-  const segmentId = link.segment?.spanId === idOf(span) ? link.segmentId : (hex16(str(span, 'sentry.pageload.span_id')) ?? link.segmentId);
+function vitalRecords(span: StreamedSpan, link: SegmentLink, batch: BatchIndex, ctx: SpanBatchContext): WebVitalRecord[] {
+  if (!span.hasSamples) return [];
+  const segmentId = link.segment?.spanId === span.id ? link.segmentId : (hex16(str(span, 'sentry.pageload.span_id')) ?? link.segmentId);
   const segment = batch.segments.get(segmentId);
-  const page = segment?.name ?? (segmentId ? ctx.transactionNameOf?.(segmentId) : undefined) ?? str(span, 'url.path') ?? str(span, 'sentry.segment.name') ?? span.name;
+  const page = segment?.name ?? (segmentId ? ctx.transactionNameOf?.(segmentId) : undefined) ?? str(span, 'url.path') ?? str(span, 'sentry.segment.name') ?? span.span.name;
   const segmentSpan = batch.byId.get(segmentId);
   const client = parseUserAgent(str(span, 'user_agent.original') ?? (segmentSpan && str(segmentSpan, 'user_agent.original')));
   return webVitalRecords(
     {
       projectId: ctx.projectId,
       page: truncate(page, LIMITS.transactionName),
-      traceId: span.trace_id.toLowerCase(),
+      traceId: span.span.trace_id.toLowerCase(),
       segmentId,
       release: truncate(str(span, 'sentry.release') ?? segment?.release, LIMITS.release),
       environment: truncate(str(span, 'sentry.environment') ?? segment?.environment ?? 'production', LIMITS.environment),
@@ -234,9 +257,9 @@ function vitalRecords(span: SpanV2Dto, link: SegmentLink, batch: BatchIndex, ctx
       browserVersion: client.browserVersion,
       osName: truncate(str(span, 'os.name') ?? client.osName, LIMITS.shortField),
       userId: userOf(span) || (segment?.userId ?? ''),
-      timestampMs: toEpochMs(span.start_timestamp),
+      timestampMs: toEpochMs(span.span.start_timestamp),
       receivedAtMs: ctx.receivedAtMs,
     },
-    samples,
+    span.samples,
   );
 }

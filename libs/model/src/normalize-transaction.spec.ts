@@ -1,4 +1,4 @@
-import { TransactionEventDto, validatePayload } from '@pulse/protocol';
+import { readTransactionEvent } from '@pulse/protocol';
 import { transactionEvent } from '../../../test/fixtures/transaction-event';
 import { normalizeTransaction } from './normalize-transaction';
 import { normalizeSpanStatus, isFailureStatus } from './span-status';
@@ -6,7 +6,7 @@ import { normalizeSpanStatus, isFailureStatus } from './span-status';
 const ctx = { projectId: 7, receivedAtMs: 1_795_499_900_000, generateEventId: () => 'ffffffff-ffff-4fff-8fff-ffffffffffff' };
 
 function normalize(overrides: Record<string, unknown> = {}) {
-  const parsed = validatePayload(TransactionEventDto, transactionEvent(overrides), 'transaction event');
+  const parsed = readTransactionEvent(transactionEvent(overrides));
   if (!parsed.ok) throw new Error(parsed.detail);
   return normalizeTransaction(parsed.value, ctx);
 }
@@ -60,7 +60,7 @@ describe('normalizeTransaction', () => {
   it('generates an event id when none is sent and defaults environment and status', () => {
     const event = transactionEvent({ event_id: undefined, environment: undefined });
     (event.contexts as { trace: Record<string, unknown> }).trace.status = undefined;
-    const parsed = validatePayload(TransactionEventDto, event, 'transaction event');
+    const parsed = readTransactionEvent(event);
     if (!parsed.ok) throw new Error(parsed.detail);
     const result = normalizeTransaction(parsed.value, ctx);
     expect(result).toMatchObject({ ok: true, record: { eventId: 'ffffffffffff4fff8fffffffffffffff', environment: 'production', status: 'unknown', statusCode: 2 } });
@@ -89,7 +89,7 @@ describe('validation of the wire payload', () => {
     ['an unparsable timestamp', { start_timestamp: 'yesterday' }, /start_timestamp must be/],
     ['another event type', { type: 'error' }, /type must be "transaction"/],
   ])('reports %s', (_what, overrides, detail) => {
-    const result = validatePayload(TransactionEventDto, transactionEvent(overrides), 'transaction event');
+    const result = readTransactionEvent(transactionEvent(overrides));
     expect(result.ok).toBe(false);
     expect(!result.ok && result.detail).toMatch(detail);
   });

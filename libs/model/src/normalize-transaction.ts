@@ -1,4 +1,4 @@
-import type { TransactionEventDto } from '@pulse/protocol';
+import type { TransactionEvent } from '@pulse/protocol';
 import { LIMITS, truncate } from './limits';
 import { normalizeTags } from './tags';
 import { userIdOf } from './user';
@@ -15,14 +15,14 @@ export interface NormalizeContext {
 }
 
 /** The event's id as 32 lower-case hex (a dashed UUID is accepted), or a generated one. */
-export function eventIdOf(eventId: string | undefined, ctx: NormalizeContext): string {
+export function eventIdOf(eventId: string | null | undefined, ctx: NormalizeContext): string {
   return (eventId ?? ctx.generateEventId()).replace(/-/g, '').toLowerCase();
 }
 
 export type NormalizeResult<T> = { ok: true; record: T } | { ok: false; reason: string };
 
 /** Maps a validated transaction event onto a TransactionRecord. Pure: no I/O, no clock. */
-export function normalizeTransaction(event: TransactionEventDto, ctx: NormalizeContext): NormalizeResult<TransactionRecord> {
+export function normalizeTransaction(event: TransactionEvent, ctx: NormalizeContext): NormalizeResult<TransactionRecord> {
   const startTimestampMs = toEpochMs(event.start_timestamp);
   const timestampMs = toEpochMs(event.timestamp);
   if (timestampMs < startTimestampMs) return { ok: false, reason: 'timestamp is before start_timestamp' };
@@ -65,7 +65,7 @@ export function normalizeTransaction(event: TransactionEventDto, ctx: NormalizeC
   };
 }
 
-function normalizeMeasurements(measurements: TransactionEventDto['measurements']): Record<string, number> {
+function normalizeMeasurements(measurements: TransactionEvent['measurements']): Record<string, number> {
   const result: Record<string, number> = {};
   for (const [name, measurement] of Object.entries(measurements ?? {})) {
     const value = measurement?.value;
@@ -75,13 +75,13 @@ function normalizeMeasurements(measurements: TransactionEventDto['measurements']
 }
 
 /** From `contexts.response.status_code` (Node SDK), else the `http.status_code` tag; 0 if neither. */
-function httpStatusCode(event: TransactionEventDto): number {
+function httpStatusCode(event: TransactionEvent): number {
   const fromContext = event.contexts.response?.status_code;
   const raw = typeof fromContext === 'number' ? fromContext : Number(tagValue(event.tags, 'http.status_code'));
   return Number.isInteger(raw) && raw >= 100 && raw <= 599 ? raw : 0;
 }
 
-function tagValue(tags: TransactionEventDto['tags'], key: string): unknown {
+function tagValue(tags: TransactionEvent['tags'], key: string): unknown {
   if (Array.isArray(tags)) return tags.find((entry) => Array.isArray(entry) && entry[0] === key)?.[1];
   return tags?.[key];
 }

@@ -1,4 +1,4 @@
-import { SpanV2BatchDto, TransactionEventDto, validatePayload } from '@pulse/protocol';
+import { readSpanBatch, readTransactionEvent } from '@pulse/protocol';
 import { classicNodeTransaction, classicPageloadTransaction } from '../../../test/fixtures/classic-transactions';
 import { browserLateVitalsSpanBatch, browserPageloadSpanBatch, nodeServerSpanBatch } from '../../../test/fixtures/streamed-spans';
 import { normalizeSpanBatch, SpanBatchContext } from './normalize-spans';
@@ -22,7 +22,7 @@ import type { WebVitalRecord } from './web-vital.record';
 const ctx: SpanBatchContext = { projectId: 7, receivedAtMs: 1_795_499_900_000, generateEventId: () => 'unused' };
 
 function classic(event: Record<string, unknown>) {
-  const parsed = validatePayload(TransactionEventDto, event, 'transaction event');
+  const parsed = readTransactionEvent(event);
   if (!parsed.ok) throw new Error(parsed.detail);
   const normalized = normalizeTransaction(parsed.value, ctx);
   if (!normalized.ok) throw new Error(normalized.reason);
@@ -34,7 +34,7 @@ function streamed(...batches: Record<string, unknown>[]) {
   const names = new Map<string, string>();
   const all = { transactions: [] as TransactionRecord[], spans: [] as ReturnType<typeof classic>['spans'], webVitals: [] as WebVitalRecord[] };
   for (const batch of batches) {
-    const parsed = validatePayload(SpanV2BatchDto, batch, 'span batch');
+    const parsed = readSpanBatch(batch);
     if (!parsed.ok) throw new Error(parsed.detail);
     const { records, dropped } = normalizeSpanBatch(parsed.value, { ...ctx, transactionNameOf: (id) => names.get(id) });
     expect(dropped).toEqual([]);

@@ -4,7 +4,7 @@ import { LIMITS, truncate } from './limits';
  * Sentry tags as an object or a list of [key, value] pairs → string map: at most 100 entries,
  * keys and values cut to 200 characters; null, object and empty-key entries are skipped.
  */
-export function normalizeTags(tags: Record<string, unknown> | Array<[string, unknown]> | undefined): Record<string, string> {
+export function normalizeTags(tags: Record<string, unknown> | Array<[string, unknown]> | null | undefined): Record<string, string> {
   const entries = Array.isArray(tags) ? tags : Object.entries(tags ?? {});
   const result: Record<string, string> = {};
   let count = 0;

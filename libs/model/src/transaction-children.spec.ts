@@ -1,4 +1,4 @@
-import { TransactionEventDto, validatePayload } from '@pulse/protocol';
+import { readTransactionEvent } from '@pulse/protocol';
 import { classicNodeTransaction, classicPageloadTransaction } from '../../../test/fixtures/classic-transactions';
 import { transactionEvent } from '../../../test/fixtures/transaction-event';
 import { NODE, PAGE } from '../../../test/fixtures/streamed-spans';
@@ -8,7 +8,7 @@ import { childrenOfTransaction } from './transaction-children';
 const ctx = { projectId: 7, receivedAtMs: 1_795_499_900_000, generateEventId: () => 'ffffffffffffffffffffffffffffffff' };
 
 function children(event: Record<string, unknown>) {
-  const parsed = validatePayload(TransactionEventDto, event, 'transaction event');
+  const parsed = readTransactionEvent(event);
   if (!parsed.ok) throw new Error(parsed.detail);
   const normalized = normalizeTransaction(parsed.value, ctx);
   if (!normalized.ok) throw new Error(normalized.reason);

@@ -1,4 +1,4 @@
-import { ClassicSpanDto, TransactionEventDto, validateEach } from '@pulse/protocol';
+import { ClassicSpan, readClassicSpan, TransactionEvent } from '@pulse/protocol';
 import { LIMITS, truncate } from './limits';
 import type { NormalizeContext } from './normalize-transaction';
 import { normalizeSpanStatus } from './span-status';
@@ -6,9 +6,8 @@ import type { SpanRecord } from './span.record';
 import { toEpochMs } from './timestamps';
 import type { TransactionRecord } from './transaction.record';
 import { clientOfEvent } from './user-agent';
-import { userIdOf } from './user';
 import type { WebVitalName, WebVitalRecord } from './web-vital.record';
-import { WEB_VITALS, measurementToVitalValue, webVitalRecords } from './web-vitals';
+import { isWebVitalName, measurementToVitalValue, webVitalRecords } from './web-vitals';
 
 /** Longest span description kept (SQL statements, URLs); longer ones are cut. */
 export const SPAN_DESCRIPTION_MAX = 2000;
@@ -25,23 +24,28 @@ export interface TransactionChildren {
  * `spans[]` and one WebVitalRecord per Web Vital in `measurements` (values converted to ms). They
  * carry the transaction's trace, name, release and environment, like their streamed equivalents.
  *
- * TransactionEventDto does not declare `spans`, so they are read from the validated object (which
- * keeps unknown fields) and checked one by one with ClassicSpanDto. Pure: no I/O, no clock.
+ * The transaction reader does not check `spans`: each entry is read here (readClassicSpan) as its
+ * record is built, so a bad one drops only itself. Pure: no I/O, no clock.
  */
-export function childrenOfTransaction(dto: TransactionEventDto, record: TransactionRecord, ctx: NormalizeContext): TransactionChildren {
-  const raw = (dto as unknown as { spans?: unknown }).spans;
-  const checked = validateEach(ClassicSpanDto, Array.isArray(raw) ? raw : [], 'span');
-  const dropped = [...checked.invalid];
+export function childrenOfTransaction(event: TransactionEvent, record: TransactionRecord, ctx: NormalizeContext): TransactionChildren {
+  const raw = event.spans;
+  const items: readonly unknown[] = Array.isArray(raw) ? raw : [];
+  const dropped: TransactionChildren['dropped'] = [];
   const spans: SpanRecord[] = [];
-  for (const { index, value } of checked.valid) {
-    const span = classicSpanRecord(value, record, ctx);
+  for (let index = 0; index < items.length; index++) {
+    const read = readClassicSpan(items[index]);
+    if (!read.ok) {
+      dropped.push({ index, reason: read.detail });
+      continue;
+    }
+    const span = classicSpanRecord(read.value, record, ctx);
     if (span) spans.push(span);
     else dropped.push({ index, reason: 'invalid span: timestamp is before start_timestamp' });
   }
-  return { spans, webVitals: measurementVitals(dto, record), dropped };
+  return { spans, webVitals: measurementVitals(event, record), dropped };
 }
 
-function classicSpanRecord(span: ClassicSpanDto, record: TransactionRecord, ctx: NormalizeContext): SpanRecord | undefined {
+function classicSpanRecord(span: ClassicSpan, record: TransactionRecord, ctx: NormalizeContext): SpanRecord | undefined {
   const startTimestampMs = toEpochMs(span.start_timestamp);
   const timestampMs = toEpochMs(span.timestamp);
   if (timestampMs < startTimestampMs) return undefined;
@@ -71,14 +75,23 @@ function classicSpanRecord(span: ClassicSpanDto, record: TransactionRecord, ctx:
  * values or units skipped). Tied to the transaction: page = its name, segmentId = its span id,
  * timestamp = its start (which is also when a streamed pageload and its LCP span start).
  */
-function measurementVitals(dto: TransactionEventDto, record: TransactionRecord): WebVitalRecord[] {
-  const byName = new Map(Object.entries(dto.measurements ?? {}).map(([name, measurement]) => [name.toLowerCase(), measurement]));
+function measurementVitals(event: TransactionEvent, record: TransactionRecord): WebVitalRecord[] {
+  const measurements = event.measurements;
+  if (measurements === null || measurements === undefined) return [];
   const samples: Partial<Record<WebVitalName, number>> = {};
-  for (const vital of WEB_VITALS) {
-    const value = measurementToVitalValue(vital, byName.get(vital));
+  let found = false;
+  // One walk over the measurements (a handful), matching names case-insensitively; a later
+  // spelling of the same vital wins, as it did when they were collected in a Map.
+  for (const name in measurements) {
+    const vital = name.toLowerCase();
+    if (!isWebVitalName(vital)) continue;
+    const value = measurementToVitalValue(vital, measurements[name] ?? undefined);
     if (value !== undefined) samples[vital] = value;
+    else delete samples[vital];
+    found = true;
   }
-  const client = clientOfEvent(dto);
+  if (!found) return [];
+  const client = clientOfEvent(event);
   return webVitalRecords(
     {
       projectId: record.projectId,
@@ -90,7 +103,7 @@ function measurementVitals(dto: TransactionEventDto, record: TransactionRecord):
       browserName: client.browserName,
       browserVersion: client.browserVersion,
       osName: client.osName,
-      userId: userIdOf(dto.user),
+      userId: record.userId,
       timestampMs: record.startTimestampMs,
       receivedAtMs: record.receivedAtMs,
     },

@@ -62,7 +62,7 @@ export function userAgentFromHeaders(headers: unknown): string | undefined {
 
 /** The parts of a classic event this module reads (all optional, unvalidated). */
 export interface EventClientFields {
-  contexts?: { browser?: { name?: unknown; version?: unknown }; os?: { name?: unknown } };
+  contexts?: { browser?: { name?: unknown; version?: unknown } | null; os?: { name?: unknown } | null } | null;
   request?: unknown;
 }
 

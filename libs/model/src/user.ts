@@ -14,7 +14,7 @@ export interface UserFields {
   ip_address?: unknown;
 }
 
-export function userIdOf(user: UserFields | undefined): string {
+export function userIdOf(user: UserFields | null | undefined): string {
   if (!user) return '';
   for (const value of [user.id, user.email, user.username]) {
     const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value.trim() : '';

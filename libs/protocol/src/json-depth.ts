@@ -1,7 +1,7 @@
 /**
  * A bound on how deeply JSON may nest, checked on the raw bytes before anything parses or walks
- * them. JSON.parse itself copes with any depth, but class-transformer, class-validator,
- * JSON.stringify and every recursive normalizer recurse once per level: about 3,000 levels
+ * them. JSON.parse itself copes with any depth, but JSON.stringify and every recursive walk
+ * (grouping's canonical JSON, a validator that descends) recurse once per level: about 3,000 levels
  * overflow the stack, and a RangeError thrown in the middle of a request loses every other item
  * of it. Relay parses events with serde_json, whose recursion limit is 128 levels; Pulse uses the
  * same number. No SDK sends anything near it (contexts and `extra` are a few levels deep).

@@ -4,18 +4,17 @@ import {
   nodeCaptureMessageEvent,
   nodeUncaughtExceptionEvent,
 } from '../../../test/fixtures/error-events';
-import { ErrorEventDto, ExceptionListDto, LogEntryDto } from './error-event.dto';
-import { validatePayload } from './validate-payload';
+import { ErrorEvent, exceptionValues, readErrorEvent, threadValues } from './error-event';
 
-const validate = (json: unknown) => validatePayload(ErrorEventDto, json, 'error event');
+const validate = (json: unknown) => readErrorEvent(json);
 
-function valid(json: unknown): ErrorEventDto {
+function valid(json: unknown): ErrorEvent {
   const result = validate(json);
   if (!result.ok) throw new Error(result.detail);
   return result.value;
 }
 
-describe('ErrorEventDto', () => {
+describe('readErrorEvent', () => {
   it.each([
     ['@sentry/node captureException', nodeCaptureExceptionEvent()],
     ['@sentry/node uncaught exception', nodeUncaughtExceptionEvent()],
@@ -29,22 +28,31 @@ describe('ErrorEventDto', () => {
     const values = [{ type: 'Error', value: 'boom', stacktrace: { frames: [{ filename: 'a.js', lineno: 1 }] } }];
     for (const exception of [{ values }, values]) {
       const event = valid(nodeCaptureExceptionEvent({ exception }));
-      expect(event.exception).toBeInstanceOf(ExceptionListDto);
-      expect(event.exception?.values?.[0]).toMatchObject({ type: 'Error', value: 'boom', stacktrace: { frames: [{ filename: 'a.js', lineno: 1 }] } });
+      expect(exceptionValues(event)).toHaveLength(1);
+      expect(exceptionValues(event)[0]).toMatchObject({ type: 'Error', value: 'boom', stacktrace: { frames: [{ filename: 'a.js', lineno: 1 }] } });
     }
   });
 
   it('reads threads as {values} or as a bare list', () => {
     const threads = [{ id: 1, current: true, stacktrace: { frames: [{ function: 'main' }] } }];
-    expect(valid(nodeCaptureMessageEvent({ threads })).threads?.values?.[0]?.stacktrace?.frames).toEqual([{ function: 'main' }]);
-    expect(valid(nodeCaptureMessageEvent({ threads: { values: threads } })).threads?.values).toHaveLength(1);
+    expect(threadValues(valid(nodeCaptureMessageEvent({ threads })))[0]?.stacktrace?.frames).toEqual([{ function: 'main' }]);
+    expect(threadValues(valid(nodeCaptureMessageEvent({ threads: { values: threads } })))).toHaveLength(1);
   });
 
   it('takes message as a string or as a log entry object', () => {
     expect(valid(nodeCaptureMessageEvent()).message).toBe('Payment provider latency above 2000 ms for order 7');
     const event = valid(nodeCaptureMessageEvent({ message: { message: 'Order %s late', params: ['7'], formatted: 'Order 7 late' } }));
-    expect(event.message).toBeInstanceOf(LogEntryDto);
+    expect(typeof event.message).toBe('object');
     expect(event.message).toMatchObject({ message: 'Order %s late', params: ['7'], formatted: 'Order 7 late' });
+  });
+
+  it('accepts a list where a nested object goes (PHP sends an empty object as []), reading nothing from it', () => {
+    const lists = { user: [], sdk: [], contexts: { trace: [] }, logentry: [], exception: { values: [[], { type: 'Error', mechanism: [], stacktrace: { frames: [[]] } }] } };
+    expect(validate(nodeCaptureExceptionEvent(lists))).toMatchObject({ ok: true });
+    // Not where a plain object is required: the message, the request, browser and OS contexts.
+    expect(validate(nodeCaptureExceptionEvent({ message: [] }))).toMatchObject({ ok: false });
+    expect(validate(nodeCaptureExceptionEvent({ request: [] }))).toMatchObject({ ok: false, detail: 'invalid error event: request must be an object' });
+    expect(validate(nodeCaptureExceptionEvent({ user: 'u-42' }))).toMatchObject({ ok: false, detail: 'invalid error event: user must be an object' });
   });
 
   it('accepts an RFC 3339 or missing timestamp, tag pairs, a numeric user id and unknown fields', () => {
