@@ -2,13 +2,26 @@
 //   node dist/scripts/bench-consumer.js [--rows 1000000] [--batch-rows 20000] [--partitions 4] [--repeat 1]
 //                                       [--soak-seconds 0] [--rate 5000] [--seed 42] [--cpu-prof-dir DIR]
 //                                       [--consumer-node-options=--max-old-space-size=512] [--out FILE]
+//                                       [--records-per-request 1] [--message-schema 2] [--baseline-rows N]
+//                                       [--consumer-root DIR] [--compare-root DIR] [--projects 1,2,3]
 //
 // Backlog mode (default): N generated transactions are produced to a fresh topic before any consumer
-// runs. Then, alternating when repeated, (a) a baseline inserts the same rows straight into a freshly
-// migrated database with @clickhouse/client, sequential inserts of --batch-rows under a unique
-// deduplication token, and (b) the built consumer app drains the backlog into another fresh database
-// with a fresh consumer group, from the moment it is ready until its group has committed everything.
-// The consumer's RSS is sampled every 500 ms from /proc/<pid>/status.
+// runs, as ingest writes them: schema 2, one message per request of --records-per-request
+// transactions (1: an SDK sends one transaction per envelope). The Kafka key is the project id, as
+// in ingest; the projects are picked so that murmur2 spreads them evenly over every partition (2
+// per partition: ids 1,2,3,… skipping those that land on a full partition), as many projects of a
+// real deployment do (--projects overrides the list; before 2026-12-07 it was 1,2,3: 2 of 4 partitions). --message-schema 1 writes one
+// message per record, for a consumer built before schema 2 (--consumer-root: the repository root
+// of another build, whose dist/apps/consumer is started instead of this one's; --compare-root: a
+// second build whose consumer drains the same backlog in every repetition too, for A/B numbers
+// from one run; both must read the --message-schema).
+// Then (a) the built consumer app drains the backlog into a fresh database with a fresh consumer
+// group, from the moment it is ready until its group has committed everything, and (b) a baseline
+// inserts the same rows straight into another freshly migrated database with @clickhouse/client
+// (JSONEachRow, sequential inserts on one connection under unique deduplication tokens) in batches of the consumer's
+// mean insert (rows inserted / inserts of its first run) unless --baseline-rows is given; repeats
+// alternate the order. The consumer's RSS is sampled every 500 ms from /proc/<pid>/status and its
+// CPU time (user + system) read from /proc/<pid>/stat when it is ready and when it has caught up.
 //
 // Soak mode (--soak-seconds S): the consumer starts on an empty topic, records are produced at
 // --rate rows/s for S seconds while it runs, and the same RSS figures are reported over the soak,
@@ -18,7 +31,7 @@
 // unless KAFKA_BROKERS and CLICKHOUSE_URL are set; whatever was started is stopped at the end.
 // Results: a table on stdout and JSON in bench/results/<timestamp>-consumer.json.
 import { loadEnvConfig, ProducerCompression } from '@pulse/config';
-import { createKafka, encodeRecord, ensureTopics, kafkaCompression, RecordKind, TopicNames } from '@pulse/kafka';
+import { createKafka, ensureTopics, kafkaCompression, RecordKind, TopicNames } from '@pulse/kafka';
 import { AppProcess, bringUpInfra, Infra, StopWaiting, tearDownInfra, waitUntil } from '@pulse/local-infra';
 import { ClickHouseConnection, createClickHouse, INSERT_SETTINGS, migrateUp, Tables, toTransactionRow } from '@pulse/storage';
 import type { TransactionRecord } from '@pulse/model';
@@ -37,7 +50,8 @@ import { runMain } from './bench/run-main';
 import { appMain, checkPrerequisites } from './bench/preflight';
 import { benchProjects, writePulseConfig } from './bench/pulse-config';
 import { machine, writeResult } from './bench/report';
-import { mbOf, readRssKb, RssSampler } from './bench/proc';
+import { mbOf, readCpuSeconds, readRssKb, RssSampler } from './bench/proc';
+import { backlogMessages, KeptPayloads, keepPayloads, keptRecords, MessageShape } from './bench/consumer-payloads';
 import { metricValue, scrapeMetrics } from './bench/prometheus';
 import { median, round } from './bench/stats';
 import { formatNumber, printRows } from './bench/table';
@@ -45,9 +59,32 @@ import { formatNumber, printRows } from './bench/table';
 const root = resolve(__dirname, '..', '..');
 const log = (line: string): void => console.log(`pulse bench: ${line}`);
 
-const PROJECTS = [1, 2, 3];
+/** Projects per partition: a real deployment has many projects, hashed over every partition. */
+const PROJECTS_PER_PARTITION = 2;
+
+/**
+ * Project ids whose murmur2 partitions (kafkajs's DefaultPartitioner, as ingest's producer uses,
+ * key = project id) cover every one of `partitions` evenly: the lowest ids, `PROJECTS_PER_PARTITION`
+ * per partition. Until 2026-12-07 the bench used ids 1, 2, 3, which murmur2 puts on 2 of 4
+ * partitions (1:2): half the partitions idle, unlike a deployment with many projects.
+ */
+export function projectsCovering(partitions: number, perPartition = PROJECTS_PER_PARTITION): number[] {
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], offlineReplicas: [] as number[], partitionErrorCode: 0 }));
+  const taken = new Array<number>(partitions).fill(0);
+  const ids: number[] = [];
+  for (let id = 1; ids.length < partitions * perPartition; id++) {
+    const partition = partitioner({ topic: 'bench', partitionMetadata, message: { key: String(id), value: null } });
+    if (taken[partition] >= perPartition) continue;
+    taken[partition]++;
+    ids.push(id);
+  }
+  return ids;
+}
+
+let PROJECTS: number[] = [];
 const RETENTION_DAYS = 90;
-/** Messages per producer send (one request). */
+/** Records per producer send (one Kafka request). */
 const SEND_MESSAGES = 5000;
 const RSS_INTERVAL_MS = 500;
 const PROGRESS_INTERVAL_MS = 200;
@@ -66,6 +103,15 @@ interface Options {
   consumerNodeOptions?: string;
   /** Where to write the result JSON instead of bench/results/<timestamp>-consumer.json. */
   out?: string;
+  message: MessageShape;
+  /** Rows per baseline insert; undefined: the consumer's mean insert of its first run. */
+  baselineRows?: number;
+  /** Repository root of the consumer build to run (default: this one). */
+  consumerRoot: string;
+  /** Repository root of a second consumer build, run on the same backlog in every repetition. */
+  compareRoot?: string;
+  /** Project ids (the Kafka keys); default: projectsCovering(partitions). */
+  projects: number[];
 }
 
 function readOptions(): Options {
@@ -81,13 +127,21 @@ function readOptions(): Options {
       'cpu-prof-dir': { type: 'string' },
       'consumer-node-options': { type: 'string' },
       out: { type: 'string' },
+      'records-per-request': { type: 'string', default: '1' },
+      'message-schema': { type: 'string', default: '2' },
+      'baseline-rows': { type: 'string' },
+      'consumer-root': { type: 'string' },
+      'compare-root': { type: 'string' },
+      projects: { type: 'string' },
     },
   });
   const int = (name: keyof typeof values, min: number, max: number): number => numberFlag(name, String(values[name]), min, max);
+  const partitions = int('partitions', 1, 1024);
   return {
+    projects: values.projects ? values.projects.split(',').map((id) => numberFlag('projects', id, 1, 2 ** 31 - 1)) : projectsCovering(partitions),
     rows: int('rows', 1, 100_000_000),
     batchRows: int('batch-rows', 1, 1_000_000),
-    partitions: int('partitions', 1, 1024),
+    partitions,
     repeat: int('repeat', 1, 100),
     soakSeconds: int('soak-seconds', 0, 7 * 24 * 3600),
     rate: int('rate', 1, 10_000_000),
@@ -95,6 +149,10 @@ function readOptions(): Options {
     cpuProfDir: values['cpu-prof-dir'] ? resolve(values['cpu-prof-dir']) : undefined,
     consumerNodeOptions: values['consumer-node-options'] || undefined,
     out: values.out ? resolve(values.out) : undefined,
+    message: { schema: int('message-schema', 1, 2) as 1 | 2, recordsPerRequest: int('records-per-request', 1, 10_000) },
+    baselineRows: values['baseline-rows'] ? int('baseline-rows', 1, 1_000_000) : undefined,
+    consumerRoot: values['consumer-root'] ? resolve(values['consumer-root']) : root,
+    compareRoot: values['compare-root'] ? resolve(values['compare-root']) : undefined,
   };
 }
 
@@ -118,6 +176,8 @@ interface ConsumerMetricsFigures {
   insertSecondsSum: number;
   insertCount: number;
   meanInsertMs: number;
+  /** Rows inserted / inserts (a halved batch is several inserts). */
+  rowsPerInsert: number;
   rowsPerBatch: number;
   retries: number;
   deadLettered: number;
@@ -125,6 +185,10 @@ interface ConsumerMetricsFigures {
 
 interface BaselineRun {
   rows: number;
+  /** Rows per insert. */
+  batchRows: number;
+  /** CPU of the benchmark process (the client: serialization, HTTP) during the inserts, per 1,000 rows. */
+  clientCpuMsPer1000Rows: number;
   inserts: number;
   /** Sum of the sequential insert calls: the wall clock of the inserts. */
   insertSeconds: number;
@@ -148,6 +212,8 @@ interface ConsumerRun {
   /** Messages already committed when the app answered /ready (work that started during start-up). */
   committedAtReady: number;
   countInTable: number;
+  /** The consumer process's user + system CPU from ready to caught up, per 1,000 rows stored. */
+  cpuMsPer1000Rows: number;
   rss: RssFigures;
   heap: ReturnType<HeapSampler['stop']>;
   metrics: ConsumerMetricsFigures;
@@ -231,6 +297,7 @@ async function consumerMetrics(app: AppProcess, topic: string): Promise<Consumer
     insertSecondsSum: round(insertSecondsSum, 3),
     insertCount,
     meanInsertMs: insertCount > 0 ? round((insertSecondsSum / insertCount) * 1000, 1) : NaN,
+    rowsPerInsert: insertCount > 0 ? Math.round(rowsInserted / insertCount) : NaN,
     rowsPerBatch: batches > 0 ? Math.round(rowsInserted / batches) : NaN,
     retries: metricValue(text, 'pulse_consumer_batch_retries_total', { topic }),
     deadLettered: metricValue(text, 'pulse_consumer_dead_lettered_total', { topic }),
@@ -292,10 +359,12 @@ function newProducer(bench: Bench): Producer {
   return bench.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 }
 
-async function sendRecords(bench: Bench, producer: Producer, topic: string, records: TransactionRecord[], kept?: KeptPayloads): Promise<void> {
-  const messages = records.map((record) => encodeRecord(RecordKind.Transaction, record));
-  kept?.chunks.push({ data: Buffer.concat(messages.map((m) => m.value)), lengths: Uint32Array.from(messages, (m) => m.value.length) });
+/** Sends `records` as ingest would have written them (--message-schema, --records-per-request); resolves to the message count. */
+async function sendRecords(bench: Bench, producer: Producer, topic: string, records: TransactionRecord[], kept?: KeptPayloads): Promise<number> {
+  const messages = backlogMessages(records, bench.options.message);
+  if (kept) keepPayloads(kept, messages);
   await producer.send({ topic, acks: -1, compression: kafkaCompression(bench.compression), messages });
+  return messages.length;
 }
 
 /** Sends kept in flight while the backlog is produced (generation overlaps the broker's work). */
@@ -304,31 +373,15 @@ const SENDS_IN_FLIGHT = 3;
 interface Production {
   seconds: number;
   rowsPerSecond: number;
-  /** Messages per partition: the key is the project id, so 3 projects fill at most 3 partitions. */
+  messages: number;
+  /** Messages in the topic beyond those sent: sends kafkajs retried after they had landed. */
+  duplicateMessages: number;
+  /** Messages per partition: the key is the project id; the projects are picked to cover every partition evenly. */
   messagesPerPartition: Record<string, number>;
-}
-
-/**
- * The produced message values, one concatenated buffer per send, so the baseline inserts exactly
- * the bytes the consumer reads without generating the records again (generation costs ~50 µs a
- * record on this machine, longer than the inserts themselves). Off the V8 heap: ~630 B a record.
- */
-interface KeptPayloads {
-  chunks: Array<{ data: Buffer; lengths: Uint32Array }>;
 }
 
 /** Above this many rows the payloads are not kept and the baseline regenerates the records. */
 const MAX_KEPT_ROWS = 3_000_000;
-
-function* keptRecords(kept: KeptPayloads): Generator<TransactionRecord> {
-  for (const { data, lengths } of kept.chunks) {
-    let offset = 0;
-    for (const length of lengths) {
-      yield JSON.parse(data.toString('utf8', offset, offset + length)) as TransactionRecord;
-      offset += length;
-    }
-  }
-}
 
 /** Produces the whole backlog before any consumer runs. */
 async function produceBacklog(bench: Bench, topics: BenchTopics): Promise<{ production: Production; kept?: KeptPayloads }> {
@@ -339,15 +392,19 @@ async function produceBacklog(bench: Bench, topics: BenchTopics): Promise<{ prod
   await producer.connect();
   const records = generator(bench, bench.nowMs);
   const started = performance.now();
+  let messages = 0;
   try {
-    const inFlight = new Set<Promise<void>>();
+    const inFlight = new Set<Promise<number>>();
     let lastReport = started;
     for (let sent = 0; sent < rows; ) {
       const count = Math.min(SEND_MESSAGES, rows - sent);
-      const send = sendRecords(bench, producer, topic, Array.from({ length: count }, () => records.transaction()), kept).finally(() => inFlight.delete(send));
+      const send = sendRecords(bench, producer, topic, Array.from({ length: count }, () => records.transaction()), kept);
+      // A failed send surfaces through race/all below; this chain only counts and forgets it.
+      void send
+        .then((sentMessages) => (messages += sentMessages))
+        .finally(() => inFlight.delete(send))
+        .catch(() => undefined);
       inFlight.add(send);
-      // A failed send surfaces through race/all below; this only keeps the others from being unhandled.
-      send.catch(() => undefined);
       sent += count;
       if (inFlight.size >= SENDS_IN_FLIGHT) await Promise.race(inFlight);
       if (performance.now() - lastReport > 15_000) {
@@ -366,16 +423,19 @@ async function produceBacklog(bench: Bench, topics: BenchTopics): Promise<{ prod
     const offsets = await admin.fetchTopicOffsets(topic);
     const messagesPerPartition = Object.fromEntries(offsets.map((o) => [String(o.partition), Number(o.high) - Number(o.low)]));
     const total = Object.values(messagesPerPartition).reduce((a, b) => a + b, 0);
-    if (total !== rows) throw new Error(`the topic holds ${total} messages, expected ${rows}`);
-    return { production: { seconds: round(seconds, 2), rowsPerSecond: Math.round(rows / seconds), messagesPerPartition }, kept };
+    if (total < messages) throw new Error(`the topic holds ${total} messages, expected ${messages}`);
+    // A send kafkajs retried after its acknowledgement was lost (a loaded machine) is in the log
+    // twice; the consumer drops the copies as client re-sends, so the table still holds each row once.
+    if (total > messages) log(`  warning: the topic holds ${total - messages} messages more than were sent (retried sends)`);
+    return { production: { seconds: round(seconds, 2), rowsPerSecond: Math.round(rows / seconds), messages, duplicateMessages: total - messages, messagesPerPartition }, kept };
   } finally {
     await admin.disconnect();
   }
 }
 
 /** The same rows, mapped as the consumer maps them, inserted directly and sequentially. */
-async function runBaseline(bench: Bench, repetition: number, kept: KeptPayloads | undefined): Promise<BaselineRun> {
-  const { rows, batchRows } = bench.options;
+async function runBaseline(bench: Bench, repetition: number, kept: KeptPayloads | undefined, batchRows: number): Promise<BaselineRun> {
+  const { rows } = bench.options;
   const database = `bench_${bench.runId}_baseline_${repetition}`;
   await migrateUp({ ...bench.clickhouse, database });
   const client = createClickHouse({ ...bench.clickhouse, database });
@@ -387,6 +447,7 @@ async function runBaseline(bench: Bench, repetition: number, kept: KeptPayloads 
     return value;
   };
   let insertMs = 0;
+  let clientCpuMicros = 0;
   let prepareMs = 0;
   let inserts = 0;
   try {
@@ -398,6 +459,7 @@ async function runBaseline(bench: Bench, repetition: number, kept: KeptPayloads 
       const values = Array.from({ length: count }, () => toTransactionRow(next(), RETENTION_DAYS));
       const started = performance.now();
       prepareMs += started - prepareStarted;
+      const cpuBefore = process.cpuUsage();
       await client.insert({
         table: Tables.transactions,
         values,
@@ -405,6 +467,8 @@ async function runBaseline(bench: Bench, repetition: number, kept: KeptPayloads 
         clickhouse_settings: { ...INSERT_SETTINGS, insert_deduplication_token: `bench/${bench.runId}/${repetition}/${inserts}` },
       });
       insertMs += performance.now() - started;
+      const cpu = process.cpuUsage(cpuBefore);
+      clientCpuMicros += cpu.user + cpu.system;
       inserts++;
       done += count;
     }
@@ -416,6 +480,8 @@ async function runBaseline(bench: Bench, repetition: number, kept: KeptPayloads 
   const insertSeconds = insertMs / 1000;
   return {
     rows,
+    batchRows,
+    clientCpuMsPer1000Rows: round(clientCpuMicros / rows, 2),
     inserts,
     insertSeconds: round(insertSeconds, 2),
     rowsPerSecond: Math.round(rows / insertSeconds),
@@ -437,7 +503,14 @@ async function countRows(client: ReturnType<typeof createClickHouse>): Promise<n
 }
 
 /** Starts the built consumer app on its own database and group; resolves once it is ready. */
-async function startConsumer(bench: Bench, name: string, topics: BenchTopics, database: string, groupId: string): Promise<{ app: AppProcess; startupSeconds: number }> {
+async function startConsumer(
+  bench: Bench,
+  name: string,
+  topics: BenchTopics,
+  database: string,
+  groupId: string,
+  consumerRoot = bench.options.consumerRoot,
+): Promise<{ app: AppProcess; startupSeconds: number }> {
   await migrateUp({ ...bench.clickhouse, database });
   const [port] = await freePorts(1);
   const env: NodeJS.ProcessEnv = {
@@ -458,7 +531,7 @@ async function startConsumer(bench: Bench, name: string, topics: BenchTopics, da
     NODE_OPTIONS: [process.env.NODE_OPTIONS, bench.options.consumerNodeOptions, bench.profiler?.nodeOption].filter(Boolean).join(' '),
     ...bench.profiler?.env,
   };
-  const app = new AppProcess({ app: 'consumer', root, port, env, onLine: (_app, line) => console.log(`[${name}] ${line}`) });
+  const app = new AppProcess({ app: 'consumer', root: consumerRoot, port, env, onLine: (_app, line) => console.log(`[${name}] ${line}`) });
   bench.apps.add(app);
   const started = performance.now();
   await app.start();
@@ -495,18 +568,20 @@ async function waitCaughtUp(app: AppProcess, progress: ConsumerProgress, timeout
   );
 }
 
-async function runConsumer(bench: Bench, topics: BenchTopics, repetition: number): Promise<ConsumerRun> {
+async function runConsumer(bench: Bench, topics: BenchTopics, repetition: number, build: 'consumer' | 'compare' = 'consumer'): Promise<ConsumerRun> {
   const { rows } = bench.options;
-  const database = `bench_${bench.runId}_consumer_${repetition}`;
-  const groupId = `bench_${bench.runId}_${repetition}`;
+  const database = `bench_${bench.runId}_${build}_${repetition}`;
+  const groupId = `bench_${bench.runId}_${build}_${repetition}`;
   const progress = new ConsumerProgress(groupId, topics.names, bench.kafkaBrokers);
   await progress.connect();
   await groupCoordinatorReady(progress);
-  const { app, startupSeconds } = await startConsumer(bench, `consumer ${repetition + 1}`, topics, database, groupId);
+  const root = build === 'compare' ? bench.options.compareRoot : bench.options.consumerRoot;
+  const { app, startupSeconds } = await startConsumer(bench, `${build} ${repetition + 1}`, topics, database, groupId, root);
   try {
     const { cpuProfDir } = bench.options;
     if (cpuProfDir) signalProfiler(app);
     const started = performance.now();
+    const cpuAtReady = readCpuSeconds(app.pid!) ?? NaN;
     const idleMb = mbOf(readRssKb(app.pid!));
     const sampler = new RssSampler(app.pid!, RSS_INTERVAL_MS);
     const heapSampler = new HeapSampler(app);
@@ -518,6 +593,7 @@ async function runConsumer(bench: Bench, topics: BenchTopics, repetition: number
     } finally {
       sampler.stop();
     }
+    const cpuSeconds = (readCpuSeconds(app.pid!) ?? NaN) - cpuAtReady;
     const heap = heapSampler.stop();
     const elapsedSeconds = (performance.now() - started) / 1000;
     const cpuProfile = cpuProfDir ? await collectCpuProfile(app, cpuProfDir) : undefined;
@@ -531,6 +607,7 @@ async function runConsumer(bench: Bench, topics: BenchTopics, repetition: number
       startupSeconds,
       committedAtReady,
       countInTable,
+      cpuMsPer1000Rows: round((cpuSeconds * 1000 * 1000) / rows, 1),
       rss: rssFigures(idleMb, sampler.samplesMb),
       heap,
       metrics,
@@ -658,23 +735,29 @@ async function runBacklog(bench: Bench): Promise<Record<string, unknown>> {
 
   const baselines: BaselineRun[] = [];
   const consumers: ConsumerRun[] = [];
+  const compared: ConsumerRun[] = [];
+  let baselineRows = options.baselineRows;
   for (let repetition = 0; repetition < options.repeat; repetition++) {
-    // Alternate the order so neither phase always runs on a warmer (or fuller) ClickHouse.
-    const order = repetition % 2 === 0 ? (['baseline', 'consumer'] as const) : (['consumer', 'baseline'] as const);
+    // The first repetition runs the consumer first (its mean insert sizes the baseline's); later ones
+    // rotate, so no phase always runs on a warmer (or fuller) ClickHouse.
+    const phases = options.compareRoot ? (['consumer', 'compare', 'baseline'] as const) : (['consumer', 'baseline'] as const);
+    const order = [...phases.slice(repetition % phases.length), ...phases.slice(0, repetition % phases.length)];
     for (const phase of order) {
       const label = `${phase} ${repetition + 1}/${options.repeat}`;
       if (phase === 'baseline') {
-        log(`${label}: direct inserts of ${options.batchRows.toLocaleString('en-US')} rows…`);
-        const run = await runBaseline(bench, repetition, kept);
+        const batchRows = baselineRows ?? options.batchRows;
+        log(`${label}: direct inserts (JSONEachRow) of ${batchRows.toLocaleString('en-US')} rows…`);
+        const run = await runBaseline(bench, repetition, kept, batchRows);
         baselines.push(run);
         log(`  ${run.rowsPerSecond.toLocaleString('en-US')} rows/s (${run.inserts} inserts, ${run.insertSeconds} s, mean ${run.meanInsertMs} ms; decode + map ${run.prepareSeconds} s more)`);
       } else {
-        log(`${label}: consumer app draining the backlog…`);
-        const run = await runConsumer(bench, topics, repetition);
-        consumers.push(run);
+        log(`${label}: consumer app (${phase === 'compare' ? options.compareRoot : options.consumerRoot}) draining the backlog…`);
+        const run = await runConsumer(bench, topics, repetition, phase);
+        (phase === 'compare' ? compared : consumers).push(run);
+        if (phase === 'consumer') baselineRows ??= run.metrics.rowsPerInsert;
         log(
           `  ${run.rowsPerSecond.toLocaleString('en-US')} rows/s (${run.elapsedSeconds} s after ready; start-up ${run.startupSeconds} s, ` +
-            `${run.committedAtReady} committed at ready), RSS p50 ${run.rss.p50Mb} MB max ${run.rss.maxMb} MB`,
+            `${run.committedAtReady} committed at ready), ${run.cpuMsPer1000Rows} CPU-ms per 1,000 rows, RSS p50 ${run.rss.p50Mb} MB max ${run.rss.maxMb} MB`,
         );
       }
     }
@@ -688,13 +771,23 @@ async function runBacklog(bench: Bench): Promise<Record<string, unknown>> {
     rows: options.rows,
     batchRows: options.batchRows,
     partitions: options.partitions,
+    projects: PROJECTS,
     repeat: options.repeat,
+    messageSchema: options.message.schema,
+    recordsPerRequest: options.message.recordsPerRequest,
+    consumerRoot: options.consumerRoot,
+    baselineBatchRows: baselines[0]?.batchRows,
     baselineRowsPerSecond: baselineRate,
     consumerRowsPerSecond: consumerRate,
     consumerToBaseline: round(consumerRate / baselineRate, 3),
     baselineWithPrepareRowsPerSecond: median(baselines.map((run) => run.rowsPerSecondWithPrepare)),
     baselineMeanInsertMs: median(baselines.map((run) => run.meanInsertMs)),
     consumerMeanInsertMs: representative.metrics.meanInsertMs,
+    consumerRowsPerInsert: representative.metrics.rowsPerInsert,
+    consumerCpuMsPer1000Rows: median(consumers.map((run) => run.cpuMsPer1000Rows)),
+    baselineClientCpuMsPer1000Rows: median(baselines.map((run) => run.clientCpuMsPer1000Rows)),
+    consumerPeakRssMb: Math.max(...consumers.map((run) => run.rss.maxMb)),
+    compared: compared.length === 0 ? undefined : comparedFigures(compared, baselineRate),
     consumerRowsPerBatch: representative.metrics.rowsPerBatch,
     consumerBatches: representative.metrics.batches,
     rss: representative.rss,
@@ -704,16 +797,32 @@ async function runBacklog(bench: Bench): Promise<Record<string, unknown>> {
   console.log(`Consumer benchmark (backlog of ${options.rows.toLocaleString('en-US')} transactions; median of ${options.repeat})`);
   printTable([
     ['rows', summary.rows],
-    ['batch size (rows)', summary.batchRows],
+    ['batch cap (CONSUMER_MAX_BATCH_ROWS, messages)', summary.batchRows],
     ['partitions', summary.partitions],
-    ['baseline rows/s (direct inserts)', summary.baselineRowsPerSecond],
+    ['projects (Kafka keys)', `${PROJECTS.join(',')}: ${Object.values(production.messagesPerPartition).join(':')} messages per partition`],
+    ['message schema, records per request', `${summary.messageSchema}, ${summary.recordsPerRequest}`],
+    ['baseline rows per insert (JSONEachRow)', summary.baselineBatchRows],
+    ['baseline rows/s (direct inserts: one connection, sequential)', summary.baselineRowsPerSecond],
     ['baseline rows/s incl. decode + map', summary.baselineWithPrepareRowsPerSecond],
     ['consumer rows/s', summary.consumerRowsPerSecond],
     ['consumer / baseline', summary.consumerToBaseline],
     ['baseline mean insert (ms)', summary.baselineMeanInsertMs],
     ['consumer mean insert (ms)', summary.consumerMeanInsertMs],
+    ['consumer rows per insert', summary.consumerRowsPerInsert],
     ['consumer rows per batch', summary.consumerRowsPerBatch],
     ['consumer batches', summary.consumerBatches],
+    ['consumer CPU-ms per 1,000 rows', summary.consumerCpuMsPer1000Rows],
+    ['baseline client CPU-ms per 1,000 rows', summary.baselineClientCpuMsPer1000Rows],
+    ['consumer peak RSS (MB, every run)', summary.consumerPeakRssMb],
+    ...(summary.compared
+      ? ([
+          ['compared build rows/s', summary.compared.rowsPerSecond],
+          ['compared build / baseline', summary.compared.toBaseline],
+          ['compared build rows per insert', summary.compared.rowsPerInsert],
+          ['compared build CPU-ms per 1,000 rows', summary.compared.cpuMsPer1000Rows],
+          ['compared build peak RSS (MB, every run)', summary.compared.peakRssMb],
+        ] as Array<[string, number | string]>)
+      : []),
     ...memoryRows(summary.rss, summary.heap),
   ]);
   if (representative.cpuProfile) {
@@ -722,7 +831,19 @@ async function runBacklog(bench: Bench): Promise<Record<string, unknown>> {
     console.log('Consumer CPU profile, ready → caught up:');
     printCpuProfileSummary(cpuProfile);
   }
-  return { mode: 'backlog', summary, production, baselines, consumers };
+  return { mode: 'backlog', summary, production, baselines, consumers, compared };
+}
+
+/** Medians of the --compare-root build's runs, as the summary gives them for the consumer. */
+function comparedFigures(runs: ConsumerRun[], baselineRate: number) {
+  const rowsPerSecond = median(runs.map((run) => run.rowsPerSecond));
+  return {
+    rowsPerSecond,
+    toBaseline: round(rowsPerSecond / baselineRate, 3),
+    rowsPerInsert: median(runs.map((run) => run.metrics.rowsPerInsert)),
+    cpuMsPer1000Rows: median(runs.map((run) => run.cpuMsPer1000Rows)),
+    peakRssMb: Math.max(...runs.map((run) => run.rss.maxMb)),
+  };
 }
 
 async function runSoakMode(bench: Bench): Promise<Record<string, unknown>> {
@@ -758,7 +879,9 @@ function consumerEnvOverrides(): Record<string, string> {
 
 async function main(): Promise<number> {
   const options = readOptions();
-  checkPrerequisites(root, [appMain('consumer')]);
+  PROJECTS = options.projects;
+  checkPrerequisites(options.consumerRoot, [appMain('consumer')]);
+  if (options.compareRoot) checkPrerequisites(options.compareRoot, [appMain('consumer')]);
   const startedAt = new Date();
   const stateDir = join(root, '.local', 'bench');
   // Every benchmark starts from an empty broker and engine.

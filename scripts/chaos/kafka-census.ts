@@ -39,8 +39,7 @@ export async function kafkaCensus(kafka: Kafka, topics: string[], timeoutMs = 12
         const key = `${topic}/${partition}`;
         const last = remaining.get(key);
         if (last === undefined || BigInt(message.offset) > last) return;
-        const eventId = eventIdOf(message.value);
-        if (eventId !== undefined) {
+        for (const eventId of eventIdsOf(message.value)) {
           const list = copies.get(eventId) ?? [];
           list.push({ topic, partition, offset: message.offset });
           copies.set(eventId, list);
@@ -55,12 +54,15 @@ export async function kafkaCensus(kafka: Kafka, topics: string[], timeoutMs = 12
   return copies;
 }
 
-function eventIdOf(value: Buffer | null): string | undefined {
-  if (!value) return undefined;
+/** The event ids of a message: one record (schema `/1`) or a JSON array of the records of one request (`/2`). */
+function eventIdsOf(value: Buffer | null): string[] {
+  if (!value) return [];
+  let parsed: unknown;
   try {
-    const record = JSON.parse(value.toString('utf8')) as { eventId?: unknown };
-    return typeof record.eventId === 'string' ? record.eventId : undefined;
+    parsed = JSON.parse(value.toString('utf8'));
   } catch {
-    return undefined;
+    return [];
   }
+  const records = (Array.isArray(parsed) ? parsed : [parsed]) as Array<{ eventId?: unknown } | null>;
+  return records.flatMap((record) => (typeof record?.eventId === 'string' ? [record.eventId] : []));
 }

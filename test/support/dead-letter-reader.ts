@@ -28,8 +28,14 @@ export class DeadLetterReader {
     });
   }
 
-  waitFor(count: number): Promise<void> {
-    return waitUntil(`${count} dead letters`, async () => this.received.length >= count, { intervalMs: 50 });
+  /** Fails naming the reasons of what did arrive, so a missing letter says which one it is. */
+  async waitFor(count: number): Promise<void> {
+    try {
+      await waitUntil(`${count} dead letters`, async () => this.received.length >= count, { intervalMs: 50 });
+    } catch (error) {
+      const reasons = this.received.map((letter) => letter.headers['pulse-dlq-reason']);
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; received ${reasons.length}: ${JSON.stringify(reasons)}`);
+    }
   }
 
   stop(): Promise<void> {

@@ -1,4 +1,4 @@
-import { createKafka, decodeRecord, RecordKind, RecordTypes, SCHEMA_HEADER, TopicNames } from '@pulse/kafka';
+import { createKafka, decodeMessage, RecordKind, RecordTypes, SCHEMA_HEADER, TopicNames } from '@pulse/kafka';
 import type { Consumer } from 'kafkajs';
 import { testInfra, uniqueName } from './test-infra';
 
@@ -30,9 +30,15 @@ export class KafkaRecordReader {
     await this.consumer.run({
       eachMessage: async ({ topic, message }) => {
         const kind = this.topics.kindOf(topic)!;
-        const decoded = decodeRecord(kind, message.value, message.headers?.[SCHEMA_HEADER]?.toString());
-        if (decoded.ok) (this.received[kind] as unknown[]).push(decoded.record);
-        else this.undecodable.push(`${topic}: ${decoded.reason}`);
+        const decoded = decodeMessage(kind, message.value, message.headers?.[SCHEMA_HEADER]?.toString());
+        if (!decoded.ok) {
+          this.undecodable.push(`${topic}: ${decoded.reason}`);
+          return;
+        }
+        for (const entry of decoded.records) {
+          if (entry.ok) (this.received[kind] as unknown[]).push(entry.record);
+          else this.undecodable.push(`${topic}: ${entry.reason}`);
+        }
       },
     });
   }

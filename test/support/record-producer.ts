@@ -1,8 +1,11 @@
-import { createKafka, encodeRecord, RecordKind, RecordTypes, TopicNames } from '@pulse/kafka';
+import { createKafka, encodeRecordGroup, RecordKind, RecordTypes, TopicNames } from '@pulse/kafka';
 import { CompressionTypes, Message, Partitioners, Producer } from 'kafkajs';
 import { testInfra } from './test-infra';
 
-/** Puts records on their topics the way ingest does (encoded, keyed by project, gzip), or raw bytes. */
+/**
+ * Puts records on their topics the way ingest does (schema `/2`, keyed by project, gzip), or raw
+ * bytes. Ingest writes one message per request and kind; `perMessage` records stand in for a request.
+ */
 export class RecordProducer {
   private readonly producer: Producer;
 
@@ -16,8 +19,10 @@ export class RecordProducer {
     return this.producer.connect();
   }
 
-  async send<K extends RecordKind>(kind: K, records: Array<RecordTypes[K]>): Promise<void> {
-    await this.sendRaw(kind, records.map((record) => encodeRecord(kind, record)));
+  async send<K extends RecordKind>(kind: K, records: Array<RecordTypes[K]>, perMessage = 3): Promise<void> {
+    const messages = [];
+    for (let start = 0; start < records.length; start += perMessage) messages.push(...encodeRecordGroup(kind, records.slice(start, start + perMessage)));
+    await this.sendRaw(kind, messages);
   }
 
   /** Messages as given: for poison that ingest would never produce. */

@@ -3,7 +3,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { EnvConfig, ProjectRegistry } from '@pulse/config';
 import { LagMonitor, ProgressWatch, ReadinessProbe, TopicNames } from '@pulse/kafka';
 import { HealthController, MetricsRegistry, READINESS_CHECKS, ReadinessCheck } from '@pulse/platform';
-import { checkClickHouse, ClickHouseRecordKeyStore, ClickHouseRowWriter, createClickHouse, RecordKeyStore, RowWriter } from '@pulse/storage';
+import { checkClickHouse, BinaryRowWriter, ClickHouseBinaryRowWriter, ClickHouseRecordKeyStore, createClickHouse, RecordKeyStore } from '@pulse/storage';
 import type { Kafka } from 'kafkajs';
 import { ConsumerMetrics } from './consumer.metrics';
 import { DeadLetterSink, KafkaDeadLetterSink } from './dead-letter.publisher';
@@ -46,7 +46,7 @@ export class ConsumerModule implements OnApplicationShutdown {
         { provide: RetentionPolicy, useValue: new RetentionPolicy(registry, env.defaultRetentionDays) },
         // A ClickHouse that stops answering fails the insert after this long; it is retried under the same token.
         { provide: CLICKHOUSE, useFactory: () => createClickHouse(env.clickhouse, { requestTimeoutMs: env.consumerInsertTimeoutMs }) },
-        { provide: RowWriter, inject: [CLICKHOUSE], useFactory: (client: ClickHouseClient) => new ClickHouseRowWriter(client) },
+        { provide: BinaryRowWriter, inject: [CLICKHOUSE], useFactory: (client: ClickHouseClient) => new ClickHouseBinaryRowWriter(client) },
         { provide: RecordKeyStore, inject: [CLICKHOUSE], useFactory: (client: ClickHouseClient) => new ClickHouseRecordKeyStore(client) },
         {
           provide: DeadLetterSink,

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
           maxWaitMs: env.consumerMaxWaitMs,
           minFetchBytes: env.consumerMinFetchBytes,
           maxFetchBytesPerPartition: env.consumerMaxFetchBytesPerPartition,
+          partitionsConcurrently: env.consumerPartitionsConcurrently,
           sessionTimeoutMs: env.consumerSessionTimeoutMs,
           retryInitialMs: 250,
           retryMaxMs: 30_000,

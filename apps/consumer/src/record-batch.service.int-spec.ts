@@ -1,8 +1,8 @@
 import { ProjectRegistry } from '@pulse/config';
-import { encodeRecord, RecordBatch, RecordKind } from '@pulse/kafka';
+import { encodeRecord, encodeRecordGroup, RecordBatch, RecordKind } from '@pulse/kafka';
 import type { TransactionRecord } from '@pulse/model';
 import { MetricsRegistry } from '@pulse/platform';
-import { ClickHouseRecordKeyStore, ClickHouseRowWriter, RecordKeyStore, RowWriter } from '@pulse/storage';
+import { BinaryRowWriter, ClickHouseBinaryRowWriter, ClickHouseRecordKeyStore, EncodedRows, RecordKeyStore } from '@pulse/storage';
 import { MigratedDatabase, migratedDatabase, selectRows } from '../../../libs/storage/src/testing/migrated-database';
 import { ConsumerMetrics } from './consumer.metrics';
 import { DeadLetter, DeadLetterSink } from './dead-letter.publisher';
@@ -30,14 +30,14 @@ class LosesAnswerOnce {
   }
 }
 
-class FlakyWriter extends RowWriter {
+class FlakyWriter extends BinaryRowWriter {
   private readonly fault;
-  constructor(private readonly writer: RowWriter, armed: boolean) {
+  constructor(private readonly writer: BinaryRowWriter, armed: boolean) {
     super();
     this.fault = new LosesAnswerOnce(armed);
   }
-  insert(table: string, rows: readonly object[], token: string): Promise<void> {
-    return this.fault.around(() => this.writer.insert(table, rows, token));
+  insert(rows: EncodedRows, token: string): Promise<void> {
+    return this.fault.around(() => this.writer.insert(rows, token));
   }
 }
 
@@ -74,17 +74,18 @@ function transaction(i: number): TransactionRecord {
   } as TransactionRecord;
 }
 
-function batch(token: string, ids: number[]): RecordBatch {
+/** The records as `/1` messages, one each, or (`grouped`) as `/2` messages of two records, as ingest writes a request's records. */
+function batch(token: string, ids: number[], grouped = false): RecordBatch {
+  const encoded = grouped
+    ? ids.flatMap((_, i) => (i % 2 === 0 ? encodeRecordGroup(RecordKind.Transaction, ids.slice(i, i + 2).map(transaction)) : []))
+    : ids.map((id) => encodeRecord(RecordKind.Transaction, transaction(id)));
   return {
     kind: RecordKind.Transaction,
     topic: 'pulse.transactions',
     partition: 0,
-    range: { first: '0', last: String(ids.length - 1) },
+    range: { first: '0', last: String(encoded.length - 1) },
     dedupToken: token,
-    messages: ids.map((id, offset) => {
-      const encoded = encodeRecord(RecordKind.Transaction, transaction(id));
-      return { offset: String(offset), key: encoded.key, value: encoded.value, headers: encoded.headers };
-    }),
+    messages: encoded.map((message, offset) => ({ offset: String(offset), key: message.key, value: message.value, headers: message.headers })),
   };
 }
 
@@ -95,7 +96,7 @@ describe('RecordBatchService against ClickHouse: crashes at each step, then a re
   });
   afterEach(() => db?.client.close());
 
-  const service = (writer: RowWriter, keys: RecordKeyStore) =>
+  const service = (writer: BinaryRowWriter, keys: RecordKeyStore) =>
     new RecordBatchService(writer, new NoDeadLetters(), new RetentionPolicy(registry, 30), new ConsumerMetrics(new MetricsRegistry('test')), keys);
   const counts = async () => {
     const [row] = await selectRows<Record<string, string>>(
@@ -107,22 +108,24 @@ describe('RecordBatchService against ClickHouse: crashes at each step, then a re
   };
 
   it.each([
-    { crash: 'after the raw insert, before the key insert', rawLost: true, keysLost: false },
-    { crash: 'after the key insert, before the commit', rawLost: false, keysLost: true },
-  ])('counts every record once after a crash $crash and the replay', async ({ rawLost, keysLost }) => {
-    const real = { writer: new ClickHouseRowWriter(db.client), keys: new ClickHouseRecordKeyStore(db.client) };
-    await service(real.writer, real.keys).handle(batch('pulse.transactions/0/0-1', [1, 2]));
+    { crash: 'whose raw insert landed unanswered', rawLost: true, keysLost: false, grouped: false },
+    { crash: 'whose key insert landed unanswered', rawLost: false, keysLost: true, grouped: false },
+    { crash: 'whose two inserts landed unanswered', rawLost: true, keysLost: true, grouped: false },
+    { crash: 'whose raw insert landed unanswered, of /2 messages', rawLost: true, keysLost: false, grouped: true },
+  ])('counts every record once after a crash of a batch $crash, and the replay', async ({ rawLost, keysLost, grouped }) => {
+    const real = { writer: new ClickHouseBinaryRowWriter(db.client), keys: new ClickHouseRecordKeyStore(db.client) };
+    await service(real.writer, real.keys).handle(batch('pulse.transactions/0/0-1', [1, 2], grouped));
 
     const keys = new FlakyKeys(real.keys, keysLost);
     const first = service(new FlakyWriter(real.writer, rawLost), keys);
     // Records 1 and 2 are re-sends: the first attempt drops them and stores 3, 4, 5, then dies.
-    await expect(first.handle(batch('pulse.transactions/0/2-6', [3, 1, 4, 2, 5]))).rejects.toThrow('socket hang up');
+    await expect(first.handle(batch('pulse.transactions/0/2-6', [3, 1, 4, 2, 5], grouped))).rejects.toThrow('socket hang up');
     // The successor replays the same range under the same token.
-    await service(real.writer, real.keys).handle(batch('pulse.transactions/0/2-6', [3, 1, 4, 2, 5]));
+    await service(real.writer, real.keys).handle(batch('pulse.transactions/0/2-6', [3, 1, 4, 2, 5], grouped));
     expect(await counts()).toEqual({ raw: 5, minute: 5, hour: 5, events: 5 });
 
     // Later batches still see every key: re-sends of 1, 3 and 5 are dropped, 6 is stored.
-    await service(real.writer, real.keys).handle(batch('pulse.transactions/0/7-10', [5, 6, 3, 1]));
+    await service(real.writer, real.keys).handle(batch('pulse.transactions/0/7-10', [5, 6, 3, 1], grouped));
     expect(await counts()).toEqual({ raw: 6, minute: 6, hour: 6, events: 6 });
   });
 });

@@ -1,26 +1,31 @@
 import { ClickHouseError } from '@clickhouse/client';
 import { ProjectRegistry } from '@pulse/config';
-import { EncodedMessage, encodeRecord, RecordBatch, RecordKind } from '@pulse/kafka';
+import { EncodedMessage, encodeRecord, encodeRecordGroup, RecordBatch, RecordKind } from '@pulse/kafka';
 import type { SessionRecord } from '@pulse/model';
 import { MetricsRegistry } from '@pulse/platform';
-import { batchHash, recordKey, RecordKeyStore, RowWriter } from '@pulse/storage';
+import { batchHash, BinaryRowWriter, EncodedRows, recordKey, RecordKeyStore } from '@pulse/storage';
+import { readRowBinary } from '../../../libs/storage/src/testing/row-binary-reader';
 import { record } from '../../../libs/kafka/src/message-codec.spec';
 import { ConsumerMetrics } from './consumer.metrics';
 import { DeadLetter, DeadLetterSink } from './dead-letter.publisher';
 import { RecordBatchService } from './record-batch.service';
 import { RetentionPolicy } from './retention-policy';
+import { STORED_KINDS } from './stored-kinds';
 
 /** A writer that refuses any insert holding a row of a "bad" event id, as ClickHouse refuses a whole block. */
-class FakeWriter extends RowWriter {
+class FakeWriter extends BinaryRowWriter {
   readonly inserts: Array<{ table: string; rows: Array<Record<string, unknown>>; token: string }> = [];
   failWith: Error | undefined;
   constructor(private readonly log: string[] = []) {
     super();
   }
-  async insert(table: string, rows: readonly object[], token: string): Promise<void> {
+  async insert(encoded: EncodedRows, token: string): Promise<void> {
     this.log.push(`insert ${token}`);
     if (this.failWith) throw this.failWith;
-    const typed = rows as Array<Record<string, unknown>>;
+    const { table } = encoded;
+    const encoder = Object.values(STORED_KINDS).find((kind) => kind.encoder.table === table)!.encoder;
+    expect(encoded.columnList).toBe(encoder.columnList);
+    const typed = readRowBinary(encoded, encoder.columns);
     if (typed.some((row) => String(row.event_id).startsWith('bad'))) {
       throw new ClickHouseError({ message: 'Too large value for FixedString(32)', code: '131', type: 'TOO_LARGE_STRING_SIZE' });
     }
@@ -167,7 +172,7 @@ describe('RecordBatchService: a record sent again is stored once', () => {
     expect(await duplicates('transactions')).toBe(2);
   });
 
-  it('drops what another batch stored, inserts the rest, then remembers their keys under <token>/keys', async () => {
+  it('drops what another batch stored, inserts the rest and remembers their keys under <token>/keys', async () => {
     await service.handle(batch('t/0/0-1', [txn(A), txn(B)]));
     await service.handle(batch('t/0/2-4', [txn(B), txn(C), txn(A)]));
     expect(writer.inserts.map((insert) => [insert.token, insert.rows.map((row) => row.event_id)])).toEqual([
@@ -182,10 +187,13 @@ describe('RecordBatchService: a record sent again is stored once', () => {
     expect(await duplicates('transactions')).toBe(2);
   });
 
-  it('remembers no key when the raw insert fails (the batch is retried)', async () => {
+  it('fails the batch when the raw insert fails, and the retry ignores the keys the failed attempt wrote', async () => {
     writer.failWith = new Error('connect ECONNREFUSED 127.0.0.1:8123');
     await expect(service.handle(batch('t/0/0-0', [txn(A)]))).rejects.toThrow('ECONNREFUSED');
-    expect(log).toEqual(['lookup', 'insert t/0/0-0']);
+    expect(log).toEqual(['lookup', 'insert t/0/0-0', 'remember t/0/0-0/keys']);
+    writer.failWith = undefined;
+    await service.handle(batch('t/0/0-0', [txn(A)]));
+    expect(stored()).toEqual([A]);
   });
 
   it('repeats its first insert exactly when replayed after a crash before, or after, its keys were written', async () => {
@@ -207,14 +215,13 @@ describe('RecordBatchService: a record sent again is stored once', () => {
     expect(writer.inserts).toHaveLength(4);
   });
 
-  it('remembers only the rows ClickHouse took: a rejected row is dead-lettered and its key left out', async () => {
+  it('dead-letters a row ClickHouse rejects and remembers its key with the others (the two inserts run together)', async () => {
     const good = ['a', 'c', 'd'].map((id) => id.padEnd(32, '0'));
     const bad = 'bad1'.padEnd(32, '0');
     await service.handle(batch('t/0/0-3', [txn(good[0]), txn(bad), txn(good[1]), txn(good[2])]));
     expect(stored().sort()).toEqual(good);
     expect(deadLetters.sent.map((letter) => letter.message.offset)).toEqual(['1']);
-    expect(keys.remembered.flatMap((call) => call.keys).sort()).toEqual(good.map((id) => recordKey(3, id)).sort());
-    expect(log.at(-1)).toBe('remember t/0/0-3/keys');
+    expect(keys.remembered.flatMap((call) => call.keys).sort()).toEqual([...good, bad].map((id) => recordKey(3, id)).sort());
   });
 
   it('tells projects apart: the same event id in two projects is two records', async () => {
@@ -233,5 +240,53 @@ describe('RecordBatchService: a record sent again is stored once', () => {
       [['', 'exited', 5]],
     ]);
     expect(await duplicates('sessions')).toBe(3);
+  });
+});
+
+describe('RecordBatchService: schema version 2, the records of one request in one message', () => {
+  let writer: FakeWriter;
+  let deadLetters: FakeDeadLetters;
+  let service: RecordBatchService;
+  beforeEach(() => {
+    writer = new FakeWriter();
+    deadLetters = new FakeDeadLetters();
+    service = new RecordBatchService(writer, deadLetters, new RetentionPolicy(registry, 90), new ConsumerMetrics(new MetricsRegistry('test')), new FakeKeys());
+  });
+  const id = (n: number) => String(n).padStart(32, '0');
+  const group = (ids: string[]) => encodeRecordGroup(RecordKind.Transaction, ids.map((eventId) => ({ ...record, eventId })));
+  const asMessage = (encoded: EncodedMessage) => ({ value: encoded.value, schema: encoded.headers['pulse-schema'] });
+  const stored = () => writer.inserts.flatMap((insert) => insert.rows.map((row) => row.event_id));
+
+  it('stores every record of /2 messages and /1 messages of one batch in one insert, in order', async () => {
+    const [first] = group([id(1), id(2), id(3)]);
+    const [second] = group([id(5)]);
+    await service.handle(batchOf([asMessage(first), asMessage(encodeRecord(RecordKind.Transaction, { ...record, eventId: id(4) })), asMessage(second)]));
+    expect(writer.inserts).toHaveLength(1);
+    expect(stored()).toEqual([1, 2, 3, 4, 5].map(id));
+  });
+
+  it('dead-letters a bad record of a /2 message alone, as a /2 message of its own, with its index; the others are stored', async () => {
+    const records = [{ ...record, eventId: id(1) }, { ...record, eventId: id(2), durationMs: 'slow' }, { ...record, eventId: id(3) }];
+    await service.handle(batchOf([{ value: Buffer.from(JSON.stringify(records)), schema: 'transaction/2' }]));
+    expect(stored()).toEqual([id(1), id(3)]);
+    expect(deadLetters.sent).toHaveLength(1);
+    expect(deadLetters.sent[0].reason).toBe('record 1 of 3: field durationMs is missing or not a number');
+    expect(JSON.parse(String(deadLetters.sent[0].message.value))).toEqual([records[1]]);
+    expect(deadLetters.sent[0].message.headers['pulse-schema']).toBe('transaction/2');
+  });
+
+  it('dead-letters a record whose value its column cannot hold, alone, without asking ClickHouse', async () => {
+    const [message] = group([id(1), 'f'.repeat(40), id(3)]);
+    await service.handle(batchOf([asMessage(message)]));
+    expect(stored()).toEqual([id(1), id(3)]);
+    expect(deadLetters.sent.map((letter) => letter.reason)).toEqual(['record 1 of 3: row cannot be stored: event_id: 40 bytes do not fit FixedString(32)']);
+    expect(JSON.parse(String(deadLetters.sent[0].message.value))).toEqual([{ ...record, eventId: 'f'.repeat(40) }]);
+  });
+
+  it('halves a batch of /2 messages ClickHouse rejects and dead-letters the rejected record alone, with its index', async () => {
+    const [message] = group([id(1), 'bad'.padEnd(32, '0'), id(3), id(4)]);
+    await service.handle(batchOf([asMessage(message)]));
+    expect(stored()).toEqual([id(1), id(3), id(4)]);
+    expect(deadLetters.sent.map((letter) => letter.reason)).toEqual(['record 1 of 4: ClickHouse rejected the row: Too large value for FixedString(32)']);
   });
 });

@@ -1,59 +1,49 @@
 import { Injectable } from '@nestjs/common';
-import { ConsumedMessage, decodeRecord, RecordBatch, RecordKind, RecordTypes, SCHEMA_HEADER } from '@pulse/kafka';
-import { batchHash, errorIdentity, isRejectedRows, RecordKeyStore, recordKey, RowWriter, sessionIdentity, spanIdentity, transactionIdentity, webVitalIdentity } from '@pulse/storage';
+import { RecordBatch, RecordKind } from '@pulse/kafka';
+import { batchHash, BinaryRowWriter, isRejectedRows, RecordKeyStore, TableEncoder } from '@pulse/storage';
+import { EncodedBatch, keepRows, letterOf, PendingRow, prepareBatch, rowsOf } from './batch-rows';
 import { ConsumerMetrics } from './consumer.metrics';
 import { DeadLetter, DeadLetterSink } from './dead-letter.publisher';
 import { RetentionPolicy } from './retention-policy';
-import { STORED_KINDS, StoredKind } from './stored-kinds';
-
-interface PendingRow {
-  message: ConsumedMessage;
-  row: object;
-  /** The record's stored key; undefined for records without an identity (session aggregates). */
-  key: bigint | undefined;
-}
+import { STORED_KINDS } from './stored-kinds';
 
 /** Longest ClickHouse message kept as a dead-letter reason. */
 const MAX_REASON_CHARS = 1000;
 
-/** What makes a record of each kind "the same record sent again" (libs/storage/src/record-identity.ts). */
-const IDENTITY_OF: { [K in RecordKind]: (record: RecordTypes[K]) => string | undefined } = {
-  [RecordKind.Transaction]: transactionIdentity,
-  [RecordKind.Span]: spanIdentity,
-  [RecordKind.WebVital]: webVitalIdentity,
-  [RecordKind.Error]: errorIdentity,
-  [RecordKind.Session]: sessionIdentity,
-};
-
 /**
  * One batch of one record kind → one insert into its raw table under the batch's token. Messages
- * that cannot be decoded, and rows ClickHouse refuses, go to the dead-letter topic with the reason;
- * the rest of the batch still lands. Any other failure is thrown: the caller retries the whole
- * batch with the same token, and what already landed is deduplicated.
+ * and records that cannot be decoded, and rows that cannot be stored (a value its column cannot
+ * hold, or refused by ClickHouse), go to the dead-letter topic with the reason; a bad record of a
+ * `/2` message goes alone. The rest of the batch still lands. Any other failure is thrown: the
+ * caller retries the whole batch with the same token, and what already landed is deduplicated.
+ *
+ * Rows are encoded in RowBinary straight from each decoded message (batch-rows.ts), into one buffer.
  *
  * A record sent again by a client (same event_id, or the kind's identity) is stored once: the
  * materialized views count every row inserted into the raw tables, so duplicates are dropped
  * before that insert. In order:
  * 1. drop the batch's own repeats (the first wins);
  * 2. drop the records whose key another batch stored (`record_keys`, kept 24 hours at least);
- * 3. insert the rest under the batch token;
- * 4. then remember their keys, under `<token>/keys`, tagged with a hash of the token.
+ *    step 1 and the encoding are one pass over the messages before this lookup (prepareBatch), so
+ *    the decoded records die young; the other partitions' batches fill the lookup's wait;
+ * 3. insert the rest under the batch token, and at the same time
+ * 4. remember their keys, under `<token>/keys`, tagged with a hash of the token.
  * Every crash point is safe because a replayed batch (same messages, same token) ignores keys it
  * wrote itself:
- * - before 3 completes: nothing of the batch is stored; the replay starts over.
- * - after 3, before 4 (or during 4, on a cluster where the keys of one insert go to several
- *   shards): the replay finds none, or some, of its own keys and ignores them, so step 2 drops
- *   exactly what it dropped the first time; step 3 repeats the first insert under the same token
- *   and ClickHouse drops it; step 4 writes the keys.
- * - after 4: the replay again drops only other batches' keys, repeats insert 3 and the key
- *   insert, and ClickHouse drops both.
+ * - before 3 and 4 complete (either, both, or parts of 4 on a cluster where the keys of one insert
+ *   go to several shards): the replay finds none, some or all of its own keys and ignores them, so
+ *   step 2 drops exactly what it dropped the first time; step 3 repeats the first insert under the
+ *   same token and ClickHouse drops whatever of it landed; step 4 likewise.
+ * - after both: the replay does the same, and ClickHouse drops both inserts.
  * Step 2 sees the same keys on a replay because a partition's batches run one after another and
  * each writes its keys before it is committed; a project's records all go to one partition.
+ * Because 3 and 4 run together, the keys of rows ClickHouse then refuses (dead-lettered) are
+ * remembered too: a re-send of such a record is dropped as a duplicate rather than refused again.
  */
 @Injectable()
 export class RecordBatchService {
   constructor(
-    private readonly writer: RowWriter,
+    private readonly writer: BinaryRowWriter,
     private readonly deadLetters: DeadLetterSink,
     private readonly retention: RetentionPolicy,
     private readonly metrics: ConsumerMetrics,
@@ -61,73 +51,46 @@ export class RecordBatchService {
   ) {}
 
   async handle(batch: RecordBatch): Promise<void> {
-    const rows: PendingRow[] = [];
-    const letters: DeadLetter[] = [];
-    for (const message of batch.messages) {
-      const mapped = this.toRow(batch.kind, message);
-      if (mapped.ok) rows.push({ message, row: mapped.row, key: mapped.key });
-      else letters.push({ message, reason: mapped.reason });
-    }
+    const { kind } = batch;
     const batchId = batchHash(batch.dedupToken);
-    const fresh = await this.dropDuplicates(batch.kind, rows, batchId);
-    const stored: PendingRow[] = [];
-    await this.insert(STORED_KINDS[batch.kind].table, fresh, batch.dedupToken, letters, stored);
-    await this.keys.remember(batch.kind, keysOf(stored), batchId, `${batch.dedupToken}/keys`);
+    const { encoded, letters, repeats, keys } = prepareBatch(kind, batch.messages, (projectId) => this.retention.daysFor(projectId));
+    const storedBefore = await this.keys.storedByOthers(kind, keys, batchId);
+    const fresh = storedBefore.size === 0 ? encoded : keepRows(encoded, (pending) => pending.key === undefined || !storedBefore.has(pending.key));
+    this.metrics.duplicates.inc({ kind }, repeats + encoded.records.length - fresh.records.length);
+    const encoder: TableEncoder<unknown> = STORED_KINDS[kind as RecordKind].encoder as TableEncoder<unknown>;
+    await Promise.all([
+      this.insert(encoder, fresh, 0, fresh.records.length, batch.dedupToken, letters),
+      this.keys.remember(kind, keysOf(fresh.records), batchId, `${batch.dedupToken}/keys`),
+    ]);
     await this.deadLetters.send(batch.topic, batch.partition, letters);
     this.metrics.deadLettered.inc({ topic: batch.topic }, letters.length);
   }
 
-  private toRow<K extends RecordKind>(kind: K, message: ConsumedMessage): { ok: true; row: object; key: bigint | undefined } | { ok: false; reason: string } {
-    const decoded = decodeRecord(kind, message.value, message.headers[SCHEMA_HEADER]);
-    if (!decoded.ok) return decoded;
-    const stored: StoredKind<K> = STORED_KINDS[kind];
-    const identity = IDENTITY_OF[kind](decoded.record);
-    return {
-      ok: true,
-      row: stored.toRow(decoded.record, this.retention.daysFor(decoded.record.projectId)),
-      key: identity === undefined ? undefined : recordKey(decoded.record.projectId, identity),
-    };
-  }
-
-  /** Steps 1 and 2 of the class comment; counts what it drops. */
-  private async dropDuplicates(kind: RecordKind, rows: PendingRow[], batchId: bigint): Promise<PendingRow[]> {
-    const seenInBatch = new Set<bigint>();
-    const unique = rows.filter((pending) => {
-      if (pending.key === undefined) return true;
-      if (seenInBatch.has(pending.key)) return false;
-      seenInBatch.add(pending.key);
-      return true;
-    });
-    const storedBefore = await this.keys.storedByOthers(kind, keysOf(unique), batchId);
-    const fresh = storedBefore.size === 0 ? unique : unique.filter((pending) => pending.key === undefined || !storedBefore.has(pending.key));
-    this.metrics.duplicates.inc({ kind }, rows.length - fresh.length);
-    return fresh;
-  }
-
   /**
-   * When ClickHouse rejects the data, nothing of the insert was written (one insert is one block),
-   * so the rows are halved and each half inserted under a token derived from the batch's, until
-   * each rejected row stands alone and is dead-lettered. The halving depends only on the rows, so
-   * a redelivered batch is split the same way and every half is deduplicated.
+   * Rows `from` to `to` of `rows` as one insert. When ClickHouse rejects the data, nothing of the
+   * insert was written (one insert is one block), so the rows are halved and each half inserted
+   * under a token derived from the batch's, until each rejected row stands alone and is
+   * dead-lettered. The halving depends only on the rows, so a redelivered batch is split the same
+   * way and every half is deduplicated.
    */
-  private async insert(table: string, rows: PendingRow[], token: string, letters: DeadLetter[], stored: PendingRow[]): Promise<void> {
-    if (rows.length === 0) return;
+  private async insert(encoder: TableEncoder<unknown>, rows: EncodedBatch, from: number, to: number, token: string, letters: DeadLetter[]): Promise<void> {
+    if (to === from) return;
+    const { table } = encoder;
     const stopTimer = this.metrics.insertSeconds.startTimer({ table });
     try {
-      await this.writer.insert(table, rows.map((pending) => pending.row), token);
+      await this.writer.insert(rowsOf(rows, from, to, encoder), token);
       stopTimer();
-      this.metrics.rowsInserted.inc({ table }, rows.length);
-      stored.push(...rows);
+      this.metrics.rowsInserted.inc({ table }, to - from);
     } catch (error) {
       if (!isRejectedRows(error)) throw error;
       this.metrics.rejectedInserts.inc({ table });
-      if (rows.length === 1) {
-        letters.push({ message: rows[0].message, reason: `ClickHouse rejected the row: ${describe(error)}` });
+      if (to - from === 1) {
+        letters.push(letterOf(rows.records[from], `ClickHouse rejected the row: ${describe(error)}`));
         return;
       }
-      const middle = Math.ceil(rows.length / 2);
-      await this.insert(table, rows.slice(0, middle), `${token}/a`, letters, stored);
-      await this.insert(table, rows.slice(middle), `${token}/b`, letters, stored);
+      const middle = from + Math.ceil((to - from) / 2);
+      await this.insert(encoder, rows, from, middle, `${token}/a`, letters);
+      await this.insert(encoder, rows, middle, to, `${token}/b`, letters);
     }
   }
 }
@@ -138,5 +101,7 @@ function describe(error: unknown): string {
 }
 
 function keysOf(rows: readonly PendingRow[]): bigint[] {
-  return rows.flatMap((pending) => (pending.key === undefined ? [] : [pending.key]));
+  const keys: bigint[] = [];
+  for (const { key } of rows) if (key !== undefined) keys.push(key);
+  return keys;
 }

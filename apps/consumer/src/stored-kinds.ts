@@ -1,16 +1,18 @@
 import { RecordKind, RecordTypes } from '@pulse/kafka';
-import { Tables, toErrorRow, toSessionRow, toSpanRow, toTransactionRow, toWebVitalRow } from '@pulse/storage';
+import { ERROR_ENCODER, errorIdentity, SESSION_ENCODER, sessionIdentity, SPAN_ENCODER, spanIdentity, TableEncoder, TRANSACTION_ENCODER, transactionIdentity, WEB_VITAL_ENCODER, webVitalIdentity } from '@pulse/storage';
 
 export interface StoredKind<K extends RecordKind> {
-  table: string;
-  toRow: (record: RecordTypes[K], retentionDays: number) => object;
+  /** The raw table's columns and how a record becomes a RowBinary row of it. */
+  encoder: TableEncoder<RecordTypes[K]>;
+  /** What makes a record "the same record sent again" (libs/storage/src/record-identity.ts); undefined: never deduplicated. */
+  identity: (record: RecordTypes[K]) => string | undefined;
 }
 
-/** The raw table each record kind lands in and the row mapping that gets it there. */
+/** The raw table each record kind lands in, its row encoding and its identity. */
 export const STORED_KINDS: { [K in RecordKind]: StoredKind<K> } = {
-  [RecordKind.Transaction]: { table: Tables.transactions, toRow: toTransactionRow },
-  [RecordKind.Span]: { table: Tables.spans, toRow: toSpanRow },
-  [RecordKind.WebVital]: { table: Tables.webVitals, toRow: toWebVitalRow },
-  [RecordKind.Error]: { table: Tables.errors, toRow: toErrorRow },
-  [RecordKind.Session]: { table: Tables.sessions, toRow: toSessionRow },
+  [RecordKind.Transaction]: { encoder: TRANSACTION_ENCODER, identity: transactionIdentity },
+  [RecordKind.Span]: { encoder: SPAN_ENCODER, identity: spanIdentity },
+  [RecordKind.WebVital]: { encoder: WEB_VITAL_ENCODER, identity: webVitalIdentity },
+  [RecordKind.Error]: { encoder: ERROR_ENCODER, identity: errorIdentity },
+  [RecordKind.Session]: { encoder: SESSION_ENCODER, identity: sessionIdentity },
 };

@@ -1,11 +1,15 @@
-import { encodeRecord, OutgoingMessage, RecordKind, TopicNames } from '@pulse/kafka';
+import { encodeRecordGroup, OutgoingMessage, RecordKind, RecordTypes, TopicNames } from '@pulse/kafka';
 import type { NormalizedRecords } from '@pulse/model';
 
-/** NormalizedRecords → one Kafka message per record, on the topic of its kind. */
+/**
+ * NormalizedRecords of one request → one Kafka message per record kind (schema `<kind>/2`, a JSON
+ * array; more than one only past the size bound), on the topic of its kind.
+ */
 export function encodeRecords(records: NormalizedRecords, topics: TopicNames): OutgoingMessage[] {
   const messages: OutgoingMessage[] = [];
-  const add = <K extends RecordKind>(kind: K, list: Parameters<typeof encodeRecord<K>>[1][]): void => {
-    for (const record of list) messages.push({ topic: topics.records[kind], ...encodeRecord(kind, record) });
+  const add = <K extends RecordKind>(kind: K, list: ReadonlyArray<RecordTypes[K]>): void => {
+    if (list.length === 0) return;
+    for (const message of encodeRecordGroup(kind, list)) messages.push({ topic: topics.records[kind], ...message });
   };
   add(RecordKind.Transaction, records.transactions);
   add(RecordKind.Span, records.spans);

@@ -7,15 +7,25 @@ import { Chunk, PartitionCutter } from './partition-cutter';
 import type { ConsumedMessage, RecordBatch } from './record-batch';
 import type { RecordKind } from './topics';
 
+/**
+ * Partitions worked on at a time unless the tuning says otherwise (kafkajs's
+ * partitionsConsumedConcurrently): 4, the default partition count, so every partition's batches
+ * move while the others' inserts are in ClickHouse. A fetch response holds at most this many full
+ * partitions (its byte bound is this times the bytes per partition): more would only wait in memory.
+ */
+export const DEFAULT_PARTITIONS_CONCURRENTLY = 4;
+
 export interface ConsumerTuning {
-  /** Most messages in one handler call (one ClickHouse insert). */
+  /** Most messages in one handler call (one ClickHouse insert; a schema-2 message holds the records of one request). */
   maxBatchRows: number;
   /** Longest time the broker holds a fetch open to fill it. */
   maxWaitMs: number;
   /** Bytes a fetch waits for before maxWaitMs runs out. */
   minFetchBytes: number;
-  /** Bytes one fetch returns per partition; four times this bounds a whole fetch. */
+  /** Bytes one fetch returns per partition; partitionsConcurrently times this bounds a whole fetch. */
   maxFetchBytesPerPartition: number;
+  /** Partitions worked on at once (default DEFAULT_PARTITIONS_CONCURRENTLY); within a partition, batches run one after another. */
+  partitionsConcurrently?: number;
   /** How long the broker waits for a silent member (a crashed process) before reassigning its partitions. */
   sessionTimeoutMs: number;
   /** Back-off between attempts to store a batch: first wait and ceiling. */
@@ -133,7 +143,7 @@ export class KindConsumer {
       heartbeatInterval: heartbeatIntervalOf(tuning),
       minBytes: tuning.minFetchBytes,
       maxBytesPerPartition: tuning.maxFetchBytesPerPartition,
-      maxBytes: tuning.maxFetchBytesPerPartition * 4,
+      maxBytes: tuning.maxFetchBytesPerPartition * partitionsConcurrentlyOf(tuning),
       maxWaitTimeInMs: tuning.maxWaitMs,
     });
     // kafkajs restarts reading from the committed offsets after every join: forget what was cut.
@@ -155,8 +165,13 @@ export class KindConsumer {
   private async run(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [this.options.topic], fromBeginning: true });
-    // Two partitions at a time: one decodes and maps while the other's insert is in ClickHouse.
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 2, eachBatch: (payload) => this.track(payload) });
+    // Several partitions at a time: some decode and encode while the others' inserts are in ClickHouse.
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: partitionsConcurrentlyOf(this.options.tuning),
+      eachBatch: (payload) => this.track(payload),
+    });
   }
 
   /**
@@ -308,6 +323,10 @@ export class KindConsumer {
     const { kind, topic } = this.options;
     return { kind, topic, partition, range: chunk.range, dedupToken: rangeToken(topic, partition, chunk.range), messages: chunk.messages };
   }
+}
+
+function partitionsConcurrentlyOf(tuning: ConsumerTuning): number {
+  return tuning.partitionsConcurrently ?? DEFAULT_PARTITIONS_CONCURRENTLY;
 }
 
 /** kafkajs's heartbeat interval: a tenth of the session, so a few lost beats never cost the membership. */

@@ -132,32 +132,52 @@ export interface RecordTypes {
 }
 
 export interface RecordSchema {
+  /** Version 1: one record per message, the value a JSON object. Still read (rolling upgrades). */
   name: string;
+  /** Version 2: the records of one kind from one ingest request, the value a JSON array. */
+  groupName: string;
   fields: Record<string, FieldType>;
+  /** The field checks compiled once (fieldChecker): null when the record is right, else the reason. */
+  check: (record: Record<string, unknown>) => string | null;
+}
+
+const isFiniteNumber = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value);
+
+const TYPE_CHECKS: { [T in FieldType]: (value: unknown) => boolean } = {
+  string: (value) => typeof value === 'string',
+  number: isFiniteNumber,
+  boolean: (value) => typeof value === 'boolean',
+  object: (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  array: (value) => Array.isArray(value),
+  'number|null': (value) => value === null || isFiniteNumber(value),
+  'number|null|absent': (value) => value === undefined || value === null || isFiniteNumber(value),
+};
+
+function schema(base: string, fields: Record<string, FieldType>): RecordSchema {
+  return { name: `${base}/1`, groupName: `${base}/2`, fields, check: fieldChecker(fields) };
 }
 
 export const RECORD_SCHEMAS: { [K in RecordKind]: RecordSchema } = {
-  [RecordKind.Transaction]: { name: 'transaction/1', fields: TRANSACTION },
-  [RecordKind.Span]: { name: 'span/1', fields: SPAN },
-  [RecordKind.WebVital]: { name: 'web-vital/1', fields: WEB_VITAL },
-  [RecordKind.Error]: { name: 'error/1', fields: ERROR },
-  [RecordKind.Session]: { name: 'session/1', fields: SESSION },
+  [RecordKind.Transaction]: schema('transaction', TRANSACTION),
+  [RecordKind.Span]: schema('span', SPAN),
+  [RecordKind.WebVital]: schema('web-vital', WEB_VITAL),
+  [RecordKind.Error]: schema('error', ERROR),
+  [RecordKind.Session]: schema('session', SESSION),
 };
 
-/** Whether `value` has the wire type `type`. */
-export function checkField(value: unknown, type: FieldType): boolean {
-  switch (type) {
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value);
-    case 'number|null':
-      return value === null || (typeof value === 'number' && Number.isFinite(value));
-    case 'number|null|absent':
-      return value === undefined || value === null || (typeof value === 'number' && Number.isFinite(value));
-    case 'object':
-      return typeof value === 'object' && value !== null && !Array.isArray(value);
-    case 'array':
-      return Array.isArray(value);
-    default:
-      return typeof value === type;
-  }
+/**
+ * The checks of one schema as a list built once: decoding a message then walks an array of
+ * (field, check) pairs instead of Object.entries and a switch per field and record. A field that
+ * may be absent is set to null, so consumers see one shape (messages written before it existed).
+ */
+function fieldChecker(fields: Record<string, FieldType>): (record: Record<string, unknown>) => string | null {
+  const checks = Object.entries(fields).map(([field, type]) => ({ field, test: TYPE_CHECKS[type], absentAsNull: type === 'number|null|absent', reason: `field ${field} is missing or not a ${type}` }));
+  return (record) => {
+    for (const { field, test, absentAsNull, reason } of checks) {
+      const value = record[field];
+      if (!test(value)) return reason;
+      if (absentAsNull && value === undefined) record[field] = null;
+    }
+    return null;
+  };
 }

@@ -16,3 +16,4 @@ export * from './span.row';
 export * from './tables';
 export * from './transaction.row';
 export * from './web-vital.row';
+export * from './row-binary';

@@ -21,9 +21,9 @@ describe('migrations against a real ClickHouse engine', () => {
     const database = uniqueName('pulse_migrate');
     expect((await migrationStatus(connection(database))).map((s) => s.state)).toEqual(loadMigrations().map(() => 'pending'));
     const first = await migrateUp(connection(database));
-    expect(first).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(first).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(await migrateUp(connection(database))).toEqual([]);
-    expect((await migrationStatus(connection(database))).map((s) => s.state)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied', 'applied', 'applied', 'applied']);
+    expect((await migrationStatus(connection(database))).map((s) => s.state)).toEqual(Array(9).fill('applied'));
     const client = createClickHouse(connection(database));
     try {
       const tables = await (await client.query({ query: 'SELECT name, engine FROM system.tables WHERE database = currentDatabase() ORDER BY name', format: 'JSONEachRow' })).json<{ name: string; engine: string }>();
@@ -39,11 +39,15 @@ describe('migrations against a real ClickHouse engine', () => {
         { name: 'sessions_minute_mv', engine: 'MaterializedView' },
         { name: 'spans', engine: 'MergeTree' },
         { name: 'transactions', engine: 'MergeTree' },
+        { name: 'transactions_day', engine: 'AggregatingMergeTree' },
+        { name: 'transactions_day_mv', engine: 'MaterializedView' },
         { name: 'transactions_hour', engine: 'AggregatingMergeTree' },
         { name: 'transactions_hour_mv', engine: 'MaterializedView' },
         { name: 'transactions_minute', engine: 'AggregatingMergeTree' },
         { name: 'transactions_minute_mv', engine: 'MaterializedView' },
         { name: 'web_vitals', engine: 'MergeTree' },
+        { name: 'web_vitals_day', engine: 'AggregatingMergeTree' },
+        { name: 'web_vitals_day_mv', engine: 'MaterializedView' },
         { name: 'web_vitals_hour', engine: 'AggregatingMergeTree' },
         { name: 'web_vitals_hour_mv', engine: 'MaterializedView' },
         { name: 'web_vitals_minute', engine: 'AggregatingMergeTree' },

@@ -1,5 +1,5 @@
 import type { ErrorRecord, SessionRecord, SpanRecord, TransactionRecord, WebVitalRecord } from '@pulse/model';
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * What makes two records "the same record sent twice", per kind. An identity must be equal for a
@@ -42,9 +42,14 @@ export function sessionIdentity(record: SessionRecord): string | undefined {
   return [record.sessionId, record.init, record.status, record.errors, record.startedMs, record.timestampMs, record.durationS, record.distinctId].join(':');
 }
 
-/** The stored key of a record: MD5 of its project and identity as a UInt128 (random, even spread). */
+/**
+ * The stored key of a record: MD5 of its project and identity as a UInt128 (random, even spread),
+ * the digest read big-endian. One-shot `hash` into bytes, not a Hash object and hex text: this runs
+ * once per consumed record.
+ */
 export function recordKey(projectId: number, identity: string): bigint {
-  return BigInt(`0x${createHash('md5').update(`${projectId}\n${identity}`).digest('hex')}`);
+  const digest = hash('md5', `${projectId}\n${identity}`, 'buffer');
+  return (digest.readBigUInt64BE(0) << 64n) | digest.readBigUInt64BE(8);
 }
 
 /** The `batch` column of the keys a batch stores: 64 bits of MD5 of its deduplication token. */

@@ -31,19 +31,33 @@ const UNKNOWN_TABLE = '60';
 
 /**
  * The instant from which the hour rollups hold every row, in epoch ms; undefined before
- * 0006_hourly_rollups.sql ran (the query app then reads the minute tier only). `max`: a migration
- * re-run after a failure appends a later start, and the later one is the safe one.
+ * 0006_hourly_rollups.sql ran (the query app then reads the minute tier only).
  */
 export async function readHourRollupFrom(client: ClickHouseClient): Promise<number | undefined> {
+  return (await readRollupStarts(client)).hourRollupFromMs;
+}
+
+/**
+ * From when the hour (0006) and day (0009_daily_rollups.sql) rollups hold every row, in epoch ms;
+ * a tier whose migration has not run is left undefined (the query app then reads the finer tiers).
+ * `max`: a migration re-run after a failure appends a later start, and the later one is the safe
+ * one. Both migrations take the same computed instant (`{computed:hour_rollup_from}`: from then
+ * on every row passes the views created in that run).
+ */
+export async function readRollupStarts(client: ClickHouseClient): Promise<{ hourRollupFromMs?: number; dayRollupFromMs?: number }> {
   try {
     const result = await client.query({
-      query: "SELECT count() AS n, toUnixTimestamp(max(valid_from)) AS from_s FROM rollup_tiers WHERE tier = 'hour'",
+      query: "SELECT tier, toUnixTimestamp(max(valid_from)) AS from_s FROM rollup_tiers WHERE tier IN ('hour', 'day') GROUP BY tier",
       format: 'JSONEachRow',
     });
-    const [row] = await result.json<{ n: number | string; from_s: number | string }>();
-    return Number(row.n) === 0 ? undefined : Number(row.from_s) * 1000;
+    const rows = await result.json<{ tier: string; from_s: number | string }>();
+    const fromMs = (tier: string) => {
+      const row = rows.find((r) => r.tier === tier);
+      return row === undefined ? undefined : Number(row.from_s) * 1000;
+    };
+    return { hourRollupFromMs: fromMs('hour'), dayRollupFromMs: fromMs('day') };
   } catch (error) {
-    if (error instanceof ClickHouseError && error.code === UNKNOWN_TABLE) return undefined;
+    if (error instanceof ClickHouseError && error.code === UNKNOWN_TABLE) return {};
     throw error;
   }
 }

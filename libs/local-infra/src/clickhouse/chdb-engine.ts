@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type { Session } from 'chdb';
+import { asInfileInsert } from './binary-insert';
 import { ClickHouseException, toClickHouseException } from './clickhouse-error';
 import { LaneName, QueryLane } from './query-lane';
 
@@ -148,7 +149,8 @@ export class ChdbEngine {
     try {
       if (preamble.length > 0) await session.queryAsync(preamble.join(';\n'), { format: 'TabSeparated' });
       if (insert) {
-        const r = await native.InsertRawAsyncConnection(session.connection, sql, insert.data, false);
+        const infile = await asInfileInsert(sql, insert.data);
+        const r = await native.InsertRawAsyncConnection(session.connection, infile?.sql ?? sql, infile ? EMPTY : insert.data, false).finally(() => infile?.remove());
         return {
           body: EMPTY,
           resultRows: r.rowsWritten,

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { get, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { brotliCompressSync, brotliDecompressSync, deflateSync, gunzipSync, gzipSync } from 'node:zlib';
 import { freePorts } from '../../../../test/support/test-infra';
 import { waitUntil } from '../wait-until';
@@ -108,6 +109,28 @@ describe('ClickHouse HTTP server over the chdb engine', () => {
     const [{ c, s }] = await (await client.query({ query: 'SELECT count() AS c, sum(id) AS s FROM events', format: 'JSONEachRow' })).json<{ c: number; s: number }>();
     expect(Number(c)).toBe(50_000);
     expect(Number(s)).toBe((49_999 * 50_000) / 2);
+  });
+
+  it('passes RowBinary bodies through byte for byte (newline pairs included), under the URL settings', async () => {
+    await client.command({ query: 'CREATE TABLE binary_rows (id UInt64, ts DateTime64(3), s String) ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 10' });
+    // Every byte value, and 0a 0a pairs (chdb's inline insert broke on those), at the start too.
+    const text = Buffer.from(Array.from({ length: 256 }, (_, i) => i)).toString('latin1');
+    const rows: Buffer[] = [];
+    for (let id = 0; id < 300; id++) {
+      const row = Buffer.alloc(16);
+      row.writeBigUInt64LE(BigInt(id === 0 ? 0x0a0a : id));
+      row.writeBigInt64LE(BigInt(1_796_655_942_286 + id), 8);
+      const s = Buffer.from(`${text}\n\n${id}`, 'latin1');
+      rows.push(row, Buffer.from([s.length & 0x7f | 0x80, s.length >> 7]), s);
+    }
+    const insert = (token: string) =>
+      client.exec({ query: 'INSERT INTO binary_rows (id, ts, s) FORMAT RowBinary', values: Readable.from([Buffer.concat(rows)]), clickhouse_settings: { insert_deduplication_token: token } }).then(async (result) => {
+        for await (const _chunk of result.stream) void _chunk;
+      });
+    await insert('once');
+    await insert('once');
+    const stored = await (await client.query({ query: 'SELECT count() AS c, toUInt32(sum(id)) AS ids, min(ts) AS first, uniqExact(hex(s)) AS texts, max(length(s)) AS longest FROM binary_rows', format: 'JSONEachRow' })).json<Record<string, string | number>>();
+    expect(stored).toEqual([{ c: 300, ids: 0x0a0a + (299 * 300) / 2, first: '2026-12-07 15:05:42.286', texts: 300, longest: 261 }]);
   });
 
   it('answers in the formats the client asks for', async () => {

@@ -9,7 +9,7 @@ export interface RollupCheck {
   rollup: string;
   raw: string;
   /** The rollup's time column, and the raw expression that gives it. */
-  time: { column: 'minute' | 'hour'; raw: string };
+  time: { column: 'minute' | 'hour' | 'day'; raw: string };
   dimensions: string[];
   /** Column alias → [merge over the rollup, the same aggregate over the raw rows]. */
   columns: Record<string, [string, string]>;
@@ -110,6 +110,13 @@ export const HOUR_ROLLUP_CHECKS: RollupCheck[] = [
   hourly(check('transactions_minute'), 'transactions_hour', { first_minute: ['min(first_minute)', "min(toStartOfMinute(toDateTime(timestamp, 'UTC')))"] }),
   hourly(check('web_vitals_minute'), 'web_vitals_hour'),
 ];
+
+/** The day rollups (0009) hold the hour rollups' columns per day, first_minute included. */
+export const DAY_ROLLUP_CHECKS: RollupCheck[] = HOUR_ROLLUP_CHECKS.map((hourCheck) => ({
+  ...hourCheck,
+  rollup: hourCheck.rollup.replace(/_hour$/, '_day'),
+  time: { column: 'day', raw: "toStartOfDay(toDateTime(timestamp, 'UTC'))" },
+}));
 
 /** The rollup query and the raw query of a check, grouped by its dimensions (and its time column, or over all time). */
 export function rollupAndRawQueries(check: RollupCheck, byTime: boolean): { rollup: string; raw: string } {
