@@ -1,5 +1,6 @@
 // Query latency benchmark (`npm run bench:queries -- [flags]`, after `npm run build`):
 //   node dist/scripts/bench-queries.js [--rows 1000000,10000000] [--iterations 30] [--keep] [--seed 42] [--profile-over-ms 200] [--out FILE]
+//     [--extrapolate 100000000]
 //
 // Fills a freshly migrated database through the consumer's row mappers and writer to each --rows
 // count of stored transactions in turn (with errors, web vitals, sessions and spans in proportion,
@@ -14,6 +15,8 @@
 // Without --keep its state is wiped before and after the run (one database, topped up from one
 // --rows count to the next). With --keep each --rows count has its own database
 // (bench_queries_<rows>), kept for the next run and reused when it holds that count.
+// With --extrapolate N the headline endpoints are also fitted over the --rows steps and predicted at
+// N stored transactions (scripts/bench/extrapolate.ts: method and why two fits).
 // Results: a table on stdout and JSON in bench/results/<timestamp>-queries.json.
 import type { AppProcess } from '@pulse/local-infra';
 import { LocalClickHouse } from '@pulse/local-infra';
@@ -23,6 +26,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BenchDatabase, dropDatabase } from './bench/bench-database';
 import { DAYS, PER_TRANSACTION, PROJECTS, RELEASES, TRANSACTION_NAMES } from './bench/dataset-shape';
+import { EXTRAPOLATION_METHOD, extrapolate, ExtrapolatedFigure } from './bench/extrapolate';
 import { fillTo, FillStep } from './bench/fill';
 import { CHUNK_TRANSACTIONS } from './bench/fill-plan';
 import { MergeState, waitForMerges } from './bench/merges';
@@ -108,6 +112,8 @@ function report(options: BenchOptions, steps: Step[], startedAt: Date, external:
     console.log(`  stored rows: ${JSON.stringify(fill.storedByTable)}`);
     console.log(`  query app RSS: idle ${result.rssMb.idleMb} MB, median ${result.rssMb.p50Mb} MB, max ${result.rssMb.maxMb} MB (${result.rssMb.samples} samples, every 250 ms)`);
   }
+  const extrapolated = options.extrapolate === undefined ? [] : extrapolate(figures, options.extrapolate);
+  if (extrapolated.length > 0) printExtrapolated(extrapolated);
   if (profiles.length > 0) {
     console.log('');
     console.log(`Profiles of the cases over ${options.profileOverMs} ms at p95 (rows and bytes read as ClickHouse reports them):`);
@@ -133,10 +139,25 @@ function report(options: BenchOptions, steps: Step[], startedAt: Date, external:
     memory_mb: { query: Math.max(...steps.map((step) => step.result.rssMb.maxMb)), by_step: steps.map((step) => ({ stored_rows: step.rows, ...step.result.rssMb })) },
     fill: { steps: steps.map((step) => ({ stored_rows: step.rows, ...step.fill, merges: step.merges })) },
     profiles,
+    // Apart from `queries`, which holds measured figures only (the suite takes its largest stored count).
+    ...(options.extrapolate === undefined ? {} : { extrapolated }),
   };
   const file = writeResult(root, 'queries', startedAt, result, options.out);
   console.log('');
   log(`results written to ${file}`);
+}
+
+function printExtrapolated(extrapolated: ExtrapolatedFigure[]): void {
+  console.log('');
+  console.log(`Extrapolated (not measured): ${EXTRAPOLATION_METHOD}`);
+  for (const e of extrapolated) {
+    const measured = e.measured.map((m) => `${(m.stored_rows / 1e6).toLocaleString('en-US')}M ${m.p95_ms}`).join(', ');
+    console.log(
+      `  ${e.name} ${e.range} at ${(e.stored_rows / 1e6).toLocaleString('en-US')}M: p50 ${e.p50_ms} ms, p95 ${e.p95_ms} ms ` +
+        `(log-linear ${e.p95_ms_log_linear}, power law ${e.p95_ms_power_law}; measured p95 ${measured})` +
+        (e.fit_falls ? ' — a fit falls with the rows (noise between steps): at least the largest step' : ''),
+    );
+  }
 }
 
 async function main(): Promise<number> {

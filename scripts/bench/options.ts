@@ -13,6 +13,8 @@ export interface BenchOptions {
   profileOverMs: number;
   /** Where to write the result JSON instead of bench/results/<timestamp>-queries.json. */
   out?: string;
+  /** A stored count beyond the largest --rows at which the headline endpoints are extrapolated (extrapolate.ts). */
+  extrapolate?: number;
 }
 
 export function readOptions(argv = process.argv.slice(2)): BenchOptions {
@@ -25,10 +27,15 @@ export function readOptions(argv = process.argv.slice(2)): BenchOptions {
       seed: { type: 'string', default: '42' },
       'profile-over-ms': { type: 'string', default: '200' },
       out: { type: 'string' },
+      extrapolate: { type: 'string' },
     },
   });
   const rows = values.rows.split(',').map((part) => numberFlag('rows', part.trim(), 1, 1_000_000_000));
   if (rows.some((value, i) => i > 0 && value <= rows[i - 1])) throw new UsageError(`--rows must be ascending, got ${values.rows}`);
+  const extrapolate = values.extrapolate === undefined ? undefined : numberFlag('extrapolate', values.extrapolate, 1, 100_000_000_000);
+  if (extrapolate !== undefined && (rows.length < 2 || extrapolate <= rows[rows.length - 1])) {
+    throw new UsageError(`--extrapolate needs at least two --rows counts below it, got --rows ${values.rows} --extrapolate ${values.extrapolate}`);
+  }
   return {
     rows,
     iterations: numberFlag('iterations', values.iterations, 1, 10_000),
@@ -36,5 +43,6 @@ export function readOptions(argv = process.argv.slice(2)): BenchOptions {
     seed: numberFlag('seed', values.seed, 0, 2 ** 31 - 1),
     profileOverMs: numberFlag('profile-over-ms', values['profile-over-ms'], 0, 3_600_000),
     out: values.out ? resolve(values.out) : undefined,
+    extrapolate,
   };
 }

@@ -1,26 +1,25 @@
-import { chooseInterval, Filters, parseTagFilters, parseTimeRange, QueryParameterError, TimeRange } from '@pulse/analytics';
+import { chooseInterval, Filters, parseTagFilters, parseTimeRange, QueryParameterError, RollupStarts, TimeRange } from '@pulse/analytics';
 import { ApiError } from '@pulse/platform';
 import type { AnalyticsQueryDto } from './analytics-query.dto';
 import type { QueryLimits } from './query.tokens';
 
 /** What every analytics query is about: one project, a time range, a bucket width and filters. */
-export interface AnalyticsScope {
+export interface AnalyticsScope extends RollupStarts {
   projectId: number;
   range: TimeRange;
   intervalMs: number;
   filters: Filters;
-  /** From when the hour rollups are complete (RollupTiers); undefined: the minute rollups only. */
-  hourRollupFromMs?: number;
 }
 
-export function parseScope(projectId: number, dto: AnalyticsQueryDto, limits: QueryLimits, hourRollupFromMs?: number): AnalyticsScope {
+/** `starts`: from when the hour and day rollups are complete (RollupTiers); a tier left out is not read. */
+export function parseScope(projectId: number, dto: AnalyticsQueryDto, limits: QueryLimits, starts: RollupStarts = {}): AnalyticsScope {
   return asBadRequest(() => {
     const range = parseTimeRange(dto.from, dto.to, limits.maxRangeDays);
     return {
       projectId,
       range,
       intervalMs: chooseInterval(range, dto.interval, limits.maxPoints),
-      hourRollupFromMs,
+      ...starts,
       filters: {
         transaction: dto.transaction,
         release: dto.release,

@@ -15,7 +15,7 @@ export class LatencyService {
   ) {}
 
   async latency(projectId: number, dto: LatencyQueryDto): Promise<LatencyResponse> {
-    const scope = parseScope(projectId, dto, this.limits, await this.rollupTiers.hourRollupFromMs());
+    const scope = parseScope(projectId, dto, this.limits, await this.rollupTiers.starts());
     const percentiles = asBadRequest(() => parsePercentiles(dto.percentiles));
     const plan = asBadRequest(() => compileLatencyQuery({ ...scope, percentiles }));
     const rows = await this.repository.query<LatencyRow>(plan.query);

@@ -3,7 +3,7 @@ import { APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { EnvConfig, ProjectRegistry } from '@pulse/config';
 import { HealthController, MetricsRegistry, READINESS_CHECKS, ReadinessCheck } from '@pulse/platform';
-import { checkClickHouse, createClickHouse, readHourRollupFrom } from '@pulse/storage';
+import { checkClickHouse, createClickHouse, readRollupStarts } from '@pulse/storage';
 import { TOKEN_ADMISSION, TokenAdmissionInterceptor } from './admission/token-admission.interceptor';
 import { TokenAdmission } from './admission/token-admission';
 import { AnalyticsRepository, ClickHouseAnalyticsRepository } from './analytics.repository';
@@ -72,7 +72,7 @@ export class QueryModule implements OnApplicationShutdown {
           useFactory: (client: ClickHouseClient) => {
             const logger = new Logger('RollupTiers');
             return new CachedRollupTiers(
-              () => readHourRollupFrom(client),
+              () => readRollupStarts(client),
               (error) => logger.warn(`cannot read rollup_tiers, reading the minute rollups only for now: ${error instanceof Error ? error.message : String(error)}`),
             );
           },

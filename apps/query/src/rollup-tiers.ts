@@ -1,46 +1,56 @@
+import type { RollupStarts } from '@pulse/analytics';
+
 /**
- * From when the per-hour rollups hold every row (epoch ms): fixed by migration 0006 in
- * `rollup_tiers` and never changed afterwards (docs/storage.md, "Per-hour rollups"). Undefined
- * while unknown: the analytics queries then read the minute rollups only, which is slower, never
- * wrong.
+ * From when the per-hour and per-day rollups hold every row (epoch ms): fixed by migrations 0006
+ * and 0009 in `rollup_tiers` and never changed afterwards (docs/storage.md, "Per-hour rollups").
+ * A tier left out is unknown: the analytics queries then read the finer tiers only, which is
+ * slower, never wrong.
  */
 export abstract class RollupTiers {
-  abstract hourRollupFromMs(): Promise<number | undefined>;
+  abstract starts(): Promise<RollupStarts>;
 }
 
 /** How long an unknown start (migration not run yet, ClickHouse unreachable) is kept before asking again. */
 export const RETRY_UNKNOWN_MS = 60_000;
 
+const isComplete = (starts: RollupStarts): boolean => starts.hourRollupFromMs !== undefined && starts.dayRollupFromMs !== undefined;
+
 /**
- * Reads the start once and keeps it: it never changes after the migration. While it is unknown,
- * it is asked again at most every RETRY_UNKNOWN_MS, so an app started before the migration picks
- * the hour tier up without a restart, and a request never waits on more than one read.
+ * Reads the starts once and keeps them: they never change after their migration. While one is
+ * unknown, they are asked again at most every RETRY_UNKNOWN_MS (the known ones are answered
+ * meanwhile), so an app started before a migration picks its tier up without a restart, and a
+ * request never waits on more than one read.
  */
 export class CachedRollupTiers extends RollupTiers {
-  private known: number | undefined;
-  private reading: Promise<number | undefined> | undefined;
+  private known: RollupStarts = {};
+  private reading: Promise<RollupStarts> | undefined;
   private lastAttemptMs = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly read: () => Promise<number | undefined>,
+    private readonly read: () => Promise<RollupStarts>,
     private readonly onError: (error: unknown) => void,
     private readonly now: () => number = Date.now,
   ) {
     super();
   }
 
-  async hourRollupFromMs(): Promise<number | undefined> {
-    if (this.known !== undefined) return this.known;
+  async starts(): Promise<RollupStarts> {
+    if (isComplete(this.known)) return this.known;
     if (this.reading) return this.reading;
-    if (this.now() - this.lastAttemptMs < RETRY_UNKNOWN_MS) return undefined;
+    if (this.now() - this.lastAttemptMs < RETRY_UNKNOWN_MS) return this.known;
     this.lastAttemptMs = this.now();
     this.reading = this.read()
-      .then((fromMs) => (this.known = fromMs))
+      .then((starts) => (this.known = { ...this.known, ...definedOnly(starts) }))
       .catch((error: unknown) => {
         this.onError(error);
-        return undefined;
+        return this.known;
       })
       .finally(() => (this.reading = undefined));
     return this.reading;
   }
+}
+
+/** A start once known stays known: a later read that misses it (it cannot, rows are only appended) changes nothing. */
+function definedOnly(starts: RollupStarts): RollupStarts {
+  return Object.fromEntries(Object.entries(starts).filter(([, value]) => value !== undefined));
 }

@@ -1,5 +1,5 @@
 import { FilterColumns, filterConditions, Filters, filtersFit } from './filters';
-import { coverRange, HOUR_MS, MINUTE_MS, Tier, TierGrid } from './tier-cover';
+import { coverRange, DAY_MS, HOUR_MS, MINUTE_MS, Tier, TierGrid } from './tier-cover';
 import { QueryParameterError, TimeRange } from './time-range';
 
 /**
@@ -27,6 +27,11 @@ export interface Dataset {
    * (`hourRollupFromMs`, see rollup_tiers in docs/storage.md).
    */
   hourRollup?: { table: string };
+  /**
+   * A per-day rollup with a `day DateTime('UTC')` column and every column of `hourRollup`.
+   * Complete only from `dayRollupFromMs` (rollup_tiers, tier 'day').
+   */
+  dayRollup?: { table: string };
 }
 
 /** A column of the partial rows: an aggregate over raw rows, and the rollup column(s) holding the same partial. */
@@ -37,8 +42,16 @@ export interface Partial {
   rollup?: string;
   /** On the hour rollup, where it differs from `rollup` (an expression of the minute). */
   hourRollup?: string;
+  /** On the day rollup, where it differs from `hourRollup` (the day table has the hour table's columns). */
+  dayRollup?: string;
   /** Set on a time bucket key (bucketKey): the bucket width, which decides whether hour rows fit. */
   bucketMs?: number;
+}
+
+/** From when each coarse rollup tier holds every row (epoch ms, rollup_tiers); undefined: that tier is not read. */
+export interface RollupStarts {
+  hourRollupFromMs?: number;
+  dayRollupFromMs?: number;
 }
 
 export interface AggregateQuery {
@@ -60,6 +73,8 @@ export interface AggregateQuery {
    * the hour rollup is not read.
    */
   hourRollupFromMs?: number;
+  /** From when the dataset's day rollup holds every row (rollup_tiers); undefined: it is not read. */
+  dayRollupFromMs?: number;
 }
 
 export interface CompiledQuery {
@@ -78,14 +93,14 @@ export function chooseSource(dataset: Dataset, range: TimeRange, filters: Filter
   return partials.every((p) => p.rollup !== undefined) ? 'rollup' : 'raw';
 }
 
-/** Rollup buckets are whole minutes (or hours): a series read from them needs an interval of whole minutes. */
+/** Rollup buckets are whole minutes (or hours, days): a series read from them needs an interval of whole minutes. */
 export function alignInterval(source: Source, intervalMs: number): number {
   return source === 'rollup' ? Math.ceil(intervalMs / MINUTE_MS) * MINUTE_MS : intervalMs;
 }
 
 /**
  * The start of the time bucket of each partial row, in epoch ms. `intervalMs` must be the value
- * bound as `interval_ms`; hour rows are read only when it is a whole number of hours.
+ * bound as `interval_ms`; hour (day) rows are read only when it is a whole number of hours (days).
  */
 export function bucketKey(dataset: Dataset, intervalMs: number, name = 't'): Partial {
   const bucket = (epochMs: string) => `toInt64(intDiv(${epochMs}, {interval_ms:UInt64}) * {interval_ms:UInt64})`;
@@ -96,29 +111,36 @@ export function bucketKey(dataset: Dataset, intervalMs: number, name = 't'): Par
     raw: bucket(`toUnixTimestamp64Milli(${dataset.raw.time})`),
     rollup: bucket('toUnixTimestamp(minute) * 1000'),
     hourRollup: bucket('toUnixTimestamp(hour) * 1000'),
+    dayRollup: bucket('toUnixTimestamp(day) * 1000'),
   };
 }
 
 /**
- * The grids the rollup path may read, coarsest first. Hour rows only where the dataset has them,
- * the query knows from when they are complete, and no hour row can straddle two of its time
- * buckets (buckets start at multiples of their width since the epoch, so a width of whole hours
- * keeps every hour inside one bucket).
+ * The grids the rollup path may read, coarsest first. Day (hour) rows only where the dataset has
+ * them, the query knows from when they are complete, and no such row can straddle two of its time
+ * buckets: buckets start at multiples of their width since the epoch (a UTC midnight), so a width
+ * of whole days (hours) keeps every day (hour) inside one bucket.
  */
 function rollupGrids(query: AggregateQuery): TierGrid[] {
-  const minute: TierGrid = { tier: 'minute', stepMs: MINUTE_MS, validFromMs: 0 };
   const buckets = query.keys.flatMap((key) => (key.bucketMs === undefined ? [] : [key.bucketMs]));
   for (const bucketMs of buckets) {
     if (query.params?.interval_ms !== bucketMs) throw new Error(`bucket key ${bucketMs} ms does not match the bound interval_ms`);
   }
-  const hoursFit = buckets.every((bucketMs) => bucketMs % HOUR_MS === 0);
-  if (query.dataset.hourRollup === undefined || query.hourRollupFromMs === undefined || !hoursFit) return [minute];
-  return [{ tier: 'hour', stepMs: HOUR_MS, validFromMs: query.hourRollupFromMs }, minute];
+  const fits = (stepMs: number) => buckets.every((bucketMs) => bucketMs % stepMs === 0);
+  const grids: TierGrid[] = [];
+  if (query.dataset.dayRollup !== undefined && query.dayRollupFromMs !== undefined && fits(DAY_MS)) {
+    grids.push({ tier: 'day', stepMs: DAY_MS, validFromMs: query.dayRollupFromMs });
+  }
+  if (query.dataset.hourRollup !== undefined && query.hourRollupFromMs !== undefined && fits(HOUR_MS)) {
+    grids.push({ tier: 'hour', stepMs: HOUR_MS, validFromMs: query.hourRollupFromMs });
+  }
+  grids.push({ tier: 'minute', stepMs: MINUTE_MS, validFromMs: 0 });
+  return grids;
 }
 
 interface RollupTable {
   table: string;
-  time: 'minute' | 'hour';
+  time: 'minute' | 'hour' | 'day';
   columns: FilterColumns;
   /** The expression of a partial on this table; undefined when the rollups cannot give it. */
   expression: (p: Partial) => string | undefined;
@@ -128,15 +150,21 @@ function rollupTable(dataset: Dataset, tier: Exclude<Tier, 'raw'>): RollupTable 
   const rollup = dataset.rollup;
   if (!rollup) throw new QueryParameterError(`${dataset.what} have no rollup`);
   if (tier === 'minute') return { table: rollup.table, time: 'minute', columns: rollup.columns, expression: (p) => p.rollup };
-  if (!dataset.hourRollup) throw new QueryParameterError(`${dataset.what} have no hour rollup`);
-  return { table: dataset.hourRollup.table, time: 'hour', columns: rollup.columns, expression: (p) => (p.rollup === undefined ? undefined : (p.hourRollup ?? p.rollup)) };
+  const onHour = (p: Partial) => (p.rollup === undefined ? undefined : (p.hourRollup ?? p.rollup));
+  if (tier === 'hour') {
+    if (!dataset.hourRollup) throw new QueryParameterError(`${dataset.what} have no hour rollup`);
+    return { table: dataset.hourRollup.table, time: 'hour', columns: rollup.columns, expression: onHour };
+  }
+  if (!dataset.dayRollup) throw new QueryParameterError(`${dataset.what} have no day rollup`);
+  return { table: dataset.dayRollup.table, time: 'day', columns: rollup.columns, expression: (p) => (p.rollup === undefined ? undefined : (p.dayRollup ?? onHour(p))) };
 }
 
 /**
  * One SQL query: the partial rows of each source branch (UNION ALL), then the outer query. On the
- * rollup path the range is covered by tiers (coverRange): whole hours from the hour rollup where
- * allowed, the remaining whole minutes from the minute rollup, and the partial minutes at either
- * end from raw rows, so the answer is exactly the raw answer for any from/to.
+ * rollup path the range is covered by tiers (coverRange): whole days from the day rollup and whole
+ * hours from the hour rollup where allowed, the remaining whole minutes from the minute rollup, and
+ * the partial minutes at either end from raw rows, so the answer is exactly the raw answer for any
+ * from/to.
  */
 export function compileAggregate(query: AggregateQuery): CompiledQuery {
   const { dataset, range, source } = query;

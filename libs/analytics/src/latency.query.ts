@@ -15,6 +15,8 @@ export interface LatencyQueryInput {
   source?: Source;
   /** From when the hour rollup is complete (rollup_tiers); undefined: minutes only. */
   hourRollupFromMs?: number;
+  /** From when the day rollup is complete (rollup_tiers); undefined: not read. */
+  dayRollupFromMs?: number;
 }
 
 export interface LatencyPlan {
@@ -60,6 +62,7 @@ export function compileLatencyQuery(input: LatencyQueryInput): LatencyPlan {
     filters: input.filters,
     source,
     hourRollupFromMs: input.hourRollupFromMs,
+    dayRollupFromMs: input.dayRollupFromMs,
     keys: [bucketKey(TRANSACTIONS, intervalMs)],
     partials,
     params: { interval_ms: intervalMs },

@@ -31,6 +31,8 @@ export interface ReleaseScope {
   source?: Source;
   /** From when the hour rollups are complete (rollup_tiers); undefined: minutes only. */
   hourRollupFromMs?: number;
+  /** From when the day rollup is complete (rollup_tiers); undefined: not read. */
+  dayRollupFromMs?: number;
 }
 
 /** Release health reads release and environment only: sessions know nothing else. */
@@ -56,6 +58,7 @@ function aggregateByRelease(dataset: Dataset, scope: ReleaseScope, partials: Par
     filters: scope.filters,
     source,
     hourRollupFromMs: scope.hourRollupFromMs,
+    dayRollupFromMs: scope.dayRollupFromMs,
     keys: [RELEASE_KEY],
     partials,
     params: { ...extraParams, ...only.params, max_releases: MAX_RELEASES },
@@ -125,6 +128,8 @@ export interface ReleaseSeriesInput {
   source?: Source;
   /** From when the hour rollups are complete (rollup_tiers); undefined: minutes only. */
   hourRollupFromMs?: number;
+  /** From when the day rollup is complete (rollup_tiers); undefined: not read. */
+  dayRollupFromMs?: number;
 }
 
 /** Per bucket and release: transactions and failures, and error events, as two queries on one bucket grid. */
@@ -140,6 +145,7 @@ export function compileReleaseSeries(input: ReleaseSeriesInput): { transactions:
     range: input.range,
     filters: input.filters,
     hourRollupFromMs: input.hourRollupFromMs,
+    dayRollupFromMs: input.dayRollupFromMs,
     params: { interval_ms: intervalMs, releases: input.releases },
   };
   const outer = (select: string) => (from: string) => `

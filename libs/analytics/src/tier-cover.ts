@@ -1,7 +1,7 @@
 import type { TimeRange } from './time-range';
 
-/** Where partial rows come from: the per-hour rollup, the per-minute rollup, or raw rows. */
-export type Tier = 'hour' | 'minute' | 'raw';
+/** Where partial rows come from: the per-day, per-hour or per-minute rollup, or raw rows. */
+export type Tier = 'day' | 'hour' | 'minute' | 'raw';
 
 /** A rollup tier as the cover sees it: rows of whole steps, complete from `validFromMs` on. */
 export interface TierGrid {
@@ -19,6 +19,7 @@ export interface TierSpan {
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
 
 /**
  * Splits `[fromMs, toMs)` into spans, in time order, that read as few rows as possible: the whole

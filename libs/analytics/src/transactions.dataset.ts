@@ -10,6 +10,7 @@ export const TRANSACTIONS: Dataset = {
   },
   rollup: { table: 'transactions_minute', columns: { transaction: 'name', release: 'release', environment: 'environment' } },
   hourRollup: { table: 'transactions_hour' },
+  dayRollup: { table: 'transactions_day' },
 };
 
 /** The apdex threshold T the rollup's satisfied/tolerated/miserable columns were computed with. */

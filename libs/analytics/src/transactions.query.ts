@@ -15,6 +15,8 @@ export interface TransactionTableInput {
   source?: Source;
   /** From when the hour rollup is complete (rollup_tiers); undefined: minutes only. */
   hourRollupFromMs?: number;
+  /** From when the day rollup is complete (rollup_tiers); undefined: not read. */
+  dayRollupFromMs?: number;
 }
 
 /** Sortable columns of the transaction table → the SQL alias they sort by (never user text). */
@@ -52,6 +54,7 @@ export function compileTransactionTable(input: TransactionTableInput): { query: 
     filters: input.filters,
     source,
     hourRollupFromMs: input.hourRollupFromMs,
+    dayRollupFromMs: input.dayRollupFromMs,
     keys: [{ name: 'name', raw: 'name', rollup: 'name' }],
     partials,
     params: { apdex_t: input.apdexThresholdMs, minutes, limit: input.limit, offset: input.offset },
@@ -89,6 +92,8 @@ export interface TransactionSeriesInput {
   source?: Source;
   /** From when the hour rollup is complete (rollup_tiers); undefined: minutes only. */
   hourRollupFromMs?: number;
+  /** From when the day rollup is complete (rollup_tiers); undefined: not read. */
+  dayRollupFromMs?: number;
 }
 
 /**
@@ -111,6 +116,7 @@ export function compileTransactionSeries(input: TransactionSeriesInput): { query
     filters: input.filters,
     source,
     hourRollupFromMs: input.hourRollupFromMs,
+    dayRollupFromMs: input.dayRollupFromMs,
     keys,
     partials,
     params: { apdex_t: input.apdexThresholdMs, interval_ms: intervalMs, limit: input.limit },

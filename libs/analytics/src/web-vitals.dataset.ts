@@ -11,6 +11,7 @@ export const WEB_VITALS_DATASET: Dataset = {
   },
   rollup: { table: 'web_vitals_minute', columns: { transaction: 'page', release: 'release', environment: 'environment', browser: 'browser_name' } },
   hourRollup: { table: 'web_vitals_hour' },
+  dayRollup: { table: 'web_vitals_day' },
 };
 
 /** The vitals the API reports, in response order (fp is stored but has no thresholds and is not reported). */

@@ -13,6 +13,8 @@ export interface WebVitalsQueryInput {
   source?: Source;
   /** From when the hour rollup is complete (rollup_tiers); undefined: minutes only. */
   hourRollupFromMs?: number;
+  /** From when the day rollup is complete (rollup_tiers); undefined: not read. */
+  dayRollupFromMs?: number;
 }
 
 export interface WebVitalsPlan {
@@ -29,6 +31,7 @@ function scan(input: WebVitalsQueryInput, keys: Partial[], outer: (from: string)
     filters: input.filters,
     source,
     hourRollupFromMs: input.hourRollupFromMs,
+    dayRollupFromMs: input.dayRollupFromMs,
     keys,
     partials: WEB_VITAL_PARTIALS,
     params,

@@ -76,9 +76,9 @@ export class ReleasesService {
   }
 
   private async scope(projectId: number, dto: AnalyticsQueryDto): Promise<ReleaseScope & { intervalMs: number }> {
-    const { range, filters, intervalMs, hourRollupFromMs } = parseScope(projectId, dto, this.limits, await this.rollupTiers.hourRollupFromMs());
+    const { range, filters, intervalMs, hourRollupFromMs, dayRollupFromMs } = parseScope(projectId, dto, this.limits, await this.rollupTiers.starts());
     asBadRequest(() => checkReleaseFilters(filters));
-    return { projectId, range, filters, intervalMs, hourRollupFromMs };
+    return { projectId, range, filters, intervalMs, hourRollupFromMs, dayRollupFromMs };
   }
 
   private async details(scope: ReleaseScope): Promise<ReleaseDetail[]> {

@@ -34,7 +34,7 @@ export class TransactionsService {
   ) {}
 
   async table(projectId: number, dto: TransactionTableQueryDto): Promise<Page<TransactionSummary>> {
-    const scope = parseScope(projectId, dto, this.limits, await this.rollupTiers.hourRollupFromMs());
+    const scope = parseScope(projectId, dto, this.limits, await this.rollupTiers.starts());
     const compiled = asBadRequest(() => {
       const page = parsePage(dto.limit, dto.offset);
       return {
@@ -53,7 +53,7 @@ export class TransactionsService {
   }
 
   async series(projectId: number, dto: TransactionSeriesQueryDto): Promise<TransactionSeries> {
-    const scope = parseScope(projectId, dto, this.limits, await this.rollupTiers.hourRollupFromMs());
+    const scope = parseScope(projectId, dto, this.limits, await this.rollupTiers.starts());
     const byRelease = dto.group_by === 'release';
     const percentiles = asBadRequest(() => parsePercentiles(dto.percentiles));
     const plan = asBadRequest(() => {

@@ -34,14 +34,14 @@ export class WebVitalsService {
 
   /** Every vital over the range, and the performance score. */
   async summary(projectId: number, dto: AnalyticsQueryDto): Promise<WebVitalsResponse> {
-    const scope = parseScope(projectId, dto, this.limits, await this.rollupTiers.hourRollupFromMs());
+    const scope = parseScope(projectId, dto, this.limits, await this.rollupTiers.starts());
     const plan = asBadRequest(() => compileWebVitalsQuery(scope));
     return toWebVitalsResponse(await this.repository.query<WebVitalsRow>(plan.query));
   }
 
   /** Every vital per page, browser or release, most samples first unless `sort` says otherwise. */
   async breakdown(projectId: number, dto: WebVitalsBreakdownQueryDto): Promise<WebVitalsBreakdownEntry[]> {
-    const scope = parseScope(projectId, dto, this.limits, await this.rollupTiers.hourRollupFromMs());
+    const scope = parseScope(projectId, dto, this.limits, await this.rollupTiers.starts());
     const plan = asBadRequest(() => {
       const by = parseBreakdownDimension(dto.by);
       return { by, ...compileWebVitalsBreakdownQuery({ ...scope, by, ...parseBreakdownSort(dto.sort, dto.order, by), page: parsePage(dto.limit, dto.offset) }) };
@@ -51,7 +51,7 @@ export class WebVitalsService {
 
   /** One vital per bucket, every bucket of the range present. */
   async series(projectId: number, dto: WebVitalsSeriesQueryDto): Promise<WebVitalsSeriesResponse> {
-    const scope = parseScope(projectId, dto, this.limits, await this.rollupTiers.hourRollupFromMs());
+    const scope = parseScope(projectId, dto, this.limits, await this.rollupTiers.starts());
     const vital = asBadRequest(() => parseVital(dto.vital));
     const plan = asBadRequest(() => compileWebVitalsSeriesQuery({ ...scope, vital }));
     const rows = await this.repository.query<WebVitalsSeriesRow>(plan.query);
