@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { IngestMetrics } from './ingest.metrics';
 import { ENV_CONFIG, LOGGER, PROJECT_REGISTRY } from './ingest.tokens';
 import { KafkaRecordPublisher, RecordPublisher } from './record.publisher';
-import { IngestController } from './ingest.controller';
+import { IngestRoutes } from './ingest.routes';
 import { IngestService } from './ingest.service';
 
 export interface IngestModuleOptions {
@@ -24,7 +24,8 @@ export class IngestModule implements BeforeApplicationShutdown, OnApplicationShu
     const topics = new TopicNames(env.kafkaTopicPrefix);
     return {
       module: IngestModule,
-      controllers: [IngestController, HealthController],
+      // The envelope and store endpoints are plain Fastify routes (IngestRoutes), not a controller.
+      controllers: [HealthController],
       providers: [
         { provide: ENV_CONFIG, useValue: env },
         { provide: PROJECT_REGISTRY, useValue: registry },
@@ -51,6 +52,7 @@ export class IngestModule implements BeforeApplicationShutdown, OnApplicationShu
           useFactory: (publisher: KafkaRecordPublisher): ReadinessCheck[] => [{ name: 'kafka', check: () => publisher.readiness.check() }],
         },
         IngestService,
+        IngestRoutes,
       ],
     };
   }

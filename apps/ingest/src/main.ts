@@ -1,35 +1,25 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { ConfigError, loadEnvConfig, loadPulseConfigFile } from '@pulse/config';
-import { createHttpApp, createLogger, listen, MetricsRegistry } from '@pulse/platform';
-import { IngestModule } from './ingest.module';
+import { createLogger } from '@pulse/platform';
+import { runIngestPrimary } from './cluster/ingest-primary';
+import { startIngestServer } from './ingest-server';
 
 async function main(): Promise<void> {
   const env = loadEnvConfig(process.env);
   const logger = createLogger('ingest', env.logLevel);
-  const registry = loadPulseConfigFile(env.pulseConfigPath);
-  const metrics = new MetricsRegistry('ingest');
-  const app = await createHttpApp(IngestModule.forRoot({ env, registry, logger, metrics }), {
-    logger,
-    metrics,
-    bodyLimit: env.ingestMaxBodyBytes,
-    timeouts: env.httpTimeouts,
-    metricsToken: registry.metricsToken,
-    configureFastify: (fastify) => {
-      // Ingest reads raw bytes whatever the content type (SDKs send JSON as text/plain, envelopes
-      // as application/x-sentry-envelope): the protocol library parses them, once.
-      fastify.removeAllContentTypeParsers();
-      fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-    },
-  });
-  // Browser SDKs post from any origin; they must be able to read the rate-limit headers.
-  app.enableCors({
-    origin: '*',
-    methods: ['POST', 'OPTIONS'],
-    allowedHeaders: ['content-type', 'content-encoding', 'x-sentry-auth', 'authorization', 'sentry-trace', 'baggage'],
-    exposedHeaders: ['x-sentry-rate-limits', 'retry-after', 'x-sentry-error'],
-    maxAge: 3600,
-  });
-  await listen(app, env.ingestPort, env.host, logger, 'ingest');
+  if (cluster.isPrimary && env.ingestWorkers > 1) {
+    // A bad PULSE_CONFIG stops the start here, once, instead of as a crash loop of workers.
+    loadPulseConfigFile(env.pulseConfigPath);
+    runIngestPrimary(env, logger);
+    return;
+  }
+  if (!cluster.isWorker) {
+    await startIngestServer(env, logger, { clusterWorker: false });
+    return;
+  }
+  const slot = Number(process.env.PULSE_INGEST_WORKER_SLOT);
+  await startIngestServer(env, logger.child({ worker: slot }), { clusterWorker: true, slot });
 }
 
 main().catch((error: unknown) => {

@@ -135,6 +135,27 @@ describe('RateLimiter', () => {
   });
 });
 
+describe('RateLimiter with a divisor (N worker processes)', () => {
+  it('admits 1/N of the rate and burst in each process, so N processes admit the configured limit', () => {
+    let now = 1_000_000;
+    const workers = [0, 1].map(() => new RateLimiter({ now: () => now, divisor: 2 }));
+    const limits = tx(10, 4);
+    const admittedNow = workers.map((limiter) => [1, 2, 3].filter(() => limiter.take(KEY, 'transaction', 1, limits).allowed).length);
+    expect(admittedNow).toEqual([2, 2]);
+    let admitted = 0;
+    for (let ms = 0; ms < 1000; ms += 10) {
+      now += 10;
+      for (const limiter of workers) if (limiter.take(KEY, 'transaction', 1, limits).allowed) admitted++;
+    }
+    expect(admitted).toBe(10);
+  });
+
+  it('refuses a divisor below 1', () => {
+    expect(() => new RateLimiter({ divisor: 0.5 })).toThrow('divisor must be ≥ 1');
+    expect(() => new RateLimiter({ divisor: Number.NaN })).toThrow('divisor must be ≥ 1');
+  });
+});
+
 describe('RateLimiter.takeMany', () => {
   const limits: RateLimits = {
     transaction: { perSecond: 1, burst: 2 },

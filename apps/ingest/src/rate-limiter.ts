@@ -31,6 +31,11 @@ export interface RateLimiterOptions {
   now?: () => number;
   /** A bucket untouched this long, and full again, is dropped (10 min). */
   idleMs?: number;
+  /**
+   * Each limit's rate and burst are divided by this (default 1): the number of ingest worker
+   * processes behind one port, each with its own buckets, so that together they admit the limit.
+   */
+  divisor?: number;
 }
 
 interface Bucket {
@@ -60,19 +65,24 @@ const EPSILON = 1e-9;
  *   the calls themselves, drops buckets idle for `idleMs` that have refilled to `burst` (a full
  *   bucket and no bucket decide the same, so eviction never changes an answer).
  *
- * Known trade-off: the buckets live in one ingest process. With N ingest replicas behind a load
- * balancer a key may send up to N × its configured rate (and N × burst); a shared store (Redis,
- * as Relay uses) would be needed for a global limit.
+ * Known trade-off: the buckets live in one ingest process. With `divisor` N (N worker processes
+ * on one port) each process admits 1/N of the rate and burst: the set admits the limit when the
+ * kernel spreads a key's connections over the workers, and a client on one keep-alive connection
+ * gets 1/N. N ingest replicas behind a load balancer, each with divisor 1, admit up to N × the
+ * limit; a shared store (Redis, as Relay uses) would be needed for an exact global limit.
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private readonly now: () => number;
   private readonly idleMs: number;
+  private readonly divisor: number;
   private lastSweep: number;
 
   constructor(options: RateLimiterOptions = {}) {
     this.now = options.now ?? (() => performance.now());
     this.idleMs = options.idleMs ?? 10 * 60_000;
+    this.divisor = options.divisor ?? 1;
+    if (!(this.divisor >= 1)) throw new RangeError(`divisor must be ≥ 1, got ${options.divisor}`);
     this.lastSweep = this.now();
   }
 
@@ -105,17 +115,19 @@ export class RateLimiter {
     for (const [category, quantity] of totals) {
       const limit = limits[category];
       if (!limit) continue;
+      const perSecond = limit.perSecond / this.divisor;
+      const burst = limit.burst / this.divisor;
       const bucketKey = `${category}:${key}`;
       let bucket = this.buckets.get(bucketKey);
       if (!bucket) {
-        bucket = { tokens: limit.burst, updatedAt: now, perSecond: limit.perSecond, burst: limit.burst };
+        bucket = { tokens: burst, updatedAt: now, perSecond, burst };
         this.buckets.set(bucketKey, bucket);
       }
       // The time since the last call refills at the limit that held then; a changed limit (a
       // new config) applies from now on.
       refill(bucket, now);
-      bucket.perSecond = limit.perSecond;
-      bucket.burst = limit.burst;
+      bucket.perSecond = perSecond;
+      bucket.burst = burst;
       bucket.tokens = Math.min(bucket.tokens, bucket.burst);
       const needed = Math.min(quantity, bucket.burst);
       if (bucket.tokens + EPSILON >= needed) {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadEnvConfig } from './env.config';
 
 describe('loadEnvConfig', () => {
@@ -82,6 +83,13 @@ describe('loadEnvConfig', () => {
     expect(config.kafkaBrokers).toEqual(['a:1', 'b:2']);
     expect(config.clickhouse.database).toBe('pulse_test');
     expect(config.pulseConfigPath).toBe('/etc/pulse.json');
+  });
+
+  it('runs one ingest process unless INGEST_WORKERS asks for more, or auto for every core', () => {
+    expect(loadEnvConfig({}).ingestWorkers).toBe(1);
+    expect(loadEnvConfig({ INGEST_WORKERS: '3' }).ingestWorkers).toBe(3);
+    expect(loadEnvConfig({ INGEST_WORKERS: 'auto' }).ingestWorkers).toBe(availableParallelism());
+    expect(() => loadEnvConfig({ INGEST_WORKERS: '0' })).toThrow(/INGEST_WORKERS="0"/);
   });
 
   it('names every bad variable in one error', () => {

@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 /**
  * Process configuration read from the environment once at boot. A bad value stops start-up with a
  * message naming the variable; nothing else in the code base reads `process.env`.
@@ -24,6 +26,11 @@ export interface EnvConfig {
   /** Largest single event, transaction or span batch item. */
   ingestMaxEventBytes: number;
   ingestMaxSessionsPerEnvelope: number;
+  /**
+   * Ingest processes behind the one port (node:cluster; `auto` = the available cores). 1 runs a
+   * single process, no cluster primary. Each key's quota is divided among them (docs/ingest.md).
+   */
+  ingestWorkers: number;
   /** How long the ingest producer waits to fill a batch before sending it. */
   producerLingerMs: number;
   producerMaxBatchMessages: number;
@@ -36,14 +43,16 @@ export interface EnvConfig {
   producerCompression: ProducerCompression;
   /** Prefix of the consumer groups, one per record kind (`<prefix>.transactions`, …). */
   consumerGroupId: string;
-  /** Most rows in one ClickHouse insert; a larger fetch is split at this size. */
+  /** Most Kafka messages in one ClickHouse insert (a schema-2 message holds one request's records); a larger fetch is split at this size. */
   consumerMaxBatchRows: number;
   /** How long the broker may hold a fetch to fill it (the batching time), ms. */
   consumerMaxWaitMs: number;
   /** How many bytes a fetch waits for before the wait above runs out (the batching size). */
   consumerMinFetchBytes: number;
-  /** Bytes one fetch may return per partition: with the above, what bounds the consumer's memory. */
+  /** Bytes one fetch may return per partition (times consumerPartitionsConcurrently per fetch): what bounds the consumer's memory and a batch's size. */
   consumerMaxFetchBytesPerPartition: number;
+  /** Partitions of one kind worked on at once (each its own batches, inserts and commits, in order within the partition). */
+  consumerPartitionsConcurrently: number;
   /** How long the broker waits for a silent consumer before giving its partitions to others, ms. */
   consumerSessionTimeoutMs: number;
   /**
@@ -122,6 +131,7 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv): EnvConfig {
     ingestMaxEnvelopeBytes: read.int('INGEST_MAX_ENVELOPE_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     ingestMaxEventBytes: read.int('INGEST_MAX_EVENT_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
     ingestMaxSessionsPerEnvelope: read.int('INGEST_MAX_SESSIONS_PER_ENVELOPE', 100, 1, 100_000),
+    ingestWorkers: env.INGEST_WORKERS?.trim() === 'auto' ? availableParallelism() : read.int('INGEST_WORKERS', 1, 1, 256),
     producerLingerMs: read.int('PRODUCER_LINGER_MS', 5, 0, 60_000),
     producerMaxBatchMessages: read.int('PRODUCER_MAX_BATCH_MESSAGES', 5000, 1, 1_000_000),
     producerMaxPendingBytes: read.int('PRODUCER_MAX_PENDING_BYTES', 64 * 1024 * 1024, 1024, 4 * 1024 ** 3),
@@ -130,7 +140,8 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv): EnvConfig {
     consumerMaxBatchRows: read.int('CONSUMER_MAX_BATCH_ROWS', 20_000, 1, 1_000_000),
     consumerMaxWaitMs: read.int('CONSUMER_MAX_WAIT_MS', 1000, 10, 60_000),
     consumerMinFetchBytes: read.int('CONSUMER_MIN_FETCH_BYTES', 1024 * 1024, 1, 256 * 1024 * 1024),
-    consumerMaxFetchBytesPerPartition: read.int('CONSUMER_MAX_FETCH_BYTES_PER_PARTITION', 2 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
+    consumerMaxFetchBytesPerPartition: read.int('CONSUMER_MAX_FETCH_BYTES_PER_PARTITION', 4 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
+    consumerPartitionsConcurrently: read.int('CONSUMER_PARTITIONS_CONCURRENTLY', 4, 1, 64),
     consumerSessionTimeoutMs,
     // Below the session timeout: a hung insert becomes a retry, never a silent member.
     consumerInsertTimeoutMs: read.int('CONSUMER_INSERT_TIMEOUT_MS', Math.floor(consumerSessionTimeoutMs / 2), 1000, consumerSessionTimeoutMs - 1),

@@ -6,10 +6,25 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
  */
 export class MetricsRegistry {
   readonly registry = new Registry();
+  private exposition: () => Promise<string> = () => this.registry.metrics();
 
-  constructor(app: string) {
+  /** `defaultMetrics: false` leaves out the process metrics (a cluster primary's own registry). */
+  constructor(app: string, options: { defaultMetrics?: boolean } = {}) {
     this.registry.setDefaultLabels({ app });
-    collectDefaultMetrics({ register: this.registry, prefix: 'pulse_' });
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'pulse_' });
+  }
+
+  /** The text GET /metrics answers: this registry's, unless `serveFrom` replaced it. */
+  text(): Promise<string> {
+    return this.exposition();
+  }
+
+  /**
+   * Serves another exposition on GET /metrics: a cluster worker serves the whole set's, which it
+   * asks its primary for (apps/ingest/src/cluster).
+   */
+  serveFrom(exposition: () => Promise<string>): void {
+    this.exposition = exposition;
   }
 
   counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {

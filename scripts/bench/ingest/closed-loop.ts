@@ -138,7 +138,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
 }
 
 /** Sends one request and reads the whole answer; resolves with the status code. */
-function send(agent: Agent, port: number, prepared: PreparedRequest): Promise<number> {
+export function send(agent: Agent, port: number, prepared: PreparedRequest): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
       { host: '127.0.0.1', port, path: prepared.path, method: 'POST', agent, headers: prepared.headers },

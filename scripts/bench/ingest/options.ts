@@ -17,6 +17,10 @@ export interface IngestBenchOptions {
   projects: number;
   seed: number;
   partitions: number;
+  /** Ingest servers to measure, by INGEST_WORKERS (1 = one process, N = a cluster primary and N workers); the first is the one the top-level figures describe. */
+  workers: number[];
+  /** Seconds of the open-loop step at 70 % of each server's measured maximum (0: no step). */
+  openLoopSeconds: number;
   cpuProfDir?: string;
   out?: string;
 }
@@ -34,6 +38,8 @@ export function readIngestOptions(argv = process.argv.slice(2)): IngestBenchOpti
       projects: { type: 'string', default: '3' },
       seed: { type: 'string', default: '42' },
       partitions: { type: 'string', default: '4' },
+      workers: { type: 'string', default: '1,2' },
+      'open-loop-seconds': { type: 'string', default: '15' },
       'cpu-prof-dir': { type: 'string' },
       out: { type: 'string' },
     },
@@ -49,7 +55,16 @@ export function readIngestOptions(argv = process.argv.slice(2)): IngestBenchOpti
     projects: int('projects', 1, 100),
     seed: int('seed', 0, 2 ** 31 - 1),
     partitions: int('partitions', 1, 1024),
+    workers: workerCounts(String(values.workers)),
+    openLoopSeconds: int('open-loop-seconds', 0, 600),
     cpuProfDir: values['cpu-prof-dir'] ? resolve(values['cpu-prof-dir']) : undefined,
     out: values.out ? resolve(values.out) : undefined,
   };
+}
+
+/** `--workers 1,2`: distinct worker counts, in the order given. */
+function workerCounts(raw: string): number[] {
+  const counts = raw.split(',').map((part) => numberFlag('workers', part.trim(), 1, 64));
+  if (new Set(counts).size !== counts.length) throw new Error(`--workers lists a count twice: ${raw}`);
+  return counts;
 }
