@@ -13,6 +13,7 @@ Simulates Sentry SDK clients (browser and Node) sending envelopes to Pulse; see 
   --seed <n>             content seed (default random, printed): the same seed sends the same events
   --mix <k=w,…>          weights of pageload, server, error, session (default pageload=30,server=45,error=10,session=15)
   --users <n>            size of the simulated user pool (default ${DEFAULTS.users})
+  --reuse <n>            events per pageload or server content, rendered with fresh ids and times (default ${DEFAULTS.reuse}; 1 builds every envelope)
   --timeout-ms <ms>      per request (default ${DEFAULTS.timeoutMs})
   --allow-remote         allow DSN hosts other than 127.0.0.1, localhost and [::1]
   --json                 also print the summary as one JSON object, the last line of stdout
@@ -48,6 +49,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         seed: { type: 'string' },
         mix: { type: 'string' },
         users: { type: 'string', default: String(DEFAULTS.users) },
+        reuse: { type: 'string', default: String(DEFAULTS.reuse) },
         'timeout-ms': { type: 'string', default: String(DEFAULTS.timeoutMs) },
         'allow-remote': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -78,6 +80,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       seed: values.seed === undefined ? undefined : number('seed', values.seed, (v) => isCount(0)(v) && v < 2 ** 32, 'an integer in [0, 2^32)'),
       mix,
       users: number('users', values.users, isCount(0), 'a non-negative integer'),
+      reuse: number('reuse', values.reuse, isCount(1), 'a positive integer'),
       timeoutMs: number('timeout-ms', values['timeout-ms'], (v) => Number.isFinite(v) && v > 0, 'a positive number of ms'),
       allowRemote: values['allow-remote'],
     },

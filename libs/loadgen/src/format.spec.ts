@@ -5,7 +5,7 @@ import { DEFAULT_MIX } from './mix';
 
 describe('formatting', () => {
   it('writes one progress line with counts, rates and latency', () => {
-    const line = formatProgress({ elapsedS: 3, sent: 1503, accepted: 1500, rejected: 2, networkErrors: 1, behind: 4, inFlight: 7, envelopesPerS: 516.3, eventsPerS: 500, p50Ms: 3.14, p99Ms: 9.87 });
+    const line = formatProgress({ elapsedS: 3, sent: 1503, eventsSent: 1450, accepted: 1500, rejected: 2, networkErrors: 1, behind: 4, inFlight: 7, envelopesPerS: 516.3, eventsPerS: 500, p50Ms: 3.14, p99Ms: 9.87 });
     expect(line).toBe('loadgen    3.0s  sent 1503  (516.3 env/s, 500.0 ev/s)  accepted 1500  rejected 2  net-err 1  behind 4  in-flight 7  p50 3.1 ms  p99 9.9 ms');
     expect(line).not.toContain('\n');
   });
@@ -31,5 +31,11 @@ describe('formatting', () => {
     ]) {
       expect(text).toContain(expected);
     }
+  });
+
+  it('names the reuse in the summary when content was reused, as replaying the run needs it', () => {
+    const summary = new LoadStats(0).summary({ seed: 7, reuse: 16, targetEventsPerS: 100, concurrency: 4, projects: 2, mix: DEFAULT_MIX, durationS: 1 }, { elapsedS: 1, drainS: 0, stoppedEarly: false });
+    expect(summary.reuse).toBe(16);
+    expect(formatSummary(summary)).toContain('2 projects, seed 7, reuse 16');
   });
 });

@@ -43,7 +43,7 @@ export function formatSummary(summary: LoadSummary): string {
     })
     .join('  ');
   const lines = [
-    `loadgen summary: ${mode}, concurrency ${summary.concurrency}, ${plural(summary.projects, 'project')}, seed ${summary.seed}${summary.stoppedEarly ? ', stopped early' : ''}`,
+    `loadgen summary: ${mode}, concurrency ${summary.concurrency}, ${plural(summary.projects, 'project')}, seed ${summary.seed}${summary.reuse !== undefined && summary.reuse !== 1 ? `, reuse ${summary.reuse}` : ''}${summary.stoppedEarly ? ', stopped early' : ''}`,
     `  mix           ${formatMix(summary.mix)}`,
     `  time          ${fixed(summary.elapsedS, 2)} s sending + ${fixed(summary.drainS, 2)} s waiting for the last responses`,
     `  envelopes     planned ${envelopes.planned}  sent ${envelopes.sent}  accepted ${envelopes.accepted}  rejected ${envelopes.rejected}  network errors ${envelopes.networkErrors}  behind ${envelopes.behind}${envelopes.partial > 0 ? `  partially stored ${envelopes.partial}` : ''}`,

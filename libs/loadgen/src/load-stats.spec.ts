@@ -43,7 +43,7 @@ describe('LoadStats', () => {
       stats.recordSent('error', 1);
       stats.recordOutcome('error', 1, noRecords(), { ok: true, status: 200, latencyMs: 100, partial: false });
     }
-    expect(stats.progress(2000, 3)).toEqual({ elapsedS: 1, sent: 50, accepted: 50, rejected: 0, networkErrors: 0, behind: 0, inFlight: 3, envelopesPerS: 50, eventsPerS: 50, p50Ms: 100, p99Ms: 100 });
+    expect(stats.progress(2000, 3)).toEqual({ elapsedS: 1, sent: 50, eventsSent: 50, accepted: 50, rejected: 0, networkErrors: 0, behind: 0, inFlight: 3, envelopesPerS: 50, eventsPerS: 50, p50Ms: 100, p99Ms: 100 });
     for (let i = 0; i < 10; i++) {
       stats.recordSent('error', 1);
       stats.recordOutcome('error', 1, noRecords(), { ok: true, status: 200, latencyMs: 5, partial: false });

@@ -10,7 +10,10 @@ export type SendOutcome =
 /** Printed once a second while the run goes; counts are since the start, rates and latency over the last interval. */
 export interface LoadProgress {
   elapsedS: number;
+  /** Envelopes sent so far. */
   sent: number;
+  /** Events sent so far (a benchmark takes the difference between two progress reports). */
+  eventsSent: number;
   accepted: number;
   rejected: number;
   networkErrors: number;
@@ -40,6 +43,8 @@ export interface KindCounts {
 
 export interface LoadSummary {
   seed: number;
+  /** Events per pageload or server content (`reuse`): needed with the seed to replay the run. */
+  reuse?: number;
   mode: 'open-loop' | 'closed-loop';
   /** Requested events/s; null in closed loop. */
   targetEventsPerS: number | null;
@@ -88,6 +93,7 @@ export interface LoadSummary {
 /** What the summary needs besides the counters. */
 export interface RunDescription {
   seed: number;
+  reuse?: number;
   targetEventsPerS: number | null;
   concurrency: number;
   projects: number;
@@ -167,6 +173,7 @@ export class LoadStats {
     const progress: LoadProgress = {
       elapsedS: round((nowMs - this.startMs) / 1000),
       sent: this.envelopes.sent,
+      eventsSent: this.events.sent,
       accepted: this.envelopes.accepted,
       rejected: this.envelopes.rejected,
       networkErrors: this.envelopes.networkErrors,
@@ -186,6 +193,7 @@ export class LoadStats {
     const elapsedS = Math.max(1e-3, timing.elapsedS);
     return {
       seed: run.seed,
+      ...(run.reuse !== undefined && { reuse: run.reuse }),
       mode: run.targetEventsPerS === null ? 'closed-loop' : 'open-loop',
       targetEventsPerS: run.targetEventsPerS,
       concurrency: run.concurrency,

@@ -31,6 +31,11 @@ export interface LoadOptions {
   mix?: Partial<EventMix>;
   /** Size of the user pool. Default 1000. */
   users?: number;
+  /**
+   * Events that share one pageload's or server transaction's content, each rendered with fresh ids
+   * and current timestamps (WorkloadOptions.reuse). Default 16; 1 builds every envelope.
+   */
+  reuse?: number;
   /** Per request. Default 10 s. */
   timeoutMs?: number;
   /** How long to wait for the last responses after sending stops. Default `timeoutMs`. */
@@ -57,6 +62,7 @@ export interface ResolvedLoadOptions {
   idSeed: number;
   mix: EventMix;
   users: number;
+  reuse: number;
   timeoutMs: number;
   drainTimeoutMs: number;
   allowRemote: boolean;
@@ -64,7 +70,7 @@ export interface ResolvedLoadOptions {
   progressIntervalMs: number;
 }
 
-export const DEFAULTS = { concurrency: 32, users: 1000, timeoutMs: 10_000, progressIntervalMs: 1000 } as const;
+export const DEFAULTS = { concurrency: 32, users: 1000, reuse: 16, timeoutMs: 10_000, progressIntervalMs: 1000 } as const;
 /** Above this the generator itself cannot keep up on one core anyway. */
 export const MAX_RATE = 1_000_000;
 
@@ -82,6 +88,8 @@ export function resolveLoadOptions(options: LoadOptions): ResolvedLoadOptions {
   check(isIntegerIn(concurrency, 1, 10_000), `concurrency must be an integer in [1, 10000], got ${concurrency}`);
   const users = options.users ?? DEFAULTS.users;
   check(isIntegerIn(users, 0, 10_000_000), `users must be an integer in [0, 10000000], got ${users}`);
+  const reuse = options.reuse ?? DEFAULTS.reuse;
+  check(isIntegerIn(reuse, 1, 1_000_000), `reuse must be an integer in [1, 1000000], got ${reuse}`);
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
   check(Number.isFinite(timeoutMs) && timeoutMs > 0, `timeout must be positive, got ${timeoutMs}`);
   const drainTimeoutMs = options.drainTimeoutMs ?? timeoutMs;
@@ -106,6 +114,7 @@ export function resolveLoadOptions(options: LoadOptions): ResolvedLoadOptions {
     idSeed: options.idSeed ?? randomSeed(),
     mix,
     users,
+    reuse,
     timeoutMs,
     drainTimeoutMs,
     allowRemote: options.allowRemote ?? false,

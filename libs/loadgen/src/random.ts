@@ -1,3 +1,5 @@
+const HEX_BYTES: readonly string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
 /**
  * Deterministic pseudo-random numbers for the load generator: mulberry32 (32-bit state, period
  * 2^32, passes gjrand/PractRand up to the sizes a load run draws) plus the few distributions the
@@ -69,9 +71,14 @@ export class SeededRandom {
 
   /** `length` lower-case hex digits (ids: 32 for trace and event ids, 16 for span ids). */
   hex(length: number): string {
+    // Byte by byte from a table: the same digits as uint32().toString(16).padStart(8, '0'), several
+    // times faster (a load run draws ~20 ids per pageload).
     let out = '';
-    while (out.length < length) out += this.uint32().toString(16).padStart(8, '0');
-    return out.slice(0, length);
+    while (out.length < length) {
+      const value = this.uint32();
+      out += HEX_BYTES[value >>> 24] + HEX_BYTES[(value >>> 16) & 0xff] + HEX_BYTES[(value >>> 8) & 0xff] + HEX_BYTES[value & 0xff];
+    }
+    return out.length === length ? out : out.slice(0, length);
   }
 }
 

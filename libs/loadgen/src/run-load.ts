@@ -24,6 +24,7 @@ export async function runLoad(options: LoadOptions, transport?: EnvelopeTranspor
     mix: resolved.mix,
     users: resolved.users,
     tagSentAt: resolved.tagSentAt,
+    reuse: resolved.reuse,
   });
   const sender = transport ?? new HttpTransport({ concurrency: resolved.concurrency, timeoutMs: resolved.timeoutMs });
   const cpuAtStart = process.cpuUsage();
@@ -41,7 +42,7 @@ export async function runLoad(options: LoadOptions, transport?: EnvelopeTranspor
     }
     const cpu = process.cpuUsage(cpuAtStart);
     const summary = stats.summary(
-      { seed: resolved.seed, targetEventsPerS: resolved.eventsPerS, concurrency: resolved.concurrency, projects: targets.length, mix: resolved.mix, durationS: resolved.durationS },
+      { seed: resolved.seed, reuse: resolved.reuse, targetEventsPerS: resolved.eventsPerS, concurrency: resolved.concurrency, projects: targets.length, mix: resolved.mix, durationS: resolved.durationS },
       { elapsedS: (sendingEndedMs - startMs) / 1000, drainS: (performance.now() - sendingEndedMs) / 1000, stoppedEarly, cpuS: (cpu.user + cpu.system) / 1e6 },
     );
     if (run.callbackFailure !== undefined) throw run.callbackFailure;

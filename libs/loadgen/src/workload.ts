@@ -8,6 +8,7 @@ import { classicServerEnvelope, drawServerTransaction, streamedServerEnvelope } 
 import { drawSession, SessionStory, sessionAggregatesEnvelope, sessionUpdateEnvelope } from './events/session';
 import { EnvelopeKind, EVENT_KINDS, EventKind, EventMix } from './mix';
 import { SeededRandom } from './random';
+import { compileTemplate, EnvelopeTemplate, IdGroups, RecordingIds, renderTemplate } from './template/envelope-template';
 
 /** Which SDK generation reports a page view: the 11.x default streams; some apps still run older SDKs. */
 export const PAGELOAD_GENERATIONS: ReadonlyArray<{ generation: PageloadGeneration; share: number }> = [
@@ -43,6 +44,26 @@ export interface WorkloadOptions {
   mix: EventMix;
   users: number;
   tagSentAt: boolean;
+  /**
+   * How many events share the content of one pageload or server transaction (default 1: every
+   * envelope is built from its own seed). Above 1 the content is built once, cut into a template
+   * (template/envelope-template.ts) and rendered that many times with fresh ids and current
+   * timestamps: ~10× cheaper, for load tests where the generator must not be the bottleneck. The
+   * shares of every distribution stay the same; each content is just sent `reuse` times.
+   */
+  reuse?: number;
+}
+
+/** The kinds whose content a template serves when `reuse` > 1: the large envelopes. Errors (the long tail must stay one-off) and sessions (small; their stories have sequels of their own) are always built. */
+const TEMPLATED_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['pageload', 'server']);
+
+/** One content shared by up to `reuse` events: its templates are built by the first of them that is sent. */
+interface TemplateSlot {
+  seed: number;
+  uses: number;
+  /** Draws the delay of each rendering's late Web Vitals. */
+  delays: SeededRandom;
+  built?: { primary: EnvelopeTemplate; followUp?: EnvelopeTemplate };
 }
 
 interface Deferred {
@@ -68,6 +89,9 @@ export class Workload {
   private sequence = 0;
   private readonly lateVitals: Deferred[] = [];
   private readonly sessionUpdates: Deferred[] = [];
+  private readonly reuse: number;
+  /** The content being reused, per kind and project. */
+  private readonly slots = new Map<string, TemplateSlot>();
 
   constructor(private readonly options: WorkloadOptions) {
     if (options.publicKeys.length === 0) throw new Error('a workload needs at least one project');
@@ -75,6 +99,8 @@ export class Workload {
     this.clients = new ClientPool(new SeededRandom(seeds.uint32()), options.users);
     this.plans = new SeededRandom(seeds.uint32());
     this.ids = new SeededRandom(options.idSeed);
+    this.reuse = options.reuse ?? 1;
+    if (!Number.isInteger(this.reuse) || this.reuse < 1) throw new Error(`reuse must be a positive integer, got ${this.reuse}`);
   }
 
   next(): PlannedEnvelope {
@@ -89,33 +115,82 @@ export class Workload {
       const update = takeDue(this.sessionUpdates, this.sequence);
       if (update) return update;
     }
+    if (this.reuse > 1 && TEMPLATED_KINDS.has(kind)) {
+      const slot = this.slotFor(kind, projectIndex, seed);
+      return { kind, events: 1, projectIndex, build: (nowMs) => this.renderEvent(kind, slot, projectIndex, nowMs) };
+    }
     return { kind, events: 1, projectIndex, build: (nowMs) => this.buildEvent(kind, seed, projectIndex, nowMs) };
   }
 
+  /** Decided when planned (not when sent), so which content an event gets does not depend on what was behind. */
+  private slotFor(kind: EventKind, projectIndex: number, seed: number): TemplateSlot {
+    const key = `${kind}/${projectIndex}`;
+    let slot = this.slots.get(key);
+    if (!slot || slot.uses >= this.reuse) {
+      slot = { seed, uses: 0, delays: new SeededRandom(seed ^ 0x5bd1e995) };
+      this.slots.set(key, slot);
+    }
+    slot.uses++;
+    return slot;
+  }
+
+  private renderEvent(kind: EventKind, slot: TemplateSlot, projectIndex: number, nowMs: number): BuiltEnvelope {
+    slot.built ??= this.buildTemplates(kind, slot.seed, projectIndex, nowMs);
+    const { primary, followUp } = slot.built;
+    const ids = primary.ids.draw(this.ids);
+    const shiftMs = nowMs - primary.builtAtMs;
+    if (followUp) {
+      const dueSequence = this.sequence + slot.delays.int(WEB_VITALS_DELAY.min, WEB_VITALS_DELAY.max);
+      this.lateVitals.push({ dueSequence, planned: { kind: 'web-vitals', events: 0, projectIndex, build: (laterMs) => renderTemplate(followUp, laterMs, shiftMs, ids) } });
+    }
+    return renderTemplate(primary, nowMs, shiftMs, ids);
+  }
+
+  /** Builds the content of `seed` as buildEvent would, at `nowMs`, and cuts it (and a page's late Web Vitals) into templates. */
+  private buildTemplates(kind: EventKind, seed: number, projectIndex: number, nowMs: number): NonNullable<TemplateSlot['built']> {
+    const ids = new RecordingIds(seed);
+    const ctx = this.context(seed, ids, projectIndex, nowMs);
+    let envelope: BuiltEnvelope;
+    let followUp: BuiltEnvelope | undefined;
+    if (kind === 'pageload') {
+      const built = this.pageload(ctx);
+      envelope = built.envelope;
+      followUp = built.followUp?.(nowMs);
+    } else {
+      envelope = this.serverTransaction(ctx);
+    }
+    const groups = new IdGroups(ids.drawn);
+    return { primary: compileTemplate(envelope, nowMs, groups), followUp: followUp && compileTemplate(followUp, nowMs, groups) };
+  }
+
+  private context(seed: number, ids: SeededRandom, projectIndex: number, nowMs: number): BuildContext {
+    return { random: new SeededRandom(seed), ids, clients: this.clients, nowMs, publicKey: this.options.publicKeys[projectIndex], tagSentAt: this.options.tagSentAt };
+  }
+
+  private pageload(ctx: BuildContext): ReturnType<typeof pageloadEnvelopes> {
+    const model = drawPageload(ctx);
+    const { generation } = ctx.random.weighted(PAGELOAD_GENERATIONS, (g) => g.share);
+    return pageloadEnvelopes(model, generation, ctx);
+  }
+
+  private serverTransaction(ctx: BuildContext): BuiltEnvelope {
+    const transaction = drawServerTransaction(ctx);
+    return ctx.random.chance(SERVER_STREAM_SHARE) ? streamedServerEnvelope(transaction, ctx) : classicServerEnvelope(transaction, ctx);
+  }
+
   private buildEvent(kind: EventKind, seed: number, projectIndex: number, nowMs: number): BuiltEnvelope {
-    const ctx: BuildContext = {
-      random: new SeededRandom(seed),
-      ids: this.ids,
-      clients: this.clients,
-      nowMs,
-      publicKey: this.options.publicKeys[projectIndex],
-      tagSentAt: this.options.tagSentAt,
-    };
+    const ctx = this.context(seed, this.ids, projectIndex, nowMs);
     switch (kind) {
       case 'pageload': {
-        const model = drawPageload(ctx);
-        const { generation } = ctx.random.weighted(PAGELOAD_GENERATIONS, (g) => g.share);
-        const { envelope, followUp } = pageloadEnvelopes(model, generation, ctx);
+        const { envelope, followUp } = this.pageload(ctx);
         if (followUp) {
           const dueSequence = this.sequence + ctx.random.int(WEB_VITALS_DELAY.min, WEB_VITALS_DELAY.max);
           this.lateVitals.push({ dueSequence, planned: { kind: 'web-vitals', events: 0, projectIndex, build: followUp } });
         }
         return envelope;
       }
-      case 'server': {
-        const transaction = drawServerTransaction(ctx);
-        return ctx.random.chance(SERVER_STREAM_SHARE) ? streamedServerEnvelope(transaction, ctx) : classicServerEnvelope(transaction, ctx);
-      }
+      case 'server':
+        return this.serverTransaction(ctx);
       case 'error':
         return errorEnvelope(drawErrorEvent(ctx), ctx);
       case 'session': {

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     concurrency: options.concurrency,
     seed: options.seed,
     idSeed: options.idSeed,
+    reuse: options.reuse,
     signal: stop.signal,
     progressIntervalMs: 1000,
     onProgress: (progress) => post({ type: 'progress', progress }),

@@ -11,6 +11,8 @@ export interface LoadgenChildOptions {
   idSeed: number;
   /** Share of accepted transaction envelopes (server and pageload) reported as freshness samples, in %. */
   samplePercent: number;
+  /** Events per pageload or server content (runLoad's `reuse`); the generator's default when left out. */
+  reuse?: number;
 }
 
 /** A transaction whose envelope was answered 2xx: poll the query API for its trace. */

@@ -50,12 +50,22 @@ export class ProcessMonitor {
 
   /** Cores `name` used over [fromMs, toMs]: CPU seconds between its first and last sample there ÷ their distance. */
   cores(name: string, fromMs: number, toMs: number): number {
+    const span = this.span(name, fromMs, toMs);
+    return span ? round(span.cpuS / span.seconds, 3) : NaN;
+  }
+
+  /** CPU seconds `name` used between its first and last sample in [fromMs, toMs]; NaN without two samples of one pid. */
+  cpuSeconds(name: string, fromMs: number, toMs: number): number {
+    return this.span(name, fromMs, toMs)?.cpuS ?? NaN;
+  }
+
+  private span(name: string, fromMs: number, toMs: number): { cpuS: number; seconds: number } | undefined {
     const inWindow = (this.series.get(name) ?? []).filter((s) => s.atMs >= fromMs && s.atMs <= toMs);
-    if (inWindow.length < 2) return NaN;
+    if (inWindow.length < 2) return undefined;
     const first = inWindow[0];
     const last = inWindow[inWindow.length - 1];
-    if (first.pid !== last.pid || last.atMs <= first.atMs) return NaN;
-    return round((last.cpuS - first.cpuS) / ((last.atMs - first.atMs) / 1000), 2);
+    if (first.pid !== last.pid || last.atMs <= first.atMs) return undefined;
+    return { cpuS: last.cpuS - first.cpuS, seconds: (last.atMs - first.atMs) / 1000 };
   }
 
   private sampleOne(name: string, pid: number, atMs: number): void {

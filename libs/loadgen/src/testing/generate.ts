@@ -23,6 +23,8 @@ export interface GenerateOptions {
   publicKeys?: string[];
   users?: number;
   tagSentAt?: boolean;
+  /** Events per pageload or server content (WorkloadOptions.reuse). */
+  reuse?: number;
   /** Plans to skip (never built), by 0-based plan index: stands in for envelopes a run was behind on. */
   skip?: (index: number, planned: PlannedEnvelope) => boolean;
   /** The send time of plan `index`; default T0_MS + index × STEP_MS. */
@@ -40,6 +42,7 @@ export function generate(count: number, options: GenerateOptions = {}): Generate
     mix: options.mix ?? { ...DEFAULT_MIX },
     users: options.users ?? 1000,
     tagSentAt: options.tagSentAt ?? true,
+    reuse: options.reuse,
   });
   const out: Generated[] = [];
   for (let index = 0; index < count; index++) {
