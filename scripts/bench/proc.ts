@@ -37,15 +37,17 @@ export function cpuSecondsOfStat(stat: string): number {
   return (utime + stime) / TICKS_PER_SECOND;
 }
 
-/** Samples a process's RSS on a timer, keeping every sample (MB) until stopped. */
+/**
+ * Samples RSS on a timer, keeping every sample (MB) until stopped: of one process (a pid), or of
+ * whatever `readKb` sums (a process and its workers); an undefined reading (gone) is skipped.
+ */
 export class RssSampler {
   readonly samplesMb: number[] = [];
   private readonly timer: NodeJS.Timeout;
+  private readonly readKb: () => number | undefined;
 
-  constructor(
-    private readonly pid: number,
-    intervalMs = 500,
-  ) {
+  constructor(source: number | (() => number | undefined), intervalMs = 500) {
+    this.readKb = typeof source === 'number' ? () => readRssKb(source) : source;
     this.sample();
     this.timer = setInterval(() => this.sample(), intervalMs);
     this.timer.unref();
@@ -63,7 +65,7 @@ export class RssSampler {
   }
 
   private sample(): void {
-    const mb = mbOf(readRssKb(this.pid));
+    const mb = mbOf(this.readKb());
     if (!Number.isNaN(mb)) this.samplesMb.push(mb);
   }
 }

@@ -1,10 +1,10 @@
 import { round, medianMax, MedianMax } from '../stats';
 import { metricValue, scrapeMetrics } from '../prometheus';
-import { readCpuSeconds } from '../proc';
+import { readCpuSeconds, RssSampler } from '../proc';
 import type { PreparedBodies } from './bodies';
 import { ClosedLoopResult, runClosedLoop } from './closed-loop';
 import type { IngestBenchOptions } from './options';
-import { cpuSecondsBetween, cpuSecondsByPid, processSet, ProcessSetRssSampler } from './process-tree';
+import { cpuSecondsBetween, cpuSecondsByPid, processSet, setRssKb } from './process-tree';
 
 /** One server under test: the baseline, or the ingest app with a number of worker processes. */
 export interface BenchServer {
@@ -61,7 +61,7 @@ export async function runPhase(
   let cpuSeconds = NaN;
   let kafkaAtStart = NaN;
   let kafkaSeconds = NaN;
-  let sampler: ProcessSetRssSampler | undefined;
+  let sampler: RssSampler | undefined;
   const result = await runClosedLoop({
     port: server.port,
     connections: options.connections,
@@ -74,7 +74,7 @@ export async function runPhase(
       pids = processSet(server.pid);
       cpuAtStart = cpuSecondsByPid(pids);
       if (kafkaPid !== undefined) kafkaAtStart = readCpuSeconds(kafkaPid) ?? NaN;
-      sampler = new ProcessSetRssSampler(server.pid, 500);
+      sampler = new RssSampler(() => setRssKb(processSet(server.pid)), 500);
       producedAtStart = produced();
       batchesAtStart = batchStats(server);
       if (profile) process.kill(server.pid, 'SIGWINCH');

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mbOf, readCpuSeconds, readRssKb } from '../proc';
+import { readCpuSeconds, readRssKb } from '../proc';
 
 /**
  * The direct children of a process (Linux: /proc/<pid>/task/<tid>/children of every thread); empty
@@ -58,30 +58,4 @@ export function setRssKb(pids: number[]): number | undefined {
     alive++;
   }
   return alive === 0 ? undefined : total;
-}
-
-/** Samples the summed RSS of a process and its children on a timer, keeping every sample (MB). */
-export class ProcessSetRssSampler {
-  readonly samplesMb: number[] = [];
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(
-    private readonly pid: number,
-    intervalMs = 500,
-  ) {
-    this.sample();
-    this.timer = setInterval(() => this.sample(), intervalMs);
-    this.timer.unref();
-  }
-
-  stop(): number[] {
-    clearInterval(this.timer);
-    this.sample();
-    return this.samplesMb;
-  }
-
-  private sample(): void {
-    const mb = mbOf(setRssKb(processSet(this.pid)));
-    if (!Number.isNaN(mb)) this.samplesMb.push(mb);
-  }
 }
