@@ -3,6 +3,8 @@
 // child processes). scripts/test.ts brings the infrastructure up before jest runs.
 const swc = ['@swc/jest', { swcrc: true }];
 const moduleNameMapper = {
+  '^@pulse/testing/fixtures$': '<rootDir>/libs/testing/src/fixtures',
+  '^@pulse/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing',
   '^@pulse/([a-z-]+)$': '<rootDir>/libs/$1/src',
 };
 const common = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };

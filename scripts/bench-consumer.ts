@@ -42,7 +42,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConsumerProgress } from '../test/support/consumer-progress';
 import { RecordGenerator } from '../test/support/generated-records';
-import { freePorts } from '../test/support/test-infra';
+import { freePorts } from '@pulse/testing';
 import { CpuProfileSummary, installCpuProfileHook, printCpuProfileSummary, profilesOf, summarizeCpuProfile } from './bench/cpu-profile';
 import { stopOnSignal } from './bench/stop-on-signal';
 import { numberFlag } from './bench/flags';

@@ -39,7 +39,7 @@ import { OpenLoopStep, printSummary, summarize } from './bench/ingest/summary';
 import { mbOf } from './bench/proc';
 import { metricSamples, metricValue, scrapeMetrics } from './bench/prometheus';
 import { median } from './bench/stats';
-import { freePorts } from '../test/support/test-infra';
+import { freePorts } from '@pulse/testing';
 import { stopOnSignal } from './bench/stop-on-signal';
 import { runMain } from './bench/run-main';
 import { appMain, checkPrerequisites } from './bench/preflight';

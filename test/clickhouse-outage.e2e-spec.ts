@@ -9,7 +9,7 @@ import { ConsumerProgress } from './support/consumer-progress';
 import { E2EStack, ROOT } from './support/e2e-stack';
 import { RecordGenerator } from './support/generated-records';
 import { RecordProducer } from './support/record-producer';
-import { freePorts, testInfra } from './support/test-infra';
+import { freePorts, testInfra } from '@pulse/testing';
 
 jest.setTimeout(240_000);
 

@@ -10,9 +10,8 @@ import { ClickHouseGate } from './support/clickhouse-gate';
 import { ConsumerProgress } from './support/consumer-progress';
 import { E2EStack, ROOT } from './support/e2e-stack';
 import { RecordGenerator } from './support/generated-records';
-import { request } from './support/http';
+import { freePorts, request, testInfra, uniqueName } from '@pulse/testing';
 import { RecordProducer } from './support/record-producer';
-import { freePorts, testInfra, uniqueName } from './support/test-infra';
 
 jest.setTimeout(240_000);
 

@@ -9,7 +9,7 @@ import { E2EStack } from './support/e2e-stack';
 import { RecordGenerator } from './support/generated-records';
 import { RecordProducer } from './support/record-producer';
 import { DeadLetterReader } from './support/dead-letter-reader';
-import { testInfra } from './support/test-infra';
+import { testInfra } from '@pulse/testing';
 
 jest.setTimeout(240_000);
 

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { waitUntil } from '@pulse/local-infra';
-import { transactionEvent } from './fixtures/transaction-event';
+import { transactionEvent } from '@pulse/testing/fixtures';
 import { E2EStack } from './support/e2e-stack';
-import { request } from './support/http';
+import { request } from '@pulse/testing';
 
 /**
  * What a hostile client can send to the built apps: each gets a clear 4xx (or its item is dropped

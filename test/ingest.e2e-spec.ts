@@ -5,9 +5,9 @@ import { runBrowserScenario } from './sdk/browser-scenarios';
 import { listRecordedFixtures, loadRecordedFixture, replayFixtureRequest } from './sdk/fixtures';
 import { runNodeScenario } from './sdk/node-scenarios';
 import { startRecordingServer, RecordingServer } from './sdk/recording-server';
-import { transactionEvent } from './fixtures/transaction-event';
+import { transactionEvent } from '@pulse/testing/fixtures';
 import { E2EStack } from './support/e2e-stack';
-import { request } from './support/http';
+import { request } from '@pulse/testing';
 import { KafkaRecordReader } from './support/kafka-reader';
 
 /**

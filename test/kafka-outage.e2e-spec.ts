@@ -2,10 +2,9 @@ import { LocalKafka } from '@pulse/local-infra';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { transactionEvent } from './fixtures/transaction-event';
+import { transactionEvent } from '@pulse/testing/fixtures';
 import { E2EStack } from './support/e2e-stack';
-import { request } from './support/http';
-import { freePorts } from './support/test-infra';
+import { freePorts, request } from '@pulse/testing';
 
 /**
  * Ingest in front of a broker of its own that the test stops: while Kafka cannot take data,

@@ -1,9 +1,8 @@
 import { createClient } from '@clickhouse/client';
 import { ClickHouseRowWriter, Tables, toErrorRow, toSessionRow, toTransactionRow } from '@pulse/storage';
-import { SeededRecords, seededRecords } from '../libs/storage/src/testing/seeded-records';
+import { SeededRecords, seededRecords } from '@pulse/storage/testing';
 import { E2EStack } from './support/e2e-stack';
-import { request } from './support/http';
-import { testInfra } from './support/test-infra';
+import { request, testInfra } from '@pulse/testing';
 
 /**
  * The query app as a client sees it: the built service on a database filled through the row

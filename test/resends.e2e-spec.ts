@@ -5,14 +5,11 @@ import { createClickHouse } from '@pulse/storage';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { classicPageloadTransaction } from './fixtures/classic-transactions';
-import { nodeCaptureExceptionEvent } from './fixtures/error-events';
-import { sessionUpdate } from './fixtures/sessions';
+import { classicPageloadTransaction, nodeCaptureExceptionEvent, sessionUpdate } from '@pulse/testing/fixtures';
 import { ConsumerProgress } from './support/consumer-progress';
 import { E2EStack, ROOT } from './support/e2e-stack';
-import { request } from './support/http';
+import { request, testInfra } from '@pulse/testing';
 import { ResendProxy } from './support/resend-proxy';
-import { testInfra } from './support/test-infra';
 
 /**
  * A client that sends the same event again (an SDK retrying after a lost answer, an offline queue)

@@ -1,11 +1,9 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { waitUntil } from '@pulse/local-infra';
 import { createClickHouse } from '@pulse/storage';
-import { nodeCaptureExceptionEvent } from './fixtures/error-events';
-import { transactionEvent } from './fixtures/transaction-event';
+import { nodeCaptureExceptionEvent, transactionEvent } from '@pulse/testing/fixtures';
 import { E2EStack } from './support/e2e-stack';
-import { request } from './support/http';
-import { testInfra } from './support/test-infra';
+import { request, testInfra } from '@pulse/testing';
 
 /**
  * The time rules end to end (docs/ingest.md, "Time"): records too old, too new or behind an absurd

@@ -1,8 +1,7 @@
 import { gzipSync } from 'node:zlib';
-import { transactionEvent } from './fixtures/transaction-event';
+import { transactionEvent } from '@pulse/testing/fixtures';
 import { E2EStack } from './support/e2e-stack';
-import { HttpResult, inParallel, request } from './support/http';
-import { ddSketchBounds, logNormal, seededRandom } from './support/numbers';
+import { ddSketchBounds, HttpResult, inParallel, logNormal, request, seededRandom } from '@pulse/testing';
 
 /**
  * SDK → ingest → Kafka → consumer → ClickHouse → query API, with real processes and real

@@ -1,6 +1,6 @@
 import { AppProcess } from '@pulse/local-infra';
 import type { ClickHouseConnection } from '@pulse/storage';
-import { freePorts } from '../../test/support/test-infra';
+import { freePorts } from '@pulse/testing';
 
 /** Starts the built query app on a free port against `clickhouse`; resolves once /ready answers 200. */
 export async function startQueryApp(root: string, clickhouse: ClickHouseConnection, configPath: string, onLine?: (line: string) => void): Promise<AppProcess> {

@@ -1,6 +1,6 @@
 import type { ErrorRecord, SessionRecord, SessionStatus, SpanRecord, TransactionRecord, WebVitalName, WebVitalRecord } from '@pulse/model';
 import { isRatedVital, VITAL_THRESHOLDS } from '@pulse/model';
-import { logNormal, seededRandom } from '../../test/support/numbers';
+import { logNormal, seededRandom } from '@pulse/testing';
 import {
   ANONYMOUS_SHARE,
   BROWSERS,

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { nodeCaptureExceptionEvent } from '../../test/fixtures/error-events';
-import { transactionEvent } from '../../test/fixtures/transaction-event';
+import { nodeCaptureExceptionEvent, transactionEvent } from '@pulse/testing/fixtures';
 
 /** The kinds of event the chaos load sends: each is stored as one row under its event id. */
 export type ChaosEventKind = 'transaction' | 'error';

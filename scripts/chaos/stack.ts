@@ -5,7 +5,7 @@ import { Admin, Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync, WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { freePorts } from '../../test/support/test-infra';
+import { freePorts } from '@pulse/testing';
 import { LagSampler } from '../bench/e2e/lag-sampler';
 import { ProcessMonitor } from '../bench/e2e/process-monitor';
 import { benchProjects, writePulseConfig } from '../bench/pulse-config';

@@ -1,7 +1,7 @@
 import { consumerGroupOf, createKafka, readPartitionLags, RecordKind, TopicNames } from '@pulse/kafka';
 import { waitUntil } from '@pulse/local-infra';
 import type { Admin } from 'kafkajs';
-import { testInfra } from './test-infra';
+import { testInfra } from '@pulse/testing';
 
 /**
  * Where the consumer groups of a stack stand: committed offsets against the ends of the

@@ -1,7 +1,7 @@
 import { createKafka } from '@pulse/kafka';
 import { waitUntil } from '@pulse/local-infra';
 import type { Consumer } from 'kafkajs';
-import { testInfra, uniqueName } from './test-infra';
+import { testInfra, uniqueName } from '@pulse/testing';
 
 export interface DeadLetterRead {
   value: string;

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePorts, testInfra, uniqueName } from './test-infra';
+import { freePorts, testInfra, uniqueName } from '@pulse/testing';
 
 export const ROOT = resolve(__dirname, '..', '..');
 

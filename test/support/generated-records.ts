@@ -1,6 +1,6 @@
 import { RecordKind, RecordTypes } from '@pulse/kafka';
 import type { ErrorRecord, SessionRecord, SpanRecord, TransactionRecord, WebVitalRecord } from '@pulse/model';
-import { logNormal, seededRandom } from './numbers';
+import { logNormal, seededRandom } from '@pulse/testing';
 
 /**
  * Canonical records of every kind with seeded randomness: a few projects, releases, environments,

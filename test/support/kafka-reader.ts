@@ -1,6 +1,6 @@
 import { createKafka, decodeMessage, RecordKind, RecordTypes, SCHEMA_HEADER, TopicNames } from '@pulse/kafka';
 import type { Consumer } from 'kafkajs';
-import { testInfra, uniqueName } from './test-infra';
+import { testInfra, uniqueName } from '@pulse/testing';
 
 /**
  * Reads what ingest produced, from the beginning of every record topic under a prefix, decoded

@@ -1,6 +1,6 @@
 import { createKafka, encodeRecordGroup, RecordKind, RecordTypes, TopicNames } from '@pulse/kafka';
 import { CompressionTypes, Message, Partitioners, Producer } from 'kafkajs';
-import { testInfra } from './test-infra';
+import { testInfra } from '@pulse/testing';
 
 /**
  * Puts records on their topics the way ingest does (schema `/2`, keyed by project, gzip), or raw

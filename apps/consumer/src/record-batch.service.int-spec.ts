@@ -3,7 +3,7 @@ import { encodeRecord, encodeRecordGroup, RecordBatch, RecordKind } from '@pulse
 import type { TransactionRecord } from '@pulse/model';
 import { MetricsRegistry } from '@pulse/platform';
 import { BinaryRowWriter, ClickHouseBinaryRowWriter, ClickHouseRecordKeyStore, EncodedRows, RecordKeyStore } from '@pulse/storage';
-import { MigratedDatabase, migratedDatabase, selectRows } from '../../../libs/storage/src/testing/migrated-database';
+import { MigratedDatabase, migratedDatabase, selectRows } from '@pulse/storage/testing';
 import { ConsumerMetrics } from './consumer.metrics';
 import { DeadLetter, DeadLetterSink } from './dead-letter.publisher';
 import { RecordBatchService } from './record-batch.service';

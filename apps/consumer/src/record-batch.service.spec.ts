@@ -4,7 +4,7 @@ import { EncodedMessage, encodeRecord, encodeRecordGroup, RecordBatch, RecordKin
 import type { SessionRecord } from '@pulse/model';
 import { MetricsRegistry } from '@pulse/platform';
 import { batchHash, BinaryRowWriter, EncodedRows, recordKey, RecordKeyStore } from '@pulse/storage';
-import { readRowBinary } from '../../../libs/storage/src/testing/row-binary-reader';
+import { readRowBinary } from '@pulse/storage/testing';
 import { record } from '../../../libs/kafka/src/message-codec.spec';
 import { ConsumerMetrics } from './consumer.metrics';
 import { DeadLetter, DeadLetterSink } from './dead-letter.publisher';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataCategory, EnvConfig, ProjectRegistry, RateLimits } from '@pulse/config';
 import { ProducerOverloadedError, TopicNames } from '@pulse/kafka';
-import { applyTimeRules, clockDriftMs, emptyRecords, mergeRecords, NormalizedRecords, parseItemJson, RecordKindName, StoredItemKind } from '@pulse/model';
+import { applyTimeRules, clockDriftMs, emptyRecords, mergeRecords, NormalizedRecords, parseItemJson, RecordKind as ModelRecordKind, StoredItemKind } from '@pulse/model';
 import { ApiError } from '@pulse/platform';
 import {
   decodeBody,
@@ -65,8 +65,8 @@ interface StoredItem {
 const CATEGORY: Record<StoredItemKind, DataCategory> = { event: 'error', transaction: 'transaction', span: 'span', session: 'session', sessions: 'session' };
 const KAFKA_RETRY_AFTER_S = '5';
 /** Metric label of each record kind, as `accepted` counts them. */
-const RECORD_KIND_LABEL: Record<RecordKindName, string> = { transactions: 'transaction', spans: 'span', webVitals: 'web_vital', errors: 'error', sessions: 'session' };
-const RECORD_KINDS = Object.keys(RECORD_KIND_LABEL) as RecordKindName[];
+const RECORD_KIND_LABEL: Record<ModelRecordKind, string> = { transactions: 'transaction', spans: 'span', webVitals: 'web_vital', errors: 'error', sessions: 'session' };
+const RECORD_KINDS = Object.keys(RECORD_KIND_LABEL) as ModelRecordKind[];
 /** The `item N (kind): ` prefix of a dropped item's reason; the detail of a 400 is the reason alone. */
 const ITEM_PREFIX = /^item \d+ \(\w+\): /;
 const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/g;

@@ -1,6 +1,6 @@
 import { ApiError, MetricsRegistry } from '@pulse/platform';
 import { createClickHouse } from '@pulse/storage';
-import { testInfra } from '../../../test/support/test-infra';
+import { testInfra } from '@pulse/testing';
 import { ClickHouseAnalyticsRepository } from './analytics.repository';
 import { ReadRefusals } from './read-refusals';
 

@@ -7,7 +7,7 @@ import type { OpenAPIObject, OperationObject, ParameterObject, ResponseObject, S
 import { getMetadataStorage } from 'class-validator';
 import type { FastifyInstance } from 'fastify';
 import { isDeepStrictEqual } from 'node:util';
-import { request } from '../../../test/support/http';
+import { request } from '@pulse/testing';
 import { API_DOCS_JSON_PATH, API_DOCS_PATH } from './api-docs';
 import { startQueryApp, TOKEN_OF_PROJECT } from './testing/query-test-app';
 

@@ -10,8 +10,8 @@ import {
   toTransactionRow,
   toWebVitalRow,
 } from '@pulse/storage';
-import { testInfra, uniqueName } from '../../../test/support/test-infra';
-import { SeededRecords, seededRecords } from '../../storage/src/testing/seeded-records';
+import { testInfra, uniqueName } from '@pulse/testing';
+import { SeededRecords, seededRecords } from '@pulse/storage/testing';
 import type { CompiledQuery, Source } from './aggregate-query';
 import { compileLatencyQuery } from './latency.query';
 import { LatencyRow, toLatencyResponse } from './latency.result';

@@ -1,5 +1,5 @@
 import { RatedVitalName, rateVital, VITAL_THRESHOLDS, WebVitalRecord } from '@pulse/model';
-import { SeedOptions } from '../../storage/src/testing/seeded-records';
+import { SeedOptions } from '@pulse/storage/testing';
 import type { CompiledQuery, Source } from './aggregate-query';
 import type { Filters } from './filters';
 import { PERFORMANCE_SCORE_CURVES, performanceScore, ScoredVitalName } from './performance-score';

@@ -1,6 +1,6 @@
 import { waitUntil } from '@pulse/local-infra';
 import { Consumer, PartitionAssigner, PartitionAssigners, Partitioners } from 'kafkajs';
-import { testInfra, uniqueName } from '../../../test/support/test-infra';
+import { testInfra, uniqueName } from '@pulse/testing';
 import type { ConsumerEvents, ConsumerTuning } from './kind-consumer';
 import { createKafka } from './kafka.factory';
 import { KafkaBatchServer } from './kafka-batch.server';

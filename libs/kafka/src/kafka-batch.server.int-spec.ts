@@ -1,6 +1,6 @@
 import { CompressionTypes, Partitioners } from 'kafkajs';
 import { waitUntil } from '@pulse/local-infra';
-import { testInfra, uniqueName } from '../../../test/support/test-infra';
+import { testInfra, uniqueName } from '@pulse/testing';
 import { BatchingProducer } from './batching-producer';
 import { AdminPartitionCounts } from './partition-counts';
 import type { ConsumerEvents, ConsumerTuning } from './kind-consumer';

@@ -1,5 +1,5 @@
 import { Partitioners } from 'kafkajs';
-import { testInfra, uniqueName } from '../../../test/support/test-infra';
+import { testInfra, uniqueName } from '@pulse/testing';
 import { createKafka } from './kafka.factory';
 import { LagMonitor, PartitionLag } from './lag-monitor';
 import { ensureTopics } from './topic-admin';

@@ -1,6 +1,6 @@
 import { applyTimeRules, clockDriftMs, MAX_FUTURE_MS, MAX_PAST_MS } from './clock';
 import type { ErrorRecord } from './error.record';
-import { emptyRecords, NormalizedRecords } from './normalized';
+import { emptyRecords, NormalizedRecords } from './record-kinds';
 import type { SessionRecord } from './session.record';
 import type { SpanRecord } from './span.record';
 import { toEpochMs } from './timestamps';

@@ -1,4 +1,4 @@
-import type { NormalizedRecords } from './normalized';
+import { NormalizedRecords, RecordKind } from './record-kinds';
 import { describeMs, isStorableMs } from './timestamps';
 
 /**
@@ -23,8 +23,6 @@ export const MAX_PAST_MS = 30 * 86_400_000;
 /** A `sent_at` further than this from the receive time is unusable (rule 2). */
 export const MAX_CLOCK_DRIFT_MS = MAX_PAST_MS;
 
-export type RecordKindName = keyof NormalizedRecords;
-
 /** The shift of rule 2: received − sent_at when that is between 55 minutes and 30 days (either way), else 0. */
 export function clockDriftMs(sentAtMs: number | undefined, receivedAtMs: number): number {
   if (sentAtMs === undefined || !Number.isFinite(sentAtMs)) return 0;
@@ -36,9 +34,9 @@ export function clockDriftMs(sentAtMs: number | undefined, receivedAtMs: number)
 export interface TimeRuleResult {
   records: NormalizedRecords;
   /** Records refused by rule 1, with the reason. */
-  dropped: Array<{ kind: RecordKindName; reason: string }>;
+  dropped: Array<{ kind: RecordKind; reason: string }>;
   /** Records per kind moved to the receive time by rule 3 (stored, with `originalTimestampMs`). */
-  clamped: Record<RecordKindName, number>;
+  clamped: Record<RecordKind, number>;
 }
 
 interface TimedRecord {
@@ -77,7 +75,7 @@ export function applyTimeRules(records: NormalizedRecords, driftMs: number, rece
 
   /** `inherited`: the move of the record's transaction; `onMoved`: told each record rule 3 moved, and by how much. */
   const apply = <T extends TimedRecord>(
-    kind: RecordKindName,
+    kind: RecordKind,
     list: T[],
     times: KindTimes<T>,
     inherited?: (record: T) => number,
@@ -115,16 +113,16 @@ export function applyTimeRules(records: NormalizedRecords, driftMs: number, rece
 
   // Transactions first: the move of each is what its spans and Web Vitals inherit.
   const transactionMoves = new Map<string, number>();
-  const transactions = apply('transactions', records.transactions, startedSpan(), undefined, (t, offset) => transactionMoves.set(segmentKey(t.traceId, t.spanId), offset));
+  const transactions = apply(RecordKind.Transaction, records.transactions, startedSpan(), undefined, (t, offset) => transactionMoves.set(segmentKey(t.traceId, t.spanId), offset));
   const inherited = transactionMoves.size === 0 ? undefined : (r: { traceId: string; segmentId: string }) => transactionMoves.get(segmentKey(r.traceId, r.segmentId)) ?? 0;
 
   return {
     records: {
       transactions,
-      spans: apply('spans', records.spans, startedSpan(), inherited),
-      webVitals: apply('webVitals', records.webVitals, instant(), inherited),
-      errors: apply('errors', records.errors, instant()),
-      sessions: apply('sessions', records.sessions, SESSION),
+      spans: apply(RecordKind.Span, records.spans, startedSpan(), inherited),
+      webVitals: apply(RecordKind.WebVital, records.webVitals, instant(), inherited),
+      errors: apply(RecordKind.Error, records.errors, instant()),
+      sessions: apply(RecordKind.Session, records.sessions, SESSION),
     },
     dropped,
     clamped,

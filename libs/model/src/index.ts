@@ -7,7 +7,7 @@ export * from './normalize-item';
 export * from './normalize-session';
 export * from './normalize-spans';
 export * from './normalize-transaction';
-export * from './normalized';
+export * from './record-kinds';
 export * from './session.record';
 export * from './span-status';
 export * from './span.record';

@@ -5,7 +5,7 @@ import {
   nodeCaptureExceptionEvent,
   nodeCaptureMessageEvent,
   nodeUncaughtExceptionEvent,
-} from '../../../test/fixtures/error-events';
+} from '@pulse/testing/fixtures';
 import { computeFingerprint } from './grouping';
 import { normalizeError } from './normalize-error';
 import type { NormalizeContext } from './normalize-transaction';

@@ -3,7 +3,7 @@ import { normalizeError } from './normalize-error';
 import { normalizeSession, normalizeSessionAggregates } from './normalize-session';
 import { normalizeSpanBatch, SpanBatchContext } from './normalize-spans';
 import { NormalizeContext, normalizeTransaction } from './normalize-transaction';
-import type { NormalizedRecords } from './normalized';
+import type { NormalizedRecords } from './record-kinds';
 import { childrenOfTransaction } from './transaction-children';
 
 /** The envelope item types Pulse stores. */

@@ -1,5 +1,5 @@
 import { readSessionAggregates, readSessionUpdate } from '@pulse/protocol';
-import { sessionAggregates, sessionUpdate } from '../../../test/fixtures/sessions';
+import { sessionAggregates, sessionUpdate } from '@pulse/testing/fixtures';
 import { normalizeSession, normalizeSessionAggregates, releaseProblem } from './normalize-session';
 
 const ctx = { projectId: 7, receivedAtMs: 1_795_500_000_000, generateEventId: () => 'AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE' };

@@ -1,5 +1,5 @@
 import { readSpanBatch } from '@pulse/protocol';
-import { browserLateVitalsSpanBatch, browserPageloadSpanBatch, CHROME_MAC_UA, NODE, nodeServerSpanBatch, PAGE, typed } from '../../../test/fixtures/streamed-spans';
+import { browserLateVitalsSpanBatch, browserPageloadSpanBatch, CHROME_MAC_UA, NODE, nodeServerSpanBatch, PAGE, typed } from '@pulse/testing/fixtures';
 import { normalizeSpanBatch, segmentEventId, SpanBatchContext } from './normalize-spans';
 
 const ctx: SpanBatchContext = { projectId: 7, receivedAtMs: 1_795_499_900_000, generateEventId: () => 'unused' };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readSpanV2, SpanAttributes, SpanV2, SpanV2Batch } from '@pulse/protocol';
 import { LIMITS, truncate } from './limits';
-import { emptyRecords, NormalizedRecords } from './normalized';
+import { emptyRecords, NormalizedRecords } from './record-kinds';
 import type { NormalizeContext } from './normalize-transaction';
 import { normalizeSpanStatus, SpanStatus } from './span-status';
 import type { SpanRecord } from './span.record';

@@ -1,5 +1,5 @@
 import { readTransactionEvent } from '@pulse/protocol';
-import { transactionEvent } from '../../../test/fixtures/transaction-event';
+import { transactionEvent } from '@pulse/testing/fixtures';
 import { normalizeTransaction } from './normalize-transaction';
 import { normalizeSpanStatus, isFailureStatus } from './span-status';
 

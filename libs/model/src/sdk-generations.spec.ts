@@ -1,6 +1,5 @@
 import { readSpanBatch, readTransactionEvent } from '@pulse/protocol';
-import { classicNodeTransaction, classicPageloadTransaction } from '../../../test/fixtures/classic-transactions';
-import { browserLateVitalsSpanBatch, browserPageloadSpanBatch, nodeServerSpanBatch } from '../../../test/fixtures/streamed-spans';
+import { browserLateVitalsSpanBatch, browserPageloadSpanBatch, classicNodeTransaction, classicPageloadTransaction, nodeServerSpanBatch } from '@pulse/testing/fixtures';
 import { normalizeSpanBatch, SpanBatchContext } from './normalize-spans';
 import { normalizeTransaction } from './normalize-transaction';
 import { childrenOfTransaction } from './transaction-children';

@@ -1,7 +1,5 @@
 import { readTransactionEvent } from '@pulse/protocol';
-import { classicNodeTransaction, classicPageloadTransaction } from '../../../test/fixtures/classic-transactions';
-import { transactionEvent } from '../../../test/fixtures/transaction-event';
-import { NODE, PAGE } from '../../../test/fixtures/streamed-spans';
+import { classicNodeTransaction, classicPageloadTransaction, NODE, PAGE, transactionEvent } from '@pulse/testing/fixtures';
 import { normalizeTransaction } from './normalize-transaction';
 import { childrenOfTransaction } from './transaction-children';
 

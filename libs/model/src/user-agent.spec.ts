@@ -1,4 +1,4 @@
-import { CHROME_MAC_UA } from '../../../test/fixtures/streamed-spans';
+import { CHROME_MAC_UA } from '@pulse/testing/fixtures';
 import { clientOfEvent, majorVersion, parseUserAgent, userAgentFromHeaders } from './user-agent';
 import { hashIpAddress, userIdOf } from './user';
 

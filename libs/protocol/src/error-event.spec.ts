@@ -3,7 +3,7 @@ import {
   nodeCaptureExceptionEvent,
   nodeCaptureMessageEvent,
   nodeUncaughtExceptionEvent,
-} from '../../../test/fixtures/error-events';
+} from '@pulse/testing/fixtures';
 import { ErrorEvent, exceptionValues, readErrorEvent, threadValues } from './error-event';
 
 const validate = (json: unknown) => readErrorEvent(json);

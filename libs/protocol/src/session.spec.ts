@@ -1,4 +1,4 @@
-import { sessionAggregates, sessionUpdate } from '../../../test/fixtures/sessions';
+import { sessionAggregates, sessionUpdate } from '@pulse/testing/fixtures';
 import { MAX_SESSION_COUNT, readSessionAggregates, readSessionUpdate } from './session';
 
 describe('readSessionUpdate', () => {

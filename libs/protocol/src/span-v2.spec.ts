@@ -1,4 +1,4 @@
-import { browserPageloadSpanBatch, nodeServerSpanBatch } from '../../../test/fixtures/streamed-spans';
+import { browserPageloadSpanBatch, nodeServerSpanBatch } from '@pulse/testing/fixtures';
 import { readClassicSpan, readSpanBatch, readSpanV2 } from './span-v2';
 
 /** Each span read on its own, as normalization does: the valid ones by index, the reasons of the others. */

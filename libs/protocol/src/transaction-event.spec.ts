@@ -1,5 +1,4 @@
-import { classicNodeTransaction, classicPageloadTransaction } from '../../../test/fixtures/classic-transactions';
-import { transactionEvent } from '../../../test/fixtures/transaction-event';
+import { classicNodeTransaction, classicPageloadTransaction, transactionEvent } from '@pulse/testing/fixtures';
 import { readTransactionEvent } from './transaction-event';
 
 const trace = { trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', span_id: '00f067aa0ba902b7' };

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { MigratedDatabase, migratedDatabase, selectRows } from '../../storage/src/testing/migrated-database';
+import { MigratedDatabase, migratedDatabase, selectRows } from '@pulse/storage/testing';
 import { ALLOWED_FUNCTION_NAMES } from './function-allow-list';
 import { AST_FIXTURES, ExplainFixture, FIXTURE_DATABASE, QUERY_TREE_FIXTURES } from './testing/explain-fixtures';
 

@@ -2,7 +2,7 @@ import { ClickHouseClient } from '@clickhouse/client';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testInfra, uniqueName } from '../../../test/support/test-infra';
+import { testInfra, uniqueName } from '@pulse/testing';
 import { createClickHouse } from './clickhouse.factory';
 import { checkClickHouse } from './clickhouse.readiness';
 import { migrateUp, migrationStatus } from './migrate';

@@ -6,7 +6,7 @@ import type { Admin } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePorts } from '../../../test/support/test-infra';
+import { freePorts } from '@pulse/testing';
 import { ProcessMonitor } from './process-monitor';
 
 export const BENCH_APPS: readonly AppName[] = ['consumer', 'ingest', 'query'];

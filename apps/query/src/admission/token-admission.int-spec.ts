@@ -1,7 +1,7 @@
 import { waitUntil } from '@pulse/local-infra';
 import { MetricsRegistry } from '@pulse/platform';
-import { MigratedDatabase, migratedDatabase } from '../../../../libs/storage/src/testing/migrated-database';
-import { request } from '../../../../test/support/http';
+import { MigratedDatabase, migratedDatabase } from '@pulse/storage/testing';
+import { request } from '@pulse/testing';
 import { postSql, SqlAnswer } from '../sql/testing/sql-requests';
 import { QueryTestApp, startQueryApp, TOKEN_OF_PROJECT } from '../testing/query-test-app';
 import { TokenAdmission } from './token-admission';

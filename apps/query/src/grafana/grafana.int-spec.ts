@@ -3,7 +3,7 @@ import { loadEnvConfig } from '@pulse/config';
 import type { RatedVitalName } from '@pulse/model';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SeededDatabase, seededDatabase } from '../../../../libs/analytics/src/testing/seeded-database';
+import { SeededDatabase, seededDatabase } from '@pulse/analytics/testing';
 import { startQueryApp, TOKEN_OF_PROJECT } from '../testing/query-test-app';
 import { GRAFANA_CATALOG } from './grafana-catalog';
 import type { GrafanaFrame, TableFrame, TimeSeriesFrame } from './grafana-frames';

@@ -1,4 +1,4 @@
-import { selectRows } from '../../../../libs/storage/src/testing/migrated-database';
+import { selectRows } from '@pulse/storage/testing';
 import { QueryTestApp, startQueryApp } from '../testing/query-test-app';
 import { postSql } from './testing/sql-requests';
 import { seedSqlDatabase, SqlTestData } from './testing/sql-test-data';

@@ -1,5 +1,4 @@
-import { request } from '../../../../test/support/http';
-import { freePorts } from '../../../../test/support/test-infra';
+import { freePorts, request } from '@pulse/testing';
 import { QueryTestApp, startQueryApp } from '../testing/query-test-app';
 import { postSql } from './testing/sql-requests';
 import { inScope, seedSqlDatabase, SqlTestData } from './testing/sql-test-data';

@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadEnvConfig, parsePulseConfig, ProjectRegistry } from '@pulse/config';
 import { createHttpApp, createLogger, listen, MetricsRegistry } from '@pulse/platform';
-import { testInfra } from '../../../../test/support/test-infra';
+import { testInfra } from '@pulse/testing';
 import { setUpApiDocs } from '../api-docs';
 import { hardenHttp } from '../http-hardening';
 import { QueryModule } from '../query.module';

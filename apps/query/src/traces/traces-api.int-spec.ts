@@ -1,6 +1,6 @@
 import type { TraceResponse } from '@pulse/analytics';
-import { SeededDatabase, seededDatabase } from '../../../../libs/analytics/src/testing/seeded-database';
-import { request } from '../../../../test/support/http';
+import { SeededDatabase, seededDatabase } from '@pulse/analytics/testing';
+import { request } from '@pulse/testing';
 import { QueryTestApp, startQueryApp } from '../testing/query-test-app';
 
 /**

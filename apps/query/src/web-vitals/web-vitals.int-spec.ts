@@ -9,8 +9,8 @@ import {
   WebVitalsRow,
   WebVitalsSeriesRow,
 } from '@pulse/analytics';
-import { SeededDatabase, seededDatabase } from '../../../../libs/analytics/src/testing/seeded-database';
-import { request } from '../../../../test/support/http';
+import { SeededDatabase, seededDatabase } from '@pulse/analytics/testing';
+import { request } from '@pulse/testing';
 import { QueryTestApp, startQueryApp } from '../testing/query-test-app';
 
 // The endpoints over HTTP on seeded ClickHouse: parameters, wiring and error answers. The numbers

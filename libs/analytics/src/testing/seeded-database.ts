@@ -8,8 +8,7 @@ import {
   toTransactionRow,
   toWebVitalRow,
 } from '@pulse/storage';
-import { migratedDatabase } from '../../../storage/src/testing/migrated-database';
-import { SeededRecords, seededRecords, SeedOptions } from '../../../storage/src/testing/seeded-records';
+import { migratedDatabase, SeededRecords, seededRecords, SeedOptions } from '@pulse/storage/testing';
 import type { CompiledQuery } from '../aggregate-query';
 
 export interface SeededDatabase {
@@ -49,4 +48,4 @@ export async function seededDatabase(prefix: string, seed: number, options: Seed
 }
 
 /** The DDSketch bounds of a quantile, for checking answers against the records. */
-export { ddSketchBounds as ddBounds } from '../../../../test/support/numbers';
+export { ddSketchBounds as ddBounds } from '@pulse/testing';

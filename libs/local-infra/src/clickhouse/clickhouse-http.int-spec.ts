@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { brotliCompressSync, brotliDecompressSync, deflateSync, gunzipSync, gzipSync } from 'node:zlib';
-import { freePorts } from '../../../../test/support/test-infra';
+import { freePorts } from '@pulse/testing';
 import { waitUntil } from '../wait-until';
 import { LocalClickHouse } from './local-clickhouse';
 

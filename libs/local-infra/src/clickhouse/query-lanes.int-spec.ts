@@ -2,7 +2,7 @@ import { ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePorts } from '../../../../test/support/test-infra';
+import { freePorts } from '@pulse/testing';
 import { waitUntil } from '../wait-until';
 import { LocalClickHouse } from './local-clickhouse';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Admin, ConfigResourceTypes, Kafka, logLevel, PartitionMetadata, Partitioners } from 'kafkajs';
-import { freePorts } from '../../../../test/support/test-infra';
+import { freePorts } from '@pulse/testing';
 import { canConnect } from '../ports';
 import { waitUntil } from '../wait-until';
 import { LocalKafkaCluster } from './local-kafka-cluster';

@@ -1,5 +1,5 @@
 import { ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
-import { testInfra, uniqueName } from '../../../../test/support/test-infra';
+import { testInfra, uniqueName } from '@pulse/testing';
 import { createClickHouse } from '../clickhouse.factory';
 import { migrateUp } from '../migrate';
 

@@ -1,6 +1,6 @@
 import type { ErrorRecord, SessionRecord, SessionStatus, SpanRecord, TransactionRecord, WebVitalName, WebVitalRecord } from '@pulse/model';
 import { VITAL_THRESHOLDS, isRatedVital } from '@pulse/model';
-import { logNormal, seededRandom } from '../../../../test/support/numbers';
+import { logNormal, seededRandom } from '@pulse/testing';
 
 export interface SeededRecords {
   transactions: TransactionRecord[];

@@ -1,5 +1,5 @@
 import type { ErrorRecord, RatedVitalName, TransactionRecord, WebVitalRecord } from '@pulse/model';
-import { ddBounds } from '../../../../../libs/analytics/src/testing/seeded-database';
+import { ddBounds } from '@pulse/analytics/testing';
 import type { TableFrame, TimeSeriesFrame } from '../grafana-frames';
 import { bucketCount } from '../grafana-request';
 import {

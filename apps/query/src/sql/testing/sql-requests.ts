@@ -1,4 +1,4 @@
-import { request } from '../../../../../test/support/http';
+import { request } from '@pulse/testing';
 import { QueryTestApp, TOKEN_OF_PROJECT } from '../../testing/query-test-app';
 
 export interface SqlBody {

@@ -1,7 +1,6 @@
 import type { TimeRange } from '@pulse/analytics';
 import { ClickHouseRowWriter, Tables, toErrorRow, toSessionRow, toSpanRow, toTransactionRow, toWebVitalRow } from '@pulse/storage';
-import { MigratedDatabase, migratedDatabase } from '../../../../../libs/storage/src/testing/migrated-database';
-import { SeededRecords, seededRecords } from '../../../../../libs/storage/src/testing/seeded-records';
+import { migratedDatabase, MigratedDatabase, SeededRecords, seededRecords } from '@pulse/storage/testing';
 
 const MINUTE = 60_000;
 

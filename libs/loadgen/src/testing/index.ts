@@ -1,0 +1,2 @@
+export * from './generate';
+export * from './pulse-reader';

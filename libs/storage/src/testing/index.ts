@@ -1,0 +1,4 @@
+export * from './migrated-database';
+export * from './rollup-checks';
+export * from './row-binary-reader';
+export * from './seeded-records';

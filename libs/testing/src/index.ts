@@ -1,0 +1,3 @@
+export * from './http';
+export * from './numbers';
+export * from './test-infra';
