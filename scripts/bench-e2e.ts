@@ -29,7 +29,7 @@ import { AppName, AppProcess, waitUntil } from '@pulse/local-infra';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { BENCH_APPS, BenchStack, sumRecords, tuningEnv } from './bench/e2e/bench-stack';
-import { machine, writeResult } from './bench/report';
+import { machine, saveResult } from './bench/report';
 import { FreshnessFigures, FreshnessPoller } from './bench/e2e/freshness';
 import { LagSampler } from './bench/e2e/lag-sampler';
 import { LoadgenProcess } from './bench/e2e/loadgen-process';
@@ -212,9 +212,7 @@ async function main(): Promise<number> {
       { label: 'the freshness rate', cost: componentCosts.freshness_rate },
     ]);
     if (!componentCosts.sustained) console.log('No step passed: no per-component figures at a sustained rate.');
-    const file = writeResult(root, 'e2e', startedAt, result, options.out);
-    console.log('');
-    log(`results written to ${file}`);
+    saveResult(log, root, 'e2e', startedAt, result, options.out);
     return 0;
   } finally {
     await cleanUp();

@@ -27,7 +27,7 @@ import type { Admin } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { machine, writeResult } from './bench/report';
+import { machine, saveResult } from './bench/report';
 import { prepareRequests } from './bench/ingest/bodies';
 import { runClosedLoop } from './bench/ingest/closed-loop';
 import { CpuProfileSummary, installCpuProfileHook, printCpuProfileSummary, profilesOf, summarizeCpuProfile } from './bench/cpu-profile';
@@ -37,9 +37,9 @@ import { BenchServer, Phase, runPhase } from './bench/ingest/phase';
 import { setRssKb, processSet } from './bench/ingest/process-tree';
 import { OpenLoopStep, printSummary, summarize } from './bench/ingest/summary';
 import { mbOf } from './bench/proc';
-import { metricSamples, metricValue, scrapeMetrics } from './bench/prometheus';
+import { freePorts, metricSamples, metricValue } from '@pulse/testing';
+import { scrapeMetrics } from './bench/prometheus';
 import { median } from './bench/stats';
-import { freePorts } from '@pulse/testing';
 import { stopOnSignal } from './bench/stop-on-signal';
 import { runMain } from './bench/run-main';
 import { appMain, checkPrerequisites } from './bench/preflight';
@@ -239,9 +239,7 @@ async function main(): Promise<number> {
       open_loop: openLoop,
       ...(cpuProfile && { cpu_profile: cpuProfile }),
     };
-    const file = writeResult(root, 'ingest', startedAt, result, options.out);
-    console.log('');
-    log(`results written to ${file}`);
+    saveResult(log, root, 'ingest', startedAt, result, options.out);
     return 0;
   } finally {
     await cleanUp();

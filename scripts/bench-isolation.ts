@@ -31,7 +31,7 @@ import { ClientFigures, HEAVY_SQL, ReadinessProbe, SIMPLE_SQL, SqlLoop } from '.
 import { IsolationBenchOptions, readIsolationOptions } from './bench/isolation/options';
 import { IsolationTenants, writeIsolationConfig } from './bench/isolation/tenants';
 import { appMain, checkPrerequisites } from './bench/preflight';
-import { machine, writeResult } from './bench/report';
+import { machine, saveResult } from './bench/report';
 import { runMain } from './bench/run-main';
 import { round } from './bench/stats';
 import { stopOnSignal } from './bench/stop-on-signal';
@@ -128,9 +128,7 @@ async function main(): Promise<number> {
       machine: machine(root),
     };
     printResult(result, [baseline, heavy]);
-    const file = writeResult(root, 'isolation', startedAt, result, options.out);
-    console.log('');
-    log(`results written to ${file}`);
+    saveResult(log, root, 'isolation', startedAt, result, options.out);
     return 0;
   } finally {
     await cleanUp();

@@ -21,6 +21,7 @@
 import type { AppProcess } from '@pulse/local-infra';
 import { LocalClickHouse } from '@pulse/local-infra';
 import type { ClickHouseConnection } from '@pulse/storage';
+import { GENERATOR_VERSION } from '@pulse/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -34,8 +35,7 @@ import { BenchOptions, readOptions } from './bench/options';
 import type { CaseProfile } from './bench/profile';
 import { benchProjects, writePulseConfig } from './bench/pulse-config';
 import { measureStep, StepResult } from './bench/query-step';
-import { GENERATOR_VERSION } from './bench/record-chunk';
-import { machine, NotMeasured, printNotMeasured, printProfiles, printQueryTable, QueryFigure, writeResult } from './bench/report';
+import { machine, NotMeasured, printNotMeasured, printProfiles, printQueryTable, QueryFigure, saveResult } from './bench/report';
 import { stopOnSignal } from './bench/stop-on-signal';
 import { runMain } from './bench/run-main';
 import { appMain, checkPrerequisites } from './bench/preflight';
@@ -142,9 +142,7 @@ function report(options: BenchOptions, steps: Step[], startedAt: Date, external:
     // Apart from `queries`, which holds measured figures only (the suite takes its largest stored count).
     ...(options.extrapolate === undefined ? {} : { extrapolated }),
   };
-  const file = writeResult(root, 'queries', startedAt, result, options.out);
-  console.log('');
-  log(`results written to ${file}`);
+  saveResult(log, root, 'queries', startedAt, result, options.out);
 }
 
 function printExtrapolated(extrapolated: ExtrapolatedFigure[]): void {

@@ -5,10 +5,7 @@
  * same processes. `status` exits 3 when a service is down.
  */
 import { join, resolve } from 'node:path';
-// By path rather than from '@pulse/local-infra': only the two process managers are needed.
-import { LocalClickHouse } from '../libs/local-infra/src/clickhouse/local-clickhouse';
-import { LocalKafka } from '../libs/local-infra/src/kafka/local-kafka';
-import { type LocalInfraArgs, parseLocalInfraArgs } from '../libs/local-infra/src/local-infra-args';
+import { type LocalInfraArgs, LocalClickHouse, LocalKafka, parseLocalInfraArgs } from '@pulse/local-infra';
 
 const root = resolve(__dirname, '..', '..');
 /** What scripts/start.ts passes to bringUpInfra as its stateDir. */

@@ -1,12 +1,12 @@
 // `npm run migrate -- up|status`: applies or lists the ClickHouse migrations for CLICKHOUSE_URL /
 // CLICKHOUSE_DATABASE; with CLICKHOUSE_CLUSTER, on every node of that cluster (ON CLUSTER DDL,
 // Replicated engines, Distributed tables: docs/storage.md).
-import { loadEnvConfig } from '@pulse/config';
+import { loadMigrateConfig } from '@pulse/config';
 import { migrateUp, migrationStatus } from '@pulse/storage';
 
 async function main(): Promise<void> {
   const command = process.argv[2] ?? 'up';
-  const env = loadEnvConfig(process.env);
+  const env = loadMigrateConfig(process.env);
   const target = env.clickhouse.cluster === undefined ? env.clickhouse.database : `${env.clickhouse.database} on cluster ${env.clickhouse.cluster}`;
   if (command === 'up') {
     const applied = await migrateUp(env.clickhouse);

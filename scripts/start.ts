@@ -1,8 +1,7 @@
 // `npm start`: local Kafka and ClickHouse (unless KAFKA_BROKERS / CLICKHOUSE_URL are set),
 // migrations, the three apps in the foreground; Ctrl-C stops everything it started.
-import { loadEnvConfig, publicKeyOf, PulseConfigDto } from '@pulse/config';
-import { AppProcess, bringUpInfra, tearDownInfra } from '@pulse/local-infra';
-import { migrateUp } from '@pulse/storage';
+import { loadConsumerConfig, loadIngestConfig, loadQueryConfig, publicKeyOf, PulseConfigDto } from '@pulse/config';
+import { bringUpInfra, PulseStack, tearDownInfra } from '@pulse/local-infra';
 import { join, resolve } from 'node:path';
 import { ensureDevConfig } from './dev-config';
 
@@ -11,7 +10,8 @@ const log = (line: string): void => console.log(`pulse: ${line}`);
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
-  const env = loadEnvConfig(process.env);
+  // The three apps' configurations, checked before anything starts: each app would refuse its own.
+  const env = { ...loadConsumerConfig(process.env), ...loadIngestConfig(process.env), ...loadQueryConfig(process.env) };
   const infra = await bringUpInfra({
     stateDir: join(root, '.local', 'dev'),
     kafkaPort: 9092,
@@ -20,13 +20,13 @@ async function main(): Promise<void> {
     externalClickHouseUrl: process.env.CLICKHOUSE_URL || undefined,
     log,
   });
-  const apps: AppProcess[] = [];
+  let stack: PulseStack | undefined;
   let stopping = false;
   const stop = async (code: number): Promise<never> => {
     if (!stopping) {
       stopping = true;
       log('stopping…');
-      await Promise.allSettled(apps.map((app) => app.stop()));
+      await stack?.stop();
       await tearDownInfra(infra.started);
     }
     process.exit(code);
@@ -37,22 +37,21 @@ async function main(): Promise<void> {
   try {
     const configPath = env.pulseConfigPath ?? join(root, '.local', 'dev', 'pulse-config.json');
     const config = env.pulseConfigPath ? undefined : ensureDevConfig(configPath);
-    const applied = await migrateUp({ ...env.clickhouse, url: infra.clickhouseUrl });
-    log(applied.length > 0 ? `applied migrations ${applied.join(', ')}` : 'migrations up to date');
-
-    const appEnv = { ...process.env, KAFKA_BROKERS: infra.kafkaBrokers, CLICKHOUSE_URL: infra.clickhouseUrl, PULSE_CONFIG: configPath };
-    const ports = { ingest: env.ingestPort, consumer: env.consumerPort, query: env.queryPort };
-    for (const app of ['consumer', 'ingest', 'query'] as const) {
-      apps.push(new AppProcess({ app, root, env: appEnv, port: ports[app], onLine: (_app, line) => console.log(line) }));
-    }
-    await Promise.all(apps.map((app) => app.start()));
-    for (const app of apps) {
-      void app.waitForExit().then((exit) => {
-        if (stopping) return;
-        log(`${app.options.app} exited unexpectedly (${exit.signal ?? `code ${exit.code}`}); stopping the stack`);
+    // The configured database, topics and consumer groups, on the configured ports.
+    stack = new PulseStack({
+      root,
+      kafkaBrokers: infra.kafkaBrokers,
+      clickhouse: { ...env.clickhouse, url: infra.clickhouseUrl },
+      pulseConfig: { path: configPath },
+      ports: { ingest: env.ingestPort, consumer: env.consumerPort, query: env.queryPort },
+      onLine: (_app, line) => console.log(line),
+      onMigrated: (applied) => log(applied.length > 0 ? `applied migrations ${applied.join(', ')}` : 'migrations up to date'),
+      onUnexpectedExit: (app, exit) => {
+        log(`${app} exited unexpectedly (${exit.signal ?? `code ${exit.code}`}); stopping the stack`);
         void stop(1);
-      });
-    }
+      },
+    });
+    await stack.start();
     log(`stack ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
     if (config) printQuickStart(config, env.ingestPort, env.queryPort);
     else log(`projects and tokens come from ${configPath}`);

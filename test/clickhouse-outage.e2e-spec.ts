@@ -1,15 +1,14 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { createKafka, ensureTopics, RecordKind } from '@pulse/kafka';
+import { createKafka, ensureTopics } from '@pulse/kafka';
+import { RecordKind } from '@pulse/model';
 import { LocalClickHouse, waitUntil } from '@pulse/local-infra';
 import { createClickHouse, migrateUp } from '@pulse/storage';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConsumerProgress } from './support/consumer-progress';
+import { ConsumerProgress, freePorts, RecordGenerator, testInfra } from '@pulse/testing';
 import { E2EStack, ROOT } from './support/e2e-stack';
-import { RecordGenerator } from './support/generated-records';
 import { RecordProducer } from './support/record-producer';
-import { freePorts, testInfra } from '@pulse/testing';
 
 jest.setTimeout(240_000);
 

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { createKafka, ensureTopics, RecordKind } from '@pulse/kafka';
+import { createKafka, ensureTopics } from '@pulse/kafka';
+import { RecordKind } from '@pulse/model';
 import { LocalClickHouse, waitUntil } from '@pulse/local-infra';
 import { createClickHouse, migrateUp } from '@pulse/storage';
 import { Consumer, PartitionAssigner, PartitionAssigners } from 'kafkajs';
@@ -7,10 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClickHouseGate } from './support/clickhouse-gate';
-import { ConsumerProgress } from './support/consumer-progress';
+import { ConsumerProgress, freePorts, RecordGenerator, request, testInfra, uniqueName } from '@pulse/testing';
 import { E2EStack, ROOT } from './support/e2e-stack';
-import { RecordGenerator } from './support/generated-records';
-import { freePorts, request, testInfra, uniqueName } from '@pulse/testing';
 import { RecordProducer } from './support/record-producer';
 
 jest.setTimeout(240_000);

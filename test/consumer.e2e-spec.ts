@@ -1,15 +1,14 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { createKafka, ensureTopics, RecordKind, RecordTypes } from '@pulse/kafka';
+import { createKafka, ensureTopics } from '@pulse/kafka';
+import { RecordKind, RecordTypes } from '@pulse/model';
 import { waitUntil } from '@pulse/local-infra';
 import { createClickHouse, Tables } from '@pulse/storage';
 import type { Message } from 'kafkajs';
 import { ClickHouseProxy } from './support/clickhouse-proxy';
-import { ConsumerProgress } from './support/consumer-progress';
+import { ConsumerProgress, RecordGenerator, testInfra } from '@pulse/testing';
 import { E2EStack } from './support/e2e-stack';
-import { RecordGenerator } from './support/generated-records';
 import { RecordProducer } from './support/record-producer';
 import { DeadLetterReader } from './support/dead-letter-reader';
-import { testInfra } from '@pulse/testing';
 
 jest.setTimeout(240_000);
 
@@ -78,7 +77,7 @@ describe('consumer → ClickHouse', () => {
   it('stores every record kind in its raw table and rollup', async () => {
     await startStack();
     const generator = new RecordGenerator(1, { projects: [41, 42] });
-    const counts = { transactions: 3000, spans: 2000, 'web-vitals': 1500, errors: 1000, sessions: 800 } as const;
+    const counts = { transactions: 3000, spans: 2000, webVitals: 1500, errors: 1000, sessions: 800 } as const;
     await stack.startApp('consumer', 'consumer');
     for (const kind of ALL_KINDS) await producer.send(kind, generate(generator, kind, counts[kind]));
     await progress.waitUntilCaughtUp(ALL_KINDS);

@@ -1,7 +1,6 @@
 import { waitUntil } from '@pulse/local-infra';
 import { request as httpRequest } from 'node:http';
-import { metricSamples, metricValue } from '../scripts/bench/prometheus';
-import { childPids } from '../scripts/bench/ingest/process-tree';
+import { childPids, metricSamples, metricValue } from '@pulse/testing';
 import { E2EStack } from './support/e2e-stack';
 
 /**

@@ -97,12 +97,12 @@ describe('ingest accepts what the official SDKs send', () => {
     for (const [mode, id] of [['stream', BROWSER_STREAM], ['static', BROWSER_STATIC]] as const) {
       await runBrowserScenario(recorder, 'pageload', mode, { dsn: stack.dsn(id) });
     }
-    const vitals = (id: number) => new Set(of(reader.received['web-vitals'], id).map((v) => v.vital));
+    const vitals = (id: number) => new Set(of(reader.received.webVitals, id).map((v) => v.vital));
     await reader.waitFor('vitals of both modes', () => ['lcp', 'fcp', 'ttfb', 'cls'].every((v) => vitals(BROWSER_STREAM).has(v as never) && vitals(BROWSER_STATIC).has(v as never)));
     for (const id of [BROWSER_STREAM, BROWSER_STATIC]) {
       const pageload = of(reader.received.transactions, id).find((t) => t.op === 'pageload') as TransactionRecord;
       expect(pageload).toMatchObject({ name: '/index.html', browserName: 'HeadlessChrome' });
-      for (const sample of of(reader.received['web-vitals'], id)) expect(sample).toMatchObject({ page: '/index.html', browserName: 'HeadlessChrome', release: 'pulse-fixtures@1.0.0' });
+      for (const sample of of(reader.received.webVitals, id)) expect(sample).toMatchObject({ page: '/index.html', browserName: 'HeadlessChrome', release: 'pulse-fixtures@1.0.0' });
     }
     await reader.waitFor('INP from the click', () => vitals(BROWSER_STREAM).has('inp'));
   });

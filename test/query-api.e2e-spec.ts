@@ -1,8 +1,7 @@
 import { createClient } from '@clickhouse/client';
 import { ClickHouseRowWriter, Tables, toErrorRow, toSessionRow, toTransactionRow } from '@pulse/storage';
-import { SeededRecords, seededRecords } from '@pulse/storage/testing';
+import { request, SeededRecords, seededRecords, testInfra } from '@pulse/testing';
 import { E2EStack } from './support/e2e-stack';
-import { request, testInfra } from '@pulse/testing';
 
 /**
  * The query app as a client sees it: the built service on a database filled through the row

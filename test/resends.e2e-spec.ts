@@ -1,14 +1,14 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { RecordKind } from '@pulse/kafka';
+import { kafkaNameOf } from '@pulse/kafka';
+import { RecordKind } from '@pulse/model';
 import { waitUntil } from '@pulse/local-infra';
 import { createClickHouse } from '@pulse/storage';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { classicPageloadTransaction, nodeCaptureExceptionEvent, sessionUpdate } from '@pulse/testing/fixtures';
-import { ConsumerProgress } from './support/consumer-progress';
+import { ConsumerProgress, request, testInfra } from '@pulse/testing';
 import { E2EStack, ROOT } from './support/e2e-stack';
-import { request, testInfra } from '@pulse/testing';
 import { ResendProxy } from './support/resend-proxy';
 
 /**
@@ -49,7 +49,8 @@ describe('a record sent again by its client is stored once', () => {
   };
   const duplicatesMetric = async (kind: RecordKind): Promise<number> => {
     const text = await stack.metricsText('consumer');
-    const line = text.split('\n').find((l) => l.startsWith('pulse_consumer_duplicates_total{') && l.includes(`kind="${kind}"`));
+    // The metric's label is the kind's Kafka name (`web-vitals`), not the model's key.
+    const line = text.split('\n').find((l) => l.startsWith('pulse_consumer_duplicates_total{') && l.includes(`kind="${kafkaNameOf(kind)}"`));
     return line === undefined ? 0 : Number(line.split(' ').at(-1));
   };
 

@@ -1,8 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ClickHouseConnection, createClickHouse, migrateUp } from '@pulse/storage';
+import { GENERATOR_VERSION } from '@pulse/testing';
 import { DAY_MS, DAYS } from './dataset-shape';
 import type { StoredLayer } from './fill-plan';
-import { GENERATOR_VERSION } from './record-chunk';
 
 /** Which data the database holds: a kept database is reused only by the same generator, seed and window. */
 export interface DatasetIdentity {

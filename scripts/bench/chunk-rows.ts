@@ -11,9 +11,9 @@ import {
   TransactionRow,
   WebVitalRow,
 } from '@pulse/storage';
+import { chunkGenerator, ChunkPlan } from '@pulse/testing';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { RETENTION_DAYS } from './dataset-shape';
-import { chunkGenerator, ChunkPlan } from './record-chunk';
+import { DATASET_SHAPE, RETENTION_DAYS } from './dataset-shape';
 
 /** A chunk's rows per table, mapped by the consumer's own mappers. */
 export interface ChunkRows {
@@ -35,7 +35,7 @@ const SLICE_TRANSACTIONS = 5_000;
  * server's insert work). Returns the rows and the CPU time spent here.
  */
 export async function chunkRows(seed: number, datasetStartMs: number, plan: ChunkPlan): Promise<{ rows: ChunkRows; cpuMs: number }> {
-  const generator = chunkGenerator(seed, datasetStartMs, plan);
+  const generator = chunkGenerator(DATASET_SHAPE, seed, datasetStartMs, plan);
   const rows: ChunkRows = { transactions: [], spans: [], web_vitals: [], errors: [], sessions: [] };
   let cpuMs = 0;
   for (let done = 0; done < plan.transactions; done += SLICE_TRANSACTIONS) {

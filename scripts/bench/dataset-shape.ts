@@ -1,10 +1,11 @@
 import type { ErrorRecord, WebVitalName } from '@pulse/model';
+import type { DatasetShape, Weighted } from '@pulse/testing';
 
 /**
- * What the stored data looks like. The value tables follow libs/storage/src/testing/seeded-records.ts
- * (which tests depend on and which stays as it is), at the cardinality of a small production
+ * What the stored data looks like (DATASET_SHAPE, drawn by @pulse/testing's chunkGenerator). The
+ * value tables follow the tests' seededRecords at the cardinality of a small production
  * deployment: more transaction names, users and error groups, releases that roll out over time,
- * mostly successful requests.
+ * mostly successful requests. Any change here changes the stored rows: raise GENERATOR_VERSION.
  */
 
 export const PROJECTS = [1, 2, 3];
@@ -25,20 +26,32 @@ export const ENVIRONMENTS: Weighted<string>[] = [
   ['staging', 0.1],
 ];
 
-/** Transaction names with their share of traffic and median duration (ms); durations are log-normal around it. */
-export const TRANSACTION_NAMES: Array<{ name: string; weight: number; medianMs: number; op: string; method: string }> = [
-  { name: 'GET /', weight: 20, medianMs: 120, op: 'http.server', method: 'GET' },
-  { name: 'GET /api/items', weight: 18, medianMs: 80, op: 'http.server', method: 'GET' },
-  { name: 'GET /api/items/:id', weight: 14, medianMs: 60, op: 'http.server', method: 'GET' },
-  { name: 'GET /api/orders/:id', weight: 8, medianMs: 90, op: 'http.server', method: 'GET' },
-  { name: '/products', weight: 8, medianMs: 700, op: 'pageload', method: '' },
-  { name: '/', weight: 7, medianMs: 800, op: 'pageload', method: '' },
-  { name: 'POST /api/orders', weight: 6, medianMs: 350, op: 'http.server', method: 'POST' },
-  { name: 'GET /api/search', weight: 6, medianMs: 250, op: 'http.server', method: 'GET' },
-  { name: '/checkout', weight: 5, medianMs: 900, op: 'pageload', method: '' },
-  { name: 'POST /api/login', weight: 3, medianMs: 200, op: 'http.server', method: 'POST' },
-  { name: 'GET /health', weight: 3, medianMs: 5, op: 'http.server', method: 'GET' },
-  { name: 'POST /api/cart', weight: 2, medianMs: 150, op: 'http.server', method: 'POST' },
+/** A transaction name with its share of traffic and median duration (ms); durations are log-normal around it. */
+interface TransactionName {
+  name: string;
+  weight: number;
+  medianMs: number;
+  op: string;
+  method: string;
+}
+/** A request to the server, named `<method> <route>` as the Node SDK names it. */
+const server = (method: string, route: string, weight: number, medianMs: number): TransactionName => ({ name: `${method} ${route}`, weight, medianMs, op: 'http.server', method });
+/** A browser page load, named by its route, without an HTTP method. */
+const pageload = (name: string, weight: number, medianMs: number): TransactionName => ({ name, weight, medianMs, op: 'pageload', method: '' });
+
+export const TRANSACTION_NAMES: TransactionName[] = [
+  server('GET', '/', 20, 120),
+  server('GET', '/api/items', 18, 80),
+  server('GET', '/api/items/:id', 14, 60),
+  server('GET', '/api/orders/:id', 8, 90),
+  pageload('/products', 8, 700),
+  pageload('/', 7, 800),
+  server('POST', '/api/orders', 6, 350),
+  server('GET', '/api/search', 6, 250),
+  pageload('/checkout', 5, 900),
+  server('POST', '/api/login', 3, 200),
+  server('GET', '/health', 3, 5),
+  server('POST', '/api/cart', 2, 150),
 ];
 export const DURATION_SIGMA = 0.9;
 
@@ -90,4 +103,26 @@ export const PER_TRANSACTION = {
   sessionShare: 0.05,
 };
 
-export type Weighted<T> = [T, number];
+export const DATASET_SHAPE: DatasetShape = {
+  projects: PROJECTS,
+  releases: RELEASES,
+  releaseEveryMs: RELEASE_EVERY_MS,
+  releaseRampMs: RELEASE_RAMP_MS,
+  newestReleaseSlowdown: NEWEST_RELEASE_SLOWDOWN,
+  environments: ENVIRONMENTS,
+  transactionNames: TRANSACTION_NAMES,
+  durationSigma: DURATION_SIGMA,
+  statuses: STATUSES,
+  browsers: BROWSERS,
+  operatingSystems: OPERATING_SYSTEMS,
+  regions: REGIONS,
+  users: USERS,
+  anonymousShare: ANONYMOUS_SHARE,
+  pages: PAGES,
+  vitals: VITALS,
+  vitalMedians: VITAL_MEDIANS,
+  spanOps: SPAN_OPS,
+  errorGroups: ERROR_GROUPS,
+  errorLevels: ERROR_LEVELS,
+  perTransaction: PER_TRANSACTION,
+};

@@ -1,4 +1,4 @@
-import type { ChunkPlan } from './record-chunk';
+import type { ChunkPlan } from '@pulse/testing';
 
 /** Transactions per chunk; each chunk is one insert per table (the other kinds add about 1.5× as many rows). */
 export const CHUNK_TRANSACTIONS = 100_000;

@@ -1,4 +1,5 @@
-import { numberFlag } from './flags';
+import { resolve } from 'node:path';
+import { numberFlag, numberFlags, pathFlag } from './flags';
 
 describe('numberFlag', () => {
   it('reads integers, with underscores as digit separators', () => {
@@ -18,5 +19,22 @@ describe('numberFlag', () => {
   it('refuses values outside the range', () => {
     expect(() => numberFlag('partitions', '0', 1, 64)).toThrow('--partitions must be an integer in [1, 64], got "0"');
     expect(() => numberFlag('partitions', '65', 1, 64)).toThrow('--partitions must be an integer in [1, 64], got "65"');
+  });
+});
+
+describe('numberFlags', () => {
+  it('reads a parsed command line by flag name, with the same checks as numberFlag', () => {
+    const num = numberFlags({ rate: '2.5', seed: '7', out: undefined });
+    expect(num('seed', 0, 10)).toBe(7);
+    expect(num('rate', 1, 10, false)).toBe(2.5);
+    expect(() => num('rate', 1, 10)).toThrow('--rate must be an integer in [1, 10], got "2.5"');
+  });
+});
+
+describe('pathFlag', () => {
+  it('makes a given path absolute and leaves an absent one undefined', () => {
+    expect(pathFlag('bench/out.json')).toBe(resolve('bench/out.json'));
+    expect(pathFlag(undefined)).toBeUndefined();
+    expect(pathFlag('')).toBeUndefined();
   });
 });

@@ -1,6 +1,5 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { numberFlag, UsageError } from './flags';
+import { numberFlag, numberFlags, pathFlag, UsageError } from './flags';
 
 export interface BenchOptions {
   /** Stored transactions to measure at, ascending: the database is topped up from one to the next. */
@@ -36,13 +35,14 @@ export function readOptions(argv = process.argv.slice(2)): BenchOptions {
   if (extrapolate !== undefined && (rows.length < 2 || extrapolate <= rows[rows.length - 1])) {
     throw new UsageError(`--extrapolate needs at least two --rows counts below it, got --rows ${values.rows} --extrapolate ${values.extrapolate}`);
   }
+  const num = numberFlags(values);
   return {
     rows,
-    iterations: numberFlag('iterations', values.iterations, 1, 10_000),
+    iterations: num('iterations', 1, 10_000),
     keep: values.keep,
-    seed: numberFlag('seed', values.seed, 0, 2 ** 31 - 1),
-    profileOverMs: numberFlag('profile-over-ms', values['profile-over-ms'], 0, 3_600_000),
-    out: values.out ? resolve(values.out) : undefined,
+    seed: num('seed', 0, 2 ** 31 - 1),
+    profileOverMs: num('profile-over-ms', 0, 3_600_000),
+    out: pathFlag(values.out),
     extrapolate,
   };
 }

@@ -76,6 +76,13 @@ export function writeResult(root: string, part: string, startedAt: Date, result:
   return relative(process.cwd(), file) || file;
 }
 
+/** Writes the result JSON (writeResult) and ends the printed report with a blank line and where it went. */
+export function saveResult(log: (line: string) => void, root: string, part: string, startedAt: Date, result: Record<string, unknown>, out?: string): void {
+  const file = writeResult(root, part, startedAt, result, out);
+  console.log('');
+  log(`results written to ${file}`);
+}
+
 function fixed(ms: number): string {
   return Number.isFinite(ms) ? ms.toFixed(1) : 'n/a';
 }

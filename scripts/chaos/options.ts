@@ -1,6 +1,5 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { numberFlag, UsageError } from '../bench/flags';
+import { numberFlags, pathFlag, UsageError } from '../bench/flags';
 
 export const SCENARIOS = ['broker-kill', 'clickhouse-down'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -52,7 +51,7 @@ export function readChaosOptions(argv = process.argv.slice(2)): ChaosOptions {
       out: { type: 'string' },
     },
   });
-  const num = (name: keyof typeof values, min: number, max: number, integer = true): number => numberFlag(name, String(values[name]), min, max, integer);
+  const num = numberFlags(values);
   const scenarios = values.scenarios.split(',').map((name) => name.trim());
   const unknown = scenarios.filter((name) => !(SCENARIOS as readonly string[]).includes(name));
   if (unknown.length > 0 || scenarios.length === 0) throw new UsageError(`--scenarios takes ${SCENARIOS.join(', ')}; got ${JSON.stringify(values.scenarios)}`);
@@ -71,6 +70,6 @@ export function readChaosOptions(argv = process.argv.slice(2)): ChaosOptions {
     partitions: num('partitions', 1, 64),
     maxInFlight: num('max-in-flight', 1, 10_000),
     requestTimeoutMs: num('request-timeout-ms', 1000, 300_000),
-    out: values.out ? resolve(values.out) : undefined,
+    out: pathFlag(values.out),
   };
 }

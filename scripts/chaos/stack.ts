@@ -1,6 +1,7 @@
-import { consumerGroupOf, createKafka, ensureTopics, RecordKind, TopicNames } from '@pulse/kafka';
-import { AppName, AppProcess, LocalClickHouse, LocalKafkaCluster, waitUntil } from '@pulse/local-infra';
-import { createClickHouse, migrateUp } from '@pulse/storage';
+import { createKafka, TopicNames } from '@pulse/kafka';
+import { RecordKind } from '@pulse/model';
+import { AppName, AppProcess, LocalClickHouse, LocalKafkaCluster, PulseStack, waitUntil } from '@pulse/local-infra';
+import { createClickHouse } from '@pulse/storage';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync, WriteStream } from 'node:fs';
@@ -20,7 +21,7 @@ const BROKERS = 3;
 /**
  * Everything a chaos run needs, on free ports of 127.0.0.1 and under one state dir: a 3-broker
  * KRaft cluster (replication factor 3, min.insync.replicas 2), a ClickHouse server of its own,
- * the migrations, topics and the three built apps; and the probes the scenarios read (consumer
+ * and on them a PulseStack (the migrations, topics and the three built apps); and the probes the scenarios read (consumer
  * lag, cluster writability, RSS of every process once a second). stop() undoes all of it, also
  * after a partial start.
  */
@@ -39,7 +40,7 @@ export class ChaosStack {
   private admin: Admin | undefined;
   private monitorAdmin: Admin | undefined;
   private readonly logs: WriteStream[] = [];
-  private stopping = false;
+  private stack: PulseStack | undefined;
   /** A ClickHouse pid frozen by SIGSTOP, resumed on stop whatever happens. */
   private frozenPid: number | undefined;
 
@@ -92,61 +93,35 @@ export class ChaosStack {
     const started = performance.now();
     await Promise.all([this.cluster.start(), this.clickhouse.start()]);
     this.log(`3 Kafka brokers (${this.cluster.endpoint}) and ClickHouse (${this.clickhouse.endpoint}) ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    await migrateUp(this.clickhouseConnection);
-
-    const kafka = createKafka({ brokers: this.brokers, clientId: 'pulse-chaos' });
-    const { warnings } = await ensureTopics(kafka, this.topics.all().map((topic) => ({ topic, partitions: this.options.partitions })));
-    for (const warning of warnings) this.log(`topic warning: ${warning}`);
-    this.admin = kafka.admin();
-    await this.admin.connect();
-    // The first group lookup creates __consumer_offsets (3 replicas): wait for its coordinator here.
-    const admin = this.admin;
-    await waitUntil(
-      'Kafka group coordinator',
-      async () => {
-        await admin.fetchOffsets({ groupId: consumerGroupOf(this.groupPrefix, RecordKind.Transaction), topics: [this.topics.records[RecordKind.Transaction]] });
-        return true;
-      },
-      { timeoutMs: 60_000, intervalMs: 200 },
-    );
-
     const projects = benchProjects(Array.from({ length: this.options.projects }, (_, i) => i + 1));
     this.targets = projects.map((p) => ({ projectId: p.id, key: p.key }));
     const configPath = join(this.stateDir, 'pulse-config.json');
     writePulseConfig(configPath, projects);
-    const ports = await freePorts(APPS.length);
-    const portOf = Object.fromEntries(APPS.map((app, i) => [app, ports[i]])) as Record<AppName, number>;
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      KAFKA_BROKERS: this.cluster.endpoint,
-      CLICKHOUSE_URL: this.clickhouse.endpoint,
-      CLICKHOUSE_USER: 'default',
-      CLICKHOUSE_PASSWORD: '',
-      CLICKHOUSE_DATABASE: this.database,
-      KAFKA_TOPIC_PREFIX: `${this.database}.`,
-      KAFKA_TOPIC_PARTITIONS: String(this.options.partitions),
-      CONSUMER_GROUP_ID: this.groupPrefix,
-      PULSE_CONFIG: configPath,
-      PULSE_HOST: '127.0.0.1',
-      INGEST_PORT: String(portOf.ingest),
-      CONSUMER_PORT: String(portOf.consumer),
-      QUERY_PORT: String(portOf.query),
-      LOG_LEVEL: 'warn',
-    };
-    for (const app of APPS) {
-      const file = createWriteStream(join(this.logDir, `${app}.log`));
-      this.logs.push(file);
-      this.apps.set(app, new AppProcess({ app, root: this.root, port: portOf[app], env, onLine: (_app, line) => file.write(`${line}\n`) }));
-    }
-    await Promise.all([...this.apps.values()].map((app) => app.start()));
-    for (const [name, app] of this.apps) {
-      void app.waitForExit().then((exit) => {
-        if (this.stopping) return;
+    const logs = new Map<string, WriteStream>(APPS.map((app) => [app, createWriteStream(join(this.logDir, `${app}.log`))]));
+    this.logs.push(...logs.values());
+    this.stack = new PulseStack({
+      root: this.root,
+      apps: APPS,
+      kafkaBrokers: this.cluster.endpoint,
+      clickhouse: this.clickhouseConnection,
+      pulseConfig: { path: configPath },
+      namespace: this.database,
+      partitions: this.options.partitions,
+      createTopics: true,
+      logLevel: 'warn',
+      env: { PULSE_HOST: '127.0.0.1' },
+      log: this.log,
+      onLine: (app, line) => logs.get(app)?.write(`${line}\n`),
+      onUnexpectedExit: (name, exit) => {
         const how = exit.signal ?? `exit code ${exit.code}`;
         this.appExits.push(`${name}: ${how}`);
         this.log(`${name} exited unexpectedly (${how}); its log: ${join(this.logDir, `${name}.log`)}`);
-      });
-    }
+      },
+    });
+    await this.stack.start();
+    for (const app of APPS) this.apps.set(app, this.stack.app(app));
+    this.admin = createKafka({ brokers: this.brokers, clientId: 'pulse-chaos' }).admin();
+    await this.admin.connect();
     this.log(`apps ready (ingest ${this.app('ingest').url}); database ${this.database}, ${this.options.projects} projects, ${this.options.partitions} partitions per topic; app logs in ${this.logDir}`);
 
     for (const app of ['ingest', 'consumer'] as const) this.monitor.watch(app, this.app(app).pid!);
@@ -221,14 +196,13 @@ export class ChaosStack {
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
     this.thawClickHouse();
     await this.writability?.stop();
     await this.lag?.stop();
     this.monitor.stop();
     await this.monitorAdmin?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
-    await Promise.allSettled([...this.apps.values()].map((app) => app.stop()));
+    await this.stack?.stop();
     await Promise.allSettled([this.cluster.stop(), this.clickhouse.stop()]);
     await Promise.all(this.logs.map((file) => new Promise((resolve) => file.end(resolve))));
     rmSync(this.stateDir, { recursive: true, force: true });

@@ -5,25 +5,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@pulse/local-infra';
 import { findRepoRoot } from './fixtures';
 import { ENVIRONMENT, PROJECT_ID, PUBLIC_KEY, RELEASE, SdkMode } from './node-scenarios';
 import { RecordedRequest, RecordingServer, startRecordingServer } from './recording-server';
 
 export const BROWSER_SCENARIOS = ['pageload', 'errors'] as const;
 export type BrowserScenario = (typeof BROWSER_SCENARIOS)[number];
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Flags that keep Chromium off the network but for the pages it is sent to. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let bundle: Promise<string> | undefined;
 

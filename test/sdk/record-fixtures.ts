@@ -7,7 +7,8 @@
 // item types, headers and attribute names seen per fixture, to diff after an SDK upgrade.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BROWSER_SCENARIOS, CHROMIUM_PATH, runBrowserScenario } from './browser-scenarios';
+import { CHROMIUM_PATH } from '@pulse/local-infra';
+import { BROWSER_SCENARIOS, runBrowserScenario } from './browser-scenarios';
 import { parseEnvelope } from './envelope';
 import { RECORDED_FIXTURES_DIR, toFixtureRequest } from './fixtures';
 import { NODE_SCENARIOS, SdkMode, runNodeScenario } from './node-scenarios';

@@ -1,5 +1,5 @@
-import { createServer, IncomingMessage, request, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { clickHouseQueryOf, ForwardingServer, forwardRequest } from './forwarding-server';
 
 /** What the gate does with one request, chosen from its `query` parameter. */
 export type GateRule = 'pass' | 'fail' | 'hold';
@@ -23,19 +23,20 @@ export class ClickHouseGate {
   releasedAnswered = 0;
   private readonly waiting: HeldRequest[] = [];
 
+  private server!: ForwardingServer;
+
   private constructor(
-    private readonly server: Server,
     private readonly upstream: URL,
-    readonly url: string,
     private rule: (query: string) => GateRule,
   ) {}
 
+  get url(): string {
+    return this.server.url;
+  }
+
   static async start(upstream: string, rule: (query: string) => GateRule = () => 'pass'): Promise<ClickHouseGate> {
-    // Requests arrive only after listen(), when `gate` exists. Query parameters (bound values)
-    // can make URLs far longer than Node's default 16 KiB header limit; ClickHouse takes 1 MiB.
-    const server = createServer({ maxHeaderSize: 1024 * 1024 }, (incoming, outgoing) => void gate.handle(incoming, outgoing).catch(() => incoming.socket.destroy()));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const gate = new ClickHouseGate(server, new URL(upstream), `http://127.0.0.1:${(server.address() as AddressInfo).port}`, rule);
+    const gate = new ClickHouseGate(new URL(upstream), rule);
+    gate.server = await ForwardingServer.listen((incoming, outgoing) => void gate.handle(incoming, outgoing).catch(() => incoming.socket.destroy()));
     return gate;
   }
 
@@ -46,23 +47,26 @@ export class ClickHouseGate {
   /** Forwards every held request to ClickHouse; their answers go nowhere. */
   release(): void {
     for (const { incoming, body } of this.waiting.splice(0)) {
-      const forward = this.forward(incoming, (answer) => {
-        answer.resume();
-        answer.on('end', () => this.releasedAnswered++);
-      });
-      forward.on('error', () => undefined);
+      // The answer goes nowhere, and so does a failure to forward.
+      const forward = forwardRequest(
+        this.upstream,
+        incoming,
+        (answer) => {
+          answer.resume();
+          answer.on('end', () => this.releasedAnswered++);
+        },
+        () => undefined,
+      );
       forward.end(body);
     }
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   private async handle(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
-    const query = new URL(incoming.url ?? '/', this.upstream).searchParams.get('query') ?? '';
-    const rule = this.rule(query);
+    const rule = this.rule(clickHouseQueryOf(incoming));
     if (rule === 'fail') {
       incoming.resume();
       outgoing.writeHead(500, { 'X-ClickHouse-Exception-Code': '202' });
@@ -76,16 +80,10 @@ export class ClickHouseGate {
       this.held++;
       return;
     }
-    const forward = this.forward(incoming, (answer) => {
+    const forward = forwardRequest(this.upstream, incoming, (answer) => {
       outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(outgoing);
     });
-    forward.on('error', () => incoming.socket.destroy());
     incoming.pipe(forward);
-  }
-
-  private forward(incoming: IncomingMessage, onAnswer: (answer: IncomingMessage) => void) {
-    const { hostname, port, host } = this.upstream;
-    return request({ host: hostname, port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, host } }, onAnswer);
   }
 }

@@ -1,4 +1,5 @@
-import { createKafka, decodeMessage, RecordKind, RecordTypes, SCHEMA_HEADER, TopicNames } from '@pulse/kafka';
+import { createKafka, decodeMessage, SCHEMA_HEADER, TopicNames } from '@pulse/kafka';
+import { RecordKind, RecordTypes } from '@pulse/model';
 import type { Consumer } from 'kafkajs';
 import { testInfra, uniqueName } from '@pulse/testing';
 

@@ -1,4 +1,5 @@
-import { createKafka, encodeRecordGroup, RecordKind, RecordTypes, TopicNames } from '@pulse/kafka';
+import { createKafka, encodeRecordGroup, TopicNames } from '@pulse/kafka';
+import { RecordKind, RecordTypes } from '@pulse/model';
 import { CompressionTypes, Message, Partitioners, Producer } from 'kafkajs';
 import { testInfra } from '@pulse/testing';
 

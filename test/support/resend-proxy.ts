@@ -1,6 +1,5 @@
-import { createServer, request, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { ForwardingServer, forwardRequest, readAnswer } from './forwarding-server';
 
 /** One request the proxy forwarded, and what ingest answered it. */
 export interface Delivery {
@@ -25,16 +24,19 @@ export interface Delivery {
  */
 export class ResendProxy {
   private constructor(
-    private readonly server: Server,
-    readonly url: string,
+    private readonly server: ForwardingServer,
     readonly deliveries: Delivery[],
   ) {}
+
+  get url(): string {
+    return this.server.url;
+  }
 
   static async start(upstream: string, loseAnswer: (attempt: number) => boolean): Promise<ResendProxy> {
     const target = new URL(upstream);
     const attempts = new Map<string, number>();
     const deliveries: Delivery[] = [];
-    const server = createServer((incoming, outgoing) => {
+    const server = await ForwardingServer.listen((incoming, outgoing) => {
       const body: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => body.push(chunk));
       incoming.on('end', () => {
@@ -45,35 +47,27 @@ export class ResendProxy {
         const itemTypes = itemTypesOf(text);
         const attempt = (attempts.get(identity) ?? 0) + 1;
         attempts.set(identity, attempt);
-        const forward = request(
-          { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, host: target.host } },
-          (answer) => {
-            const chunks: Buffer[] = [];
-            answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-            answer.on('end', () => {
-              const status = answer.statusCode ?? 502;
-              const lose = loseAnswer(attempt);
-              deliveries.push({ identity, attempt, status, answered: !lose, header, itemTypes });
-              if (lose) {
-                incoming.socket.destroy();
-                return;
-              }
-              outgoing.writeHead(status, answer.headers);
-              outgoing.end(Buffer.concat(chunks));
-            });
-          },
+        const forward = forwardRequest(target, incoming, (answer) =>
+          readAnswer(answer, (answerBody) => {
+            const status = answer.statusCode ?? 502;
+            const lose = loseAnswer(attempt);
+            deliveries.push({ identity, attempt, status, answered: !lose, header, itemTypes });
+            if (lose) {
+              incoming.socket.destroy();
+              return;
+            }
+            outgoing.writeHead(status, answer.headers);
+            outgoing.end(answerBody);
+          }),
         );
-        forward.on('error', () => incoming.socket.destroy());
         forward.end(raw);
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return new ResendProxy(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, deliveries);
+    return new ResendProxy(server, deliveries);
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 }
 

@@ -1,7 +1,7 @@
-import { ConsumedMessage, decodeMessage, RecordKind, SCHEMA_HEADER, singleRecordGroupValue } from '@pulse/kafka';
-import { EncodedRows, recordKey, RowBinaryBuffer, ValueDoesNotFit } from '@pulse/storage';
-import type { DeadLetter } from './dead-letter.publisher';
-import { STORED_KINDS } from './stored-kinds';
+import { ConsumedMessage, decodeMessage, SCHEMA_HEADER, singleRecordGroupValue } from '@pulse/kafka';
+import type { RecordKind } from '@pulse/model';
+import { EncodedRows, recordKey, RowBinaryBuffer, STORED_KINDS, ValueDoesNotFit } from '@pulse/storage';
+import type { DeadLetter } from './dead-letter.sink';
 
 /** A record of a batch once encoded: where it came from (to dead-letter it alone) and its stored key. */
 export interface PendingRow {

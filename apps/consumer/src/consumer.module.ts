@@ -1,18 +1,18 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { EnvConfig, ProjectRegistry } from '@pulse/config';
+import type { ConsumerConfig, ProjectRegistry } from '@pulse/config';
 import { LagMonitor, ProgressWatch, ReadinessProbe, TopicNames } from '@pulse/kafka';
 import { HealthController, MetricsRegistry, READINESS_CHECKS, ReadinessCheck } from '@pulse/platform';
 import { checkClickHouse, BinaryRowWriter, ClickHouseBinaryRowWriter, ClickHouseRecordKeyStore, createClickHouse, RecordKeyStore } from '@pulse/storage';
 import type { Kafka } from 'kafkajs';
 import { ConsumerMetrics } from './consumer.metrics';
-import { DeadLetterSink, KafkaDeadLetterSink } from './dead-letter.publisher';
+import { DeadLetterSink, KafkaDeadLetterSink } from './dead-letter.sink';
 import { RecordBatchService } from './record-batch.service';
 import { RecordsConsumer } from './records.consumer';
 import { RetentionPolicy } from './retention-policy';
 
 export interface ConsumerModuleOptions {
-  env: EnvConfig;
+  config: ConsumerConfig;
   kafka: Kafka;
   topics: TopicNames;
   registry: ProjectRegistry;
@@ -35,7 +35,7 @@ export class ConsumerModule implements OnApplicationShutdown {
     private readonly lagMonitor: LagMonitor,
   ) {}
 
-  static forRoot({ env, kafka, topics, registry, metrics, consumerMetrics, lagMonitor, progress }: ConsumerModuleOptions): DynamicModule {
+  static forRoot({ config, kafka, topics, registry, metrics, consumerMetrics, lagMonitor, progress }: ConsumerModuleOptions): DynamicModule {
     return {
       module: ConsumerModule,
       controllers: [RecordsConsumer, HealthController],
@@ -43,9 +43,9 @@ export class ConsumerModule implements OnApplicationShutdown {
         { provide: MetricsRegistry, useValue: metrics },
         { provide: ConsumerMetrics, useValue: consumerMetrics },
         { provide: LagMonitor, useValue: lagMonitor },
-        { provide: RetentionPolicy, useValue: new RetentionPolicy(registry, env.defaultRetentionDays) },
+        { provide: RetentionPolicy, useValue: new RetentionPolicy(registry, config.defaultRetentionDays) },
         // A ClickHouse that stops answering fails the insert after this long; it is retried under the same token.
-        { provide: CLICKHOUSE, useFactory: () => createClickHouse(env.clickhouse, { requestTimeoutMs: env.consumerInsertTimeoutMs }) },
+        { provide: CLICKHOUSE, useFactory: () => createClickHouse(config.clickhouse, { requestTimeoutMs: config.consumerInsertTimeoutMs }) },
         { provide: BinaryRowWriter, inject: [CLICKHOUSE], useFactory: (client: ClickHouseClient) => new ClickHouseBinaryRowWriter(client) },
         { provide: RecordKeyStore, inject: [CLICKHOUSE], useFactory: (client: ClickHouseClient) => new ClickHouseRecordKeyStore(client) },
         {

@@ -1,11 +1,11 @@
 import { ProjectRegistry } from '@pulse/config';
-import { encodeRecord, encodeRecordGroup, RecordBatch, RecordKind } from '@pulse/kafka';
-import type { TransactionRecord } from '@pulse/model';
+import { encodeRecord, encodeRecordGroup, RecordBatch } from '@pulse/kafka';
+import { RecordKind, TransactionRecord } from '@pulse/model';
 import { MetricsRegistry } from '@pulse/platform';
 import { BinaryRowWriter, ClickHouseBinaryRowWriter, ClickHouseRecordKeyStore, EncodedRows, RecordKeyStore } from '@pulse/storage';
 import { MigratedDatabase, migratedDatabase, selectRows } from '@pulse/storage/testing';
 import { ConsumerMetrics } from './consumer.metrics';
-import { DeadLetter, DeadLetterSink } from './dead-letter.publisher';
+import { DeadLetter, DeadLetterSink } from './dead-letter.sink';
 import { RecordBatchService } from './record-batch.service';
 import { RetentionPolicy } from './retention-policy';
 

@@ -1,16 +1,15 @@
 import { ClickHouseError } from '@clickhouse/client';
 import { ProjectRegistry } from '@pulse/config';
-import { EncodedMessage, encodeRecord, encodeRecordGroup, RecordBatch, RecordKind } from '@pulse/kafka';
-import type { SessionRecord } from '@pulse/model';
+import { EncodedMessage, encodeRecord, encodeRecordGroup, RecordBatch } from '@pulse/kafka';
+import { transactionRecord as record } from '@pulse/kafka/testing';
+import { RecordKind, SessionRecord } from '@pulse/model';
 import { MetricsRegistry } from '@pulse/platform';
-import { batchHash, BinaryRowWriter, EncodedRows, recordKey, RecordKeyStore } from '@pulse/storage';
+import { batchHash, BinaryRowWriter, EncodedRows, recordKey, RecordKeyStore, STORED_KINDS } from '@pulse/storage';
 import { readRowBinary } from '@pulse/storage/testing';
-import { record } from '../../../libs/kafka/src/message-codec.spec';
 import { ConsumerMetrics } from './consumer.metrics';
-import { DeadLetter, DeadLetterSink } from './dead-letter.publisher';
+import { DeadLetter, DeadLetterSink } from './dead-letter.sink';
 import { RecordBatchService } from './record-batch.service';
 import { RetentionPolicy } from './retention-policy';
-import { STORED_KINDS } from './stored-kinds';
 
 /** A writer that refuses any insert holding a row of a "bad" event id, as ClickHouse refuses a whole block. */
 class FakeWriter extends BinaryRowWriter {
@@ -240,6 +239,14 @@ describe('RecordBatchService: a record sent again is stored once', () => {
       [['', 'exited', 5]],
     ]);
     expect(await duplicates('sessions')).toBe(3);
+  });
+
+  it('keys and counts Web Vitals as `web-vitals`, the name record_keys and the metrics have always had', async () => {
+    const vital = encodeRecord(RecordKind.WebVital, { projectId: 3, vital: 'lcp', value: 1200, page: '/', traceId: 'b'.repeat(32), segmentId: 'c'.repeat(16), release: 'r1', environment: 'production', browserName: 'Chrome', browserVersion: '120', osName: 'Linux', userId: 'u1', timestampMs: 1000, receivedAtMs: 2000 });
+    await service.handle({ ...batch('v/0/0-1', [vital, vital], RecordKind.WebVital), topic: 'pulse.web-vitals' });
+    expect(writer.inserts.map((insert) => [insert.table, insert.rows.length])).toEqual([['web_vitals', 1]]);
+    expect(keys.remembered.map((call) => call.kind)).toEqual(['web-vitals']);
+    expect(await duplicates('web-vitals')).toBe(1);
   });
 });
 

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { RecordBatch, RecordKind } from '@pulse/kafka';
-import { batchHash, BinaryRowWriter, isRejectedRows, RecordKeyStore, TableEncoder } from '@pulse/storage';
+import { kafkaNameOf, RecordBatch } from '@pulse/kafka';
+import { batchHash, BinaryRowWriter, isRejectedRows, RecordKeyStore, STORED_KINDS, TableEncoder } from '@pulse/storage';
 import { EncodedBatch, keepRows, letterOf, PendingRow, prepareBatch, rowsOf } from './batch-rows';
 import { ConsumerMetrics } from './consumer.metrics';
-import { DeadLetter, DeadLetterSink } from './dead-letter.publisher';
+import { DeadLetter, DeadLetterSink } from './dead-letter.sink';
 import { RetentionPolicy } from './retention-policy';
-import { STORED_KINDS } from './stored-kinds';
 
 /** Longest ClickHouse message kept as a dead-letter reason. */
 const MAX_REASON_CHARS = 1000;
@@ -52,15 +51,15 @@ export class RecordBatchService {
 
   async handle(batch: RecordBatch): Promise<void> {
     const { kind } = batch;
+    const { keyKind, encoder } = STORED_KINDS[kind];
     const batchId = batchHash(batch.dedupToken);
     const { encoded, letters, repeats, keys } = prepareBatch(kind, batch.messages, (projectId) => this.retention.daysFor(projectId));
-    const storedBefore = await this.keys.storedByOthers(kind, keys, batchId);
+    const storedBefore = await this.keys.storedByOthers(keyKind, keys, batchId);
     const fresh = storedBefore.size === 0 ? encoded : keepRows(encoded, (pending) => pending.key === undefined || !storedBefore.has(pending.key));
-    this.metrics.duplicates.inc({ kind }, repeats + encoded.records.length - fresh.records.length);
-    const encoder: TableEncoder<unknown> = STORED_KINDS[kind as RecordKind].encoder as TableEncoder<unknown>;
+    this.metrics.duplicates.inc({ kind: kafkaNameOf(kind) }, repeats + encoded.records.length - fresh.records.length);
     await Promise.all([
-      this.insert(encoder, fresh, 0, fresh.records.length, batch.dedupToken, letters),
-      this.keys.remember(kind, keysOf(fresh.records), batchId, `${batch.dedupToken}/keys`),
+      this.insert(encoder as TableEncoder<unknown>, fresh, 0, fresh.records.length, batch.dedupToken, letters),
+      this.keys.remember(keyKind, keysOf(fresh.records), batchId, `${batch.dedupToken}/keys`),
     ]);
     await this.deadLetters.send(batch.topic, batch.partition, letters);
     this.metrics.deadLettered.inc({ topic: batch.topic }, letters.length);

@@ -1,35 +1,19 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { RecordBatch, RecordKind } from '@pulse/kafka';
+import type { RecordBatch } from '@pulse/kafka';
+import { RECORD_KINDS } from '@pulse/model';
 import { RecordBatchService } from './record-batch.service';
 
-/** Every record kind's batches go to the same service; the kind picks the table. */
+/**
+ * Every record kind's batches go to the same service; the kind picks the table. One pattern per
+ * kind of the model's list, so KafkaBatchServer starts a consumer group for each, a new kind included.
+ */
 @Controller()
 export class RecordsConsumer {
   constructor(private readonly batches: RecordBatchService) {}
 
-  @EventPattern(RecordKind.Transaction)
-  transactions(@Payload() batch: RecordBatch): Promise<void> {
-    return this.batches.handle(batch);
-  }
-
-  @EventPattern(RecordKind.Span)
-  spans(@Payload() batch: RecordBatch): Promise<void> {
-    return this.batches.handle(batch);
-  }
-
-  @EventPattern(RecordKind.WebVital)
-  webVitals(@Payload() batch: RecordBatch): Promise<void> {
-    return this.batches.handle(batch);
-  }
-
-  @EventPattern(RecordKind.Error)
-  errors(@Payload() batch: RecordBatch): Promise<void> {
-    return this.batches.handle(batch);
-  }
-
-  @EventPattern(RecordKind.Session)
-  sessions(@Payload() batch: RecordBatch): Promise<void> {
+  @EventPattern(RECORD_KINDS)
+  records(@Payload() batch: RecordBatch): Promise<void> {
     return this.batches.handle(batch);
   }
 }

@@ -1,16 +1,18 @@
 import { BeforeApplicationShutdown, DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import type { EnvConfig, ProjectRegistry } from '@pulse/config';
+import type { IngestConfig, ProjectRegistry } from '@pulse/config';
 import { createKafka, ensureTopics, kafkaCompression, TopicNames } from '@pulse/kafka';
 import { HealthController, MetricsRegistry, READINESS_CHECKS, ReadinessCheck } from '@pulse/platform';
 import type { Logger } from 'pino';
 import { IngestMetrics } from './ingest.metrics';
-import { ENV_CONFIG, LOGGER, PROJECT_REGISTRY } from './ingest.tokens';
+import { INGEST_CONFIG, LOGGER, PROJECT_REGISTRY } from './ingest.tokens';
 import { KafkaRecordPublisher, RecordPublisher } from './record.publisher';
 import { IngestRoutes } from './ingest.routes';
 import { IngestService } from './ingest.service';
+import { RateLimiter } from './rate-limiter';
+import { SegmentNames } from './segment-names';
 
 export interface IngestModuleOptions {
-  env: EnvConfig;
+  config: IngestConfig;
   registry: ProjectRegistry;
   logger: Logger;
   metrics: MetricsRegistry;
@@ -20,28 +22,36 @@ export interface IngestModuleOptions {
 export class IngestModule implements BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(@Inject(RecordPublisher) private readonly publisher: KafkaRecordPublisher) {}
 
-  static forRoot({ env, registry, logger, metrics }: IngestModuleOptions): DynamicModule {
-    const topics = new TopicNames(env.kafkaTopicPrefix);
+  static forRoot({ config, registry, logger, metrics }: IngestModuleOptions): DynamicModule {
+    const topics = new TopicNames(config.kafkaTopicPrefix);
     return {
       module: IngestModule,
       // The envelope and store endpoints are plain Fastify routes (IngestRoutes), not a controller.
       controllers: [HealthController],
       providers: [
-        { provide: ENV_CONFIG, useValue: env },
+        { provide: INGEST_CONFIG, useValue: config },
         { provide: PROJECT_REGISTRY, useValue: registry },
         { provide: LOGGER, useValue: logger },
         { provide: MetricsRegistry, useValue: metrics },
         { provide: TopicNames, useValue: topics },
         { provide: IngestMetrics, useFactory: () => new IngestMetrics(metrics) },
         {
+          provide: RateLimiter,
+          inject: [INGEST_CONFIG],
+          // With N worker processes behind one port each holds its own buckets: each admits 1/N of a
+          // key's rate and burst, so the set admits the configured limit (docs/ingest.md, "Quotas").
+          useFactory: (config: IngestConfig) => new RateLimiter({ divisor: config.ingestWorkers }),
+        },
+        { provide: SegmentNames, useFactory: () => new SegmentNames() },
+        {
           provide: RecordPublisher,
           inject: [IngestMetrics],
           useFactory: async (ingestMetrics: IngestMetrics) => {
-            const kafka = createKafka({ brokers: env.kafkaBrokers, clientId: `${env.kafkaClientId}-ingest` }, (level, message, extra) => logger[level](extra, message));
-            const { created, warnings } = await ensureTopics(kafka, topics.all().map((topic) => ({ topic, partitions: env.kafkaPartitions })));
+            const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-ingest` }, (level, message, extra) => logger[level](extra, message));
+            const { created, warnings } = await ensureTopics(kafka, topics.all().map((topic) => ({ topic, partitions: config.kafkaPartitions })));
             if (created.length > 0) logger.info({ created }, 'created Kafka topics');
             for (const warning of warnings) logger.warn(warning);
-            const publisher = new KafkaRecordPublisher(kafka, { lingerMs: env.producerLingerMs, maxBatchMessages: env.producerMaxBatchMessages, maxPendingBytes: env.producerMaxPendingBytes, compression: kafkaCompression(env.producerCompression) }, ingestMetrics, logger);
+            const publisher = new KafkaRecordPublisher(kafka, { lingerMs: config.producerLingerMs, maxBatchMessages: config.producerMaxBatchMessages, maxPendingBytes: config.producerMaxPendingBytes, compression: kafkaCompression(config.producerCompression) }, ingestMetrics, logger);
             await publisher.connect();
             return publisher;
           },

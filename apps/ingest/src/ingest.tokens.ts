@@ -1,4 +1,5 @@
 /** Injection tokens of the ingest app. */
-export const ENV_CONFIG = Symbol('ENV_CONFIG');
+/** The app's IngestConfig. */
+export const INGEST_CONFIG = Symbol('INGEST_CONFIG');
 export const PROJECT_REGISTRY = Symbol('PROJECT_REGISTRY');
 export const LOGGER = Symbol('LOGGER');

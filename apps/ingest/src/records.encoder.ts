@@ -1,5 +1,5 @@
-import { encodeRecordGroup, OutgoingMessage, RecordKind, RecordTypes, TopicNames } from '@pulse/kafka';
-import type { NormalizedRecords } from '@pulse/model';
+import { encodeRecordGroup, OutgoingMessage, TopicNames } from '@pulse/kafka';
+import { NormalizedRecords, RECORD_KINDS, RecordKind } from '@pulse/model';
 
 /**
  * NormalizedRecords of one request → one Kafka message per record kind (schema `<kind>/2`, a JSON
@@ -7,14 +7,11 @@ import type { NormalizedRecords } from '@pulse/model';
  */
 export function encodeRecords(records: NormalizedRecords, topics: TopicNames): OutgoingMessage[] {
   const messages: OutgoingMessage[] = [];
-  const add = <K extends RecordKind>(kind: K, list: ReadonlyArray<RecordTypes[K]>): void => {
-    if (list.length === 0) return;
-    for (const message of encodeRecordGroup(kind, list)) messages.push({ topic: topics.records[kind], ...message });
-  };
-  add(RecordKind.Transaction, records.transactions);
-  add(RecordKind.Span, records.spans);
-  add(RecordKind.WebVital, records.webVitals);
-  add(RecordKind.Error, records.errors);
-  add(RecordKind.Session, records.sessions);
+  for (const kind of RECORD_KINDS) addKind(messages, kind, records[kind], topics);
   return messages;
+}
+
+function addKind<K extends RecordKind>(messages: OutgoingMessage[], kind: K, list: NormalizedRecords[K], topics: TopicNames): void {
+  if (list.length === 0) return;
+  for (const message of encodeRecordGroup(kind, list)) messages.push({ topic: topics.records[kind], ...message });
 }

@@ -19,10 +19,10 @@ describe('readStoredItem', () => {
     expect(readStoredItem('span', spanBatch(3), undefined)).toMatchObject({ ok: true, quantity: 3 });
     expect(readStoredItem('span', spanBatch(1), Number.MAX_SAFE_INTEGER)).toEqual({
       ok: false,
-      outcome: 'bad_item_count',
+      drop: 'bad_item_count',
       reason: `item_count ${Number.MAX_SAFE_INTEGER} does not match the 1 spans of the payload`,
     });
-    expect(readStoredItem('span', spanBatch(1001), 1001)).toMatchObject({ ok: false, outcome: 'bad_item_count' });
+    expect(readStoredItem('span', spanBatch(1001), 1001)).toMatchObject({ ok: false, drop: 'bad_item_count' });
   });
 
   it('charges every other kind one, whatever item_count it declares', () => {
@@ -31,8 +31,8 @@ describe('readStoredItem', () => {
 
   it('refuses too-deep JSON before parsing it, and bad JSON after', () => {
     const deep = Buffer.from(`{"message":"x","extra":${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}}`);
-    expect(readStoredItem('event', deep, undefined)).toEqual({ ok: false, outcome: 'too_deep', reason: 'JSON nested deeper than 128 levels (the limit)' });
-    expect(readStoredItem('transaction', Buffer.from('{"type":'), undefined)).toMatchObject({ ok: false, outcome: 'invalid', reason: expect.stringMatching(/^not valid JSON/) });
+    expect(readStoredItem('event', deep, undefined)).toEqual({ ok: false, drop: 'too_deep', reason: 'JSON nested deeper than 128 levels (the limit)' });
+    expect(readStoredItem('transaction', Buffer.from('{"type":'), undefined)).toMatchObject({ ok: false, drop: 'invalid', reason: expect.stringMatching(/^not valid JSON/) });
   });
 });
 

@@ -1,13 +1,10 @@
 import { ItemResult, normalizeItem, parseItemJson, StoredItemKind } from '@pulse/model';
 import { countSpanItems, exceedsJsonDepth, tooDeepReason } from '@pulse/protocol';
 
-/**
- * Why an item was left out, as the `outcome` label of pulse_ingest_events_total: a fixed set, so
- * client input never becomes a label value.
- */
-export type ItemRejection = 'invalid' | 'too_deep' | 'bad_item_count' | 'processing_error';
+/** Why an item's bytes are not stored: the drop reason (drop-reasons.ts counts and words it). */
+export type ItemRejection = 'invalid' | 'too_deep' | 'bad_item_count';
 
-export type ReadItemResult = { ok: true; json: unknown; quantity: number } | { ok: false; outcome: ItemRejection; reason: string };
+export type ReadItemResult = { ok: true; json: unknown; quantity: number } | { ok: false; drop: ItemRejection; reason: string };
 
 /**
  * One stored item's bytes → its JSON and its quota cost, or why it is left out. The depth bound is
@@ -15,12 +12,12 @@ export type ReadItemResult = { ok: true; json: unknown; quantity: number } | { o
  * the spans it holds (checked against its declared `item_count`), every other item one.
  */
 export function readStoredItem(kind: StoredItemKind, payload: Buffer, declaredCount: number | undefined): ReadItemResult {
-  if (exceedsJsonDepth(payload)) return { ok: false, outcome: 'too_deep', reason: tooDeepReason() };
+  if (exceedsJsonDepth(payload)) return { ok: false, drop: 'too_deep', reason: tooDeepReason() };
   const parsed = parseItemJson(payload);
-  if (!parsed.ok) return { ok: false, outcome: 'invalid', reason: parsed.reason };
+  if (!parsed.ok) return { ok: false, drop: 'invalid', reason: parsed.reason };
   if (kind !== 'span') return { ok: true, json: parsed.json, quantity: 1 };
   const counted = countSpanItems(parsed.json, declaredCount);
-  if (!counted.ok) return { ok: false, outcome: 'bad_item_count', reason: counted.reason };
+  if (!counted.ok) return { ok: false, drop: 'bad_item_count', reason: counted.reason };
   return { ok: true, json: parsed.json, quantity: Math.max(1, counted.spans) };
 }
 

@@ -1,11 +1,12 @@
+import type { ScopeParameters } from '@pulse/analytics';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 
 /**
  * The query string every analytics endpoint shares: the time range, the bucket width of series
- * and the filters. Values are parsed by @pulse/analytics (parseScope), which answers 400 with
- * what was wrong.
+ * and the filters. Values are parsed by @pulse/analytics (parseScope), whose QueryParameterError
+ * is answered as a 400 saying what was wrong (analytics-errors.ts).
  */
-export class AnalyticsQueryDto {
+export class AnalyticsQueryDto implements ScopeParameters {
   @IsString()
   @MaxLength(40)
   from!: string;

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from '@pulse/testing';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../test/sdk/browser-scenarios';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@pulse/local-infra';
 import { API_CSP, DOCS_CSP } from './http-hardening';
 import { QueryTestApp, startQueryApp } from './testing/query-test-app';
 

@@ -1,4 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { LatencyQueryInput, parsePercentiles, parseScope, ReadRequest, ScopeLimits } from '@pulse/analytics';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { AnalyticsQueryDto } from './analytics-query.dto';
 
@@ -13,4 +14,10 @@ export class LatencyQueryDto extends AnalyticsQueryDto {
   @IsString()
   @MaxLength(100)
   percentiles?: string;
+}
+
+/** The parsed request of GET transactions/latency; throws QueryParameterError on the first wrong value. */
+export function latencyRequest(projectId: number, dto: LatencyQueryDto, limits: ScopeLimits): ReadRequest<LatencyQueryInput> {
+  const scope = parseScope(projectId, dto, limits);
+  return { ...scope, percentiles: parsePercentiles(dto.percentiles) };
 }

@@ -1,15 +1,18 @@
-import { Controller, Get, Param, ParseIntPipe, Query, UseGuards } from '@nestjs/common';
-import type { LatencyResponse } from '@pulse/analytics';
+import { Controller, Get, Inject, Param, ParseIntPipe, Query, UseGuards } from '@nestjs/common';
+import { LatencyResponse, LatencyService } from '@pulse/analytics';
 import { ApiAnalyticsQuery, ApiProjectEndpoint } from './api-docs.decorators';
 import { BearerTokenGuard } from './bearer-token.guard';
-import { LatencyQueryDto } from './latency-query.dto';
+import { latencyRequest, LatencyQueryDto } from './latency-query.dto';
 import { LatencyResponseDto } from './latency-response.dto';
-import { LatencyService } from './latency.service';
+import { QUERY_LIMITS, QueryLimits } from './query.tokens';
 
 @Controller('api/v1/projects/:projectId')
 @UseGuards(BearerTokenGuard)
 export class LatencyController {
-  constructor(private readonly latencyService: LatencyService) {}
+  constructor(
+    private readonly latencyService: LatencyService,
+    @Inject(QUERY_LIMITS) private readonly limits: QueryLimits,
+  ) {}
 
   /** p50/p95/p99 (or the requested set) of transaction durations, overall and as a series. */
   @Get('transactions/latency')
@@ -21,6 +24,6 @@ export class LatencyController {
   })
   @ApiAnalyticsQuery()
   latency(@Param('projectId', ParseIntPipe) projectId: number, @Query() query: LatencyQueryDto): Promise<LatencyResponse> {
-    return this.latencyService.latency(projectId, query);
+    return this.latencyService.latency(latencyRequest(projectId, query, this.limits));
   }
 }

@@ -1,5 +1,5 @@
-import type { EnvConfig } from '@pulse/config';
-import type { ReadClassLimits } from '@pulse/sql-query';
+import type { QueryConfig } from '@pulse/config';
+import type { ReadClassLimits } from '@pulse/analytics';
 
 /** Injection tokens of the query app. */
 export const PROJECT_REGISTRY = Symbol('PROJECT_REGISTRY');
@@ -12,12 +12,12 @@ export interface QueryLimits {
 }
 
 /** The ClickHouse limits of every tenant read (readClassSettings), from the environment. */
-export function readClassLimitsFrom(env: EnvConfig): ReadClassLimits {
+export function readClassLimitsFrom(config: QueryConfig): ReadClassLimits {
   return {
-    maxExecutionSeconds: env.queryMaxExecutionSeconds,
-    maxThreads: env.queryMaxThreads,
-    maxMemoryUsageBytes: env.queryMaxMemoryUsageBytes,
-    maxConcurrentQueriesForUser: env.queryClickHouseMaxConcurrent,
-    osThreadPriority: env.queryOsThreadPriority,
+    maxExecutionSeconds: config.queryMaxExecutionSeconds,
+    maxThreads: config.queryMaxThreads,
+    maxMemoryUsageBytes: config.queryMaxMemoryUsageBytes,
+    maxConcurrentQueriesForUser: config.queryClickHouseMaxConcurrent,
+    osThreadPriority: config.queryOsThreadPriority,
   };
 }

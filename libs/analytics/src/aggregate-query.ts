@@ -35,7 +35,7 @@ export interface Dataset {
 }
 
 /** A column of the partial rows: an aggregate over raw rows, and the rollup column(s) holding the same partial. */
-export interface Partial {
+export interface PartialColumn {
   name: string;
   raw: string;
   /** Undefined when the rollup cannot give this partial (e.g. apdex for another T). */
@@ -54,15 +54,32 @@ export interface RollupStarts {
   dayRollupFromMs?: number;
 }
 
+/**
+ * What a compiled read is about, as every compile function's input carries it: one project, a
+ * time range and filters, the coarse tiers known complete, and optionally a forced source.
+ */
+export interface ReadScope extends RollupStarts {
+  projectId: number;
+  range: TimeRange;
+  filters: Filters;
+  /** Forces a path (tests compare both); chosen from the range and filters otherwise. */
+  source?: Source;
+}
+
+/** The scope part of an AggregateQuery, taken from a compile function's input (which carries more). */
+export function aggregateScope(input: ReadScope): Pick<AggregateQuery, 'projectId' | 'range' | 'filters' | 'hourRollupFromMs' | 'dayRollupFromMs'> {
+  return { projectId: input.projectId, range: input.range, filters: input.filters, hourRollupFromMs: input.hourRollupFromMs, dayRollupFromMs: input.dayRollupFromMs };
+}
+
 export interface AggregateQuery {
   dataset: Dataset;
   projectId: number;
   range: TimeRange;
   filters: Filters;
   /** Grouping keys of the partial rows (a time bucket, a transaction name…). */
-  keys: Partial[];
+  keys: PartialColumn[];
   /** Partial aggregates, merged by the outer query. */
-  partials: Partial[];
+  partials: PartialColumn[];
   /** The outer query over the partial rows, given the FROM source: `SELECT … FROM ${from} GROUP BY …`. */
   outer: (from: string) => string;
   /** Parameters the expressions use besides the scope and filters. */
@@ -86,7 +103,7 @@ export interface CompiledQuery {
  * The source for a query: the rollup when the range is long enough, the dataset has one, and
  * every filter and partial can be answered from it; else the raw table.
  */
-export function chooseSource(dataset: Dataset, range: TimeRange, filters: Filters, partials: Partial[] = []): Source {
+export function chooseSource(dataset: Dataset, range: TimeRange, filters: Filters, partials: PartialColumn[] = []): Source {
   const rollup = dataset.rollup;
   if (!rollup || range.toMs - range.fromMs < ROLLUP_MIN_RANGE_MS) return 'raw';
   if (!filtersFit(filters, rollup.columns)) return 'raw';
@@ -102,7 +119,7 @@ export function alignInterval(source: Source, intervalMs: number): number {
  * The start of the time bucket of each partial row, in epoch ms. `intervalMs` must be the value
  * bound as `interval_ms`; hour (day) rows are read only when it is a whole number of hours (days).
  */
-export function bucketKey(dataset: Dataset, intervalMs: number, name = 't'): Partial {
+export function bucketKey(dataset: Dataset, intervalMs: number, name = 't'): PartialColumn {
   const bucket = (epochMs: string) => `toInt64(intDiv(${epochMs}, {interval_ms:UInt64}) * {interval_ms:UInt64})`;
   return {
     name,
@@ -143,14 +160,14 @@ interface RollupTable {
   time: 'minute' | 'hour' | 'day';
   columns: FilterColumns;
   /** The expression of a partial on this table; undefined when the rollups cannot give it. */
-  expression: (p: Partial) => string | undefined;
+  expression: (p: PartialColumn) => string | undefined;
 }
 
 function rollupTable(dataset: Dataset, tier: Exclude<Tier, 'raw'>): RollupTable {
   const rollup = dataset.rollup;
   if (!rollup) throw new QueryParameterError(`${dataset.what} have no rollup`);
   if (tier === 'minute') return { table: rollup.table, time: 'minute', columns: rollup.columns, expression: (p) => p.rollup };
-  const onHour = (p: Partial) => (p.rollup === undefined ? undefined : (p.hourRollup ?? p.rollup));
+  const onHour = (p: PartialColumn) => (p.rollup === undefined ? undefined : (p.hourRollup ?? p.rollup));
   if (tier === 'hour') {
     if (!dataset.hourRollup) throw new QueryParameterError(`${dataset.what} have no hour rollup`);
     return { table: dataset.hourRollup.table, time: 'hour', columns: rollup.columns, expression: onHour };

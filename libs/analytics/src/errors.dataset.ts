@@ -1,4 +1,4 @@
-import type { Dataset, Partial } from './aggregate-query';
+import type { Dataset, PartialColumn } from './aggregate-query';
 import type { FilterColumns } from './filters';
 
 const RAW_COLUMNS: FilterColumns = {
@@ -33,7 +33,7 @@ export function errorsWhere(conditions: string[]): Dataset {
 }
 
 /** Partial rows of an error group per fingerprint and release: the outer query lists the releases. */
-export const errorGroupKeys: Partial[] = [
+export const errorGroupKeys: PartialColumn[] = [
   { name: 'fingerprint', raw: 'fingerprint', rollup: 'fingerprint' },
   { name: 'release', raw: 'release', rollup: 'release' },
 ];
@@ -52,4 +52,4 @@ export const errorPartials = {
   culprit: { name: 'p_culprit', raw: 'anyLast(culprit)', rollup: 'culprit' },
   level: { name: 'p_level', raw: 'anyLast(level)', rollup: 'level' },
   unhandled: { name: 'p_unhandled', raw: 'countIf(NOT handled)', rollup: 'unhandled' },
-} satisfies Record<string, Partial>;
+} satisfies Record<string, PartialColumn>;

@@ -1,5 +1,5 @@
 import type { ErrorRecord } from '@pulse/model';
-import { SeedOptions } from '@pulse/storage/testing';
+import { SeedOptions } from '@pulse/testing';
 import type { Source } from './aggregate-query';
 import { compileErrorEvents } from './error-events.query';
 import { compileErrorGroups, ERROR_GROUP_SORTS, ErrorGroupSort, ErrorGroupsInput } from './errors.query';

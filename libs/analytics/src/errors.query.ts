@@ -1,8 +1,7 @@
 import type { ErrorRecord } from '@pulse/model';
-import { chooseSource, compileAggregate, CompiledQuery, Source } from './aggregate-query';
+import { aggregateScope, chooseSource, compileAggregate, CompiledQuery, ReadScope, Source } from './aggregate-query';
 import { errorGroupKeys, errorPartials, errorsWhere } from './errors.dataset';
-import type { Filters } from './filters';
-import { QueryParameterError, TimeRange } from './time-range';
+import { QueryParameterError } from './time-range';
 
 export type ErrorLevel = ErrorRecord['level'];
 export const ERROR_LEVELS: readonly ErrorLevel[] = ['fatal', 'error', 'warning', 'info', 'debug'];
@@ -18,10 +17,8 @@ export type ErrorGroupSort = keyof typeof ERROR_GROUP_SORTS;
 
 export const MAX_ERROR_SEARCH_LENGTH = 200;
 
-export interface ErrorGroupsInput {
-  projectId: number;
-  range: TimeRange;
-  filters: Filters;
+/** Error groups read the minute rollup at most: there are no coarser error rollups, so the scope's rollup starts are not used. */
+export interface ErrorGroupsInput extends ReadScope {
   /** Only events of this level (raw path: the rollup keeps one level per group, not per event). */
   level?: ErrorLevel;
   /** Only events whose title contains this text, case-insensitively (raw path). */
@@ -30,8 +27,6 @@ export interface ErrorGroupsInput {
   order: 'asc' | 'desc';
   limit: number;
   offset: number;
-  /** Forces a path (tests compare both); chosen from the range and filters otherwise. */
-  source?: Source;
 }
 
 export function parseErrorLevel(raw: string | undefined): ErrorLevel | undefined {
@@ -72,9 +67,7 @@ export function compileErrorGroups(input: ErrorGroupsInput): { query: CompiledQu
   const direction = input.order === 'asc' ? 'ASC' : 'DESC';
   const query = compileAggregate({
     dataset,
-    projectId: input.projectId,
-    range: input.range,
-    filters: input.filters,
+    ...aggregateScope(input),
     source,
     keys: errorGroupKeys,
     partials,

@@ -48,14 +48,13 @@ export function toErrorGroups(rows: ErrorGroupRow[]): ErrorGroup[] {
   }));
 }
 
-export interface ErrorEventRow {
+/** The fields an event row of ClickHouse and the answer share as they are. */
+interface ErrorEventFields {
   event_id: string;
-  timestamp_ms: Int64;
   level: string;
   title: string;
   message: string;
   culprit: string;
-  handled: boolean | number;
   release: string;
   environment: string;
   transaction: string;
@@ -65,28 +64,19 @@ export interface ErrorEventRow {
   browser: string;
   os: string;
   tags: Record<string, string>;
+}
+
+export interface ErrorEventRow extends ErrorEventFields {
+  timestamp_ms: Int64;
+  handled: boolean | number;
   /** JSON of ExceptionRecord[] as the row mapper stored it. */
   exceptions: string;
 }
 
-export interface ErrorEvent {
-  event_id: string;
+export interface ErrorEvent extends ErrorEventFields {
   /** Epoch ms. */
   timestamp: number;
-  level: string;
-  title: string;
-  message: string;
-  culprit: string;
   handled: boolean;
-  release: string;
-  environment: string;
-  transaction: string;
-  trace_id: string;
-  span_id: string;
-  user_id: string;
-  browser: string;
-  os: string;
-  tags: Record<string, string>;
   /** The exception chain, outermost last, each with its stack frames (oldest first). */
   exceptions: ExceptionRecord[];
 }

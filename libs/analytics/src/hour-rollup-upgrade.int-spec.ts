@@ -10,8 +10,7 @@ import {
   toTransactionRow,
   toWebVitalRow,
 } from '@pulse/storage';
-import { testInfra, uniqueName } from '@pulse/testing';
-import { SeededRecords, seededRecords } from '@pulse/storage/testing';
+import { seededRecords, SeededRecords, testInfra, uniqueName } from '@pulse/testing';
 import type { CompiledQuery, Source } from './aggregate-query';
 import { compileLatencyQuery } from './latency.query';
 import { LatencyRow, toLatencyResponse } from './latency.result';

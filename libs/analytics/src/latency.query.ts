@@ -1,22 +1,12 @@
-import { AggregateQuery, alignInterval, bucketKey, chooseSource, compileAggregate, CompiledQuery, levelList, Source } from './aggregate-query';
-import type { Filters } from './filters';
-import { QueryParameterError, TimeRange } from './time-range';
+import { AggregateQuery, aggregateScope, alignInterval, bucketKey, chooseSource, compileAggregate, CompiledQuery, levelList, ReadScope, Source } from './aggregate-query';
+import { QueryParameterError } from './time-range';
 import { TRANSACTIONS, transactionFormulas, transactionPartials } from './transactions.dataset';
 
-export interface LatencyQueryInput {
-  projectId: number;
-  range: TimeRange;
+export interface LatencyQueryInput extends ReadScope {
   /** The requested bucket width; the rollup path widens it to whole minutes. */
   intervalMs: number;
   /** Percentiles as numbers in (0, 100], e.g. [50, 95, 99]; 100 is the maximum. */
   percentiles: number[];
-  filters: Filters;
-  /** Forces a path (tests compare both); chosen from the range and filters otherwise. */
-  source?: Source;
-  /** From when the hour rollup is complete (rollup_tiers); undefined: minutes only. */
-  hourRollupFromMs?: number;
-  /** From when the day rollup is complete (rollup_tiers); undefined: not read. */
-  dayRollupFromMs?: number;
 }
 
 export interface LatencyPlan {
@@ -57,12 +47,8 @@ export function compileLatencyQuery(input: LatencyQueryInput): LatencyPlan {
   const levels = levelList(input.percentiles.map((p) => (p === 100 ? 50 : p)));
   const query: AggregateQuery = {
     dataset: TRANSACTIONS,
-    projectId: input.projectId,
-    range: input.range,
-    filters: input.filters,
+    ...aggregateScope(input),
     source,
-    hourRollupFromMs: input.hourRollupFromMs,
-    dayRollupFromMs: input.dayRollupFromMs,
     keys: [bucketKey(TRANSACTIONS, intervalMs)],
     partials,
     params: { interval_ms: intervalMs },

@@ -25,3 +25,14 @@ export function parsePage(limit: string | undefined, offset: string | undefined,
   };
   return { limit: read('limit', limit, defaultLimit, 1, MAX_PAGE_LIMIT), offset: read('offset', offset, 0, 0, MAX_OFFSET) };
 }
+
+/** Most releases a series is split into (transactions/series by release, releases/series), and how many by default. */
+export const MAX_SERIES_RELEASES = 20;
+export const DEFAULT_SERIES_RELEASES = 5;
+
+/** `limit` of a series split by release: 1 to MAX_SERIES_RELEASES; `context` ends the message of a limit over the maximum. */
+export function parseSeriesReleaseLimit(raw: string | undefined, context = ''): number {
+  const limit = parsePage(raw, undefined, DEFAULT_SERIES_RELEASES).limit;
+  if (limit > MAX_SERIES_RELEASES) throw new QueryParameterError(`limit must be at most ${MAX_SERIES_RELEASES}${context}`);
+  return limit;
+}

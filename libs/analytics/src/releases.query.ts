@@ -1,6 +1,6 @@
-import { alignInterval, bucketKey, chooseSource, compileAggregate, CompiledQuery, Dataset, Partial, Source } from './aggregate-query';
+import { aggregateScope, alignInterval, bucketKey, chooseSource, compileAggregate, CompiledQuery, Dataset, PartialColumn, ReadScope } from './aggregate-query';
 import { FILTER_NAMES, Filters } from './filters';
-import { QueryParameterError, TimeRange } from './time-range';
+import { QueryParameterError } from './time-range';
 import { ROLLUP_APDEX_T_MS, TRANSACTIONS, transactionFormulas, transactionPartials } from './transactions.dataset';
 
 /** Error events as release health reads them (release and environment are rollup keys). */
@@ -18,21 +18,13 @@ export const SESSIONS: Dataset = {
 };
 
 const MAX_RELEASES = 1000;
-const RELEASE_KEY: Partial = { name: 'release', raw: 'release', rollup: 'release' };
+const RELEASE_KEY: PartialColumn = { name: 'release', raw: 'release', rollup: 'release' };
 /** Minute precision on every path: the minute rollup knows the minute, the hour rollup keeps the first one of its hour. */
-const FIRST_MINUTE: Partial = { name: 'p_first_minute', raw: "min(toStartOfMinute(toDateTime(timestamp, 'UTC')))", rollup: 'minute', hourRollup: 'first_minute' };
+const FIRST_MINUTE: PartialColumn = { name: 'p_first_minute', raw: "min(toStartOfMinute(toDateTime(timestamp, 'UTC')))", rollup: 'minute', hourRollup: 'first_minute' };
 
-export interface ReleaseScope {
-  projectId: number;
-  range: TimeRange;
-  filters: Filters;
+export interface ReleaseScope extends ReadScope {
   /** Only these releases (compare); all otherwise. */
   releases?: string[];
-  source?: Source;
-  /** From when the hour rollups are complete (rollup_tiers); undefined: minutes only. */
-  hourRollupFromMs?: number;
-  /** From when the day rollup is complete (rollup_tiers); undefined: not read. */
-  dayRollupFromMs?: number;
 }
 
 /** Release health reads release and environment only: sessions know nothing else. */
@@ -48,17 +40,13 @@ function releaseScopeSql(scope: ReleaseScope): { where: string; params: Record<s
   return { where: 'WHERE release IN {releases:Array(String)}', params: { releases: scope.releases } };
 }
 
-function aggregateByRelease(dataset: Dataset, scope: ReleaseScope, partials: Partial[], select: string[], extraParams: Record<string, unknown> = {}): CompiledQuery {
+function aggregateByRelease(dataset: Dataset, scope: ReleaseScope, partials: PartialColumn[], select: string[], extraParams: Record<string, unknown> = {}): CompiledQuery {
   const source = scope.source ?? chooseSource(dataset, scope.range, scope.filters, partials);
   const only = releaseScopeSql(scope);
   return compileAggregate({
     dataset,
-    projectId: scope.projectId,
-    range: scope.range,
-    filters: scope.filters,
+    ...aggregateScope(scope),
     source,
-    hourRollupFromMs: scope.hourRollupFromMs,
-    dayRollupFromMs: scope.dayRollupFromMs,
     keys: [RELEASE_KEY],
     partials,
     params: { ...extraParams, ...only.params, max_releases: MAX_RELEASES },
@@ -97,7 +85,7 @@ export function compileReleaseErrors(scope: ReleaseScope): CompiledQuery {
 
 /** Per release: started and crashed sessions, users and crashed users (crash-free = 1 − crashed / all). */
 export function compileReleaseSessions(scope: ReleaseScope): CompiledQuery {
-  const firstMinute: Partial = { ...FIRST_MINUTE, raw: "min(toStartOfMinute(toDateTime(started, 'UTC')))" };
+  const firstMinute: PartialColumn = { ...FIRST_MINUTE, raw: "min(toStartOfMinute(toDateTime(started, 'UTC')))" };
   return aggregateByRelease(
     SESSIONS,
     scope,
@@ -118,36 +106,21 @@ export function compileReleaseSessions(scope: ReleaseScope): CompiledQuery {
   );
 }
 
-export interface ReleaseSeriesInput {
-  projectId: number;
-  range: TimeRange;
+export interface ReleaseSeriesInput extends ReadScope {
   intervalMs: number;
-  filters: Filters;
   /** The releases to draw (the caller picks the top ones). */
   releases: string[];
-  source?: Source;
-  /** From when the hour rollups are complete (rollup_tiers); undefined: minutes only. */
-  hourRollupFromMs?: number;
-  /** From when the day rollup is complete (rollup_tiers); undefined: not read. */
-  dayRollupFromMs?: number;
 }
 
 /** Per bucket and release: transactions and failures, and error events, as two queries on one bucket grid. */
 export function compileReleaseSeries(input: ReleaseSeriesInput): { transactions: CompiledQuery; errors: CompiledQuery; intervalMs: number } {
   const p = transactionPartials;
-  const count: Partial = { name: 'p_count', raw: 'count()', rollup: 'count' };
+  const count: PartialColumn = { name: 'p_count', raw: 'count()', rollup: 'count' };
   const txSource = input.source ?? chooseSource(TRANSACTIONS, input.range, input.filters, [p.count, p.failures]);
   const errSource = input.source ?? chooseSource(RELEASE_ERRORS, input.range, input.filters, [count]);
   // One bucket width for both, so the points line up: whole minutes if either reads a rollup.
   const intervalMs = alignInterval(txSource === 'rollup' || errSource === 'rollup' ? 'rollup' : 'raw', input.intervalMs);
-  const common = {
-    projectId: input.projectId,
-    range: input.range,
-    filters: input.filters,
-    hourRollupFromMs: input.hourRollupFromMs,
-    dayRollupFromMs: input.dayRollupFromMs,
-    params: { interval_ms: intervalMs, releases: input.releases },
-  };
+  const common = { ...aggregateScope(input), params: { interval_ms: intervalMs, releases: input.releases } };
   const outer = (select: string) => (from: string) => `
 SELECT t, release, ${select}
 FROM ${from}

@@ -20,8 +20,13 @@ export function parseTimestamp(name: string, raw: string | undefined): number {
 export function parseTimeRange(from: string | undefined, to: string | undefined, maxRangeDays: number): TimeRange {
   const range = { fromMs: parseTimestamp('from', from), toMs: parseTimestamp('to', to) };
   if (range.toMs <= range.fromMs) throw new QueryParameterError('to must be after from');
-  if (range.toMs - range.fromMs > maxRangeDays * 86_400_000) throw new QueryParameterError(`the time range may span at most ${maxRangeDays} days`);
+  checkRangeLength(range, maxRangeDays);
   return range;
+}
+
+/** The longest range a read may span (QUERY_MAX_RANGE_DAYS), for ranges parsed elsewhere too (Grafana's). */
+export function checkRangeLength(range: TimeRange, maxRangeDays: number): void {
+  if (range.toMs - range.fromMs > maxRangeDays * 86_400_000) throw new QueryParameterError(`the time range may span at most ${maxRangeDays} days`);
 }
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
@@ -43,9 +48,14 @@ const MIN_INTERVAL_MS = 1000;
  * range holds at most `maxPoints` buckets; without a request, a round step giving about 100 points.
  */
 export function chooseInterval(range: TimeRange, requested: string | undefined, maxPoints: number): number {
+  return widenInterval(range, requested !== undefined && requested !== '' ? parseInterval(requested) : undefined, maxPoints);
+}
+
+/** chooseInterval for a width already in milliseconds (Grafana's bucket width); undefined: none requested. */
+export function widenInterval(range: TimeRange, requestedMs: number | undefined, maxPoints: number): number {
   const span = range.toMs - range.fromMs;
   const floor = Math.max(MIN_INTERVAL_MS, Math.ceil(span / maxPoints));
-  if (requested !== undefined && requested !== '') return Math.max(parseInterval(requested), floor);
+  if (requestedMs !== undefined) return Math.max(requestedMs, floor);
   const target = span / DEFAULT_POINTS;
   const nice = NICE_STEPS_MS.find((step) => step >= target) ?? NICE_STEPS_MS[NICE_STEPS_MS.length - 1];
   return Math.max(nice, floor);

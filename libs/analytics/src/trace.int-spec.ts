@@ -1,5 +1,5 @@
 import type { ErrorRecord, SpanRecord, TransactionRecord } from '@pulse/model';
-import { SeedOptions } from '@pulse/storage/testing';
+import { SeedOptions } from '@pulse/testing';
 import { SeededDatabase, seededDatabase } from './testing/seeded-database';
 import { compileTraceQueries, TRACE_ROW_LIMITS, traceRange } from './trace.query';
 import { toTraceResponse, TraceErrorRow, TraceResponse, TraceSpanRow, TraceTransactionRow } from './trace.result';

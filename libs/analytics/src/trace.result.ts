@@ -3,39 +3,19 @@ import { waterfallOrder } from './trace-tree';
 
 type Int64 = number | string;
 
-export interface TraceTransactionRow {
-  event_id: string;
-  span_id: string;
-  parent_span_id: string;
-  name: string;
-  op: string;
-  status: string;
+/** Rows as compileTraceQueries reads them: the answer's fields, times as ClickHouse gives epoch ms. */
+export interface TraceTransactionRow extends Omit<TraceTransaction, 'start' | 'end' | keyof WaterfallPlace> {
   start_ms: Int64;
   end_ms: Int64;
-  duration_ms: number;
-  release: string;
-  environment: string;
 }
 
-export interface TraceSpanRow {
-  span_id: string;
-  parent_span_id: string;
-  segment_id: string;
-  op: string;
-  description: string;
-  status: string;
+export interface TraceSpanRow extends Omit<TraceSpan, 'start' | 'end' | keyof WaterfallPlace> {
   start_ms: Int64;
   end_ms: Int64;
-  duration_ms: number;
 }
 
-export interface TraceErrorRow {
-  event_id: string;
+export interface TraceErrorRow extends Omit<TraceError, 'timestamp'> {
   timestamp_ms: Int64;
-  title: string;
-  level: string;
-  span_id: string;
-  fingerprint: string;
 }
 
 /** Where a row sits in the waterfall of transactions and spans together. */
@@ -156,9 +136,7 @@ function toTraceTransaction(r: TraceTransactionRow): Unplaced<TraceTransaction> 
     name: r.name,
     op: r.op,
     status: r.status,
-    start: Number(r.start_ms),
-    end: Number(r.end_ms),
-    duration_ms: Number(r.duration_ms),
+    ...timesOf(r),
     release: r.release,
     environment: r.environment,
   };
@@ -172,10 +150,13 @@ function toTraceSpan(r: TraceSpanRow): Unplaced<TraceSpan> {
     op: r.op,
     description: r.description,
     status: r.status,
-    start: Number(r.start_ms),
-    end: Number(r.end_ms),
-    duration_ms: Number(r.duration_ms),
+    ...timesOf(r),
   };
+}
+
+/** A transaction's or span's times as numbers: ClickHouse may send the 64-bit ones as strings. */
+function timesOf(r: TraceTransactionRow | TraceSpanRow): Pick<TraceSpan, 'start' | 'end' | 'duration_ms'> {
+  return { start: Number(r.start_ms), end: Number(r.end_ms), duration_ms: Number(r.duration_ms) };
 }
 
 function toTraceError(r: TraceErrorRow): TraceError {

@@ -1,4 +1,4 @@
-import type { Dataset, Partial } from './aggregate-query';
+import type { Dataset, PartialColumn } from './aggregate-query';
 import { QueryParameterError } from './time-range';
 
 export const TRANSACTIONS: Dataset = {
@@ -41,7 +41,7 @@ export const transactionPartials = {
   sum: { name: 'p_sum', raw: 'sum(duration_ms)', rollup: 'duration_sum' },
   max: { name: 'p_max', raw: 'max(duration_ms)', rollup: 'duration_max' },
   users: { name: 'p_users', raw: "uniqStateIf(user_id, user_id != '')", rollup: 'users' },
-  apdex: (t: number): Partial[] => {
+  apdex: (t: number): PartialColumn[] => {
     const inRollup = t === ROLLUP_APDEX_T_MS;
     return [
       { name: 'p_satisfied', raw: 'countIf(duration_ms <= {apdex_t:Float64})', rollup: inRollup ? 'satisfied' : undefined },
@@ -49,7 +49,7 @@ export const transactionPartials = {
       { name: 'p_miserable_users', raw: "uniqStateIf(user_id, user_id != '' AND duration_ms > 4 * {apdex_t:Float64})", rollup: inRollup ? 'miserable_users' : undefined },
     ];
   },
-} satisfies Record<string, Partial | ((t: number) => Partial[])>;
+} satisfies Record<string, PartialColumn | ((t: number) => PartialColumn[])>;
 
 /** Outer formulas over the partials (metrics.md). Rates are NULL where there is nothing to divide. */
 export const transactionFormulas = {

@@ -1,22 +1,13 @@
-import { alignInterval, bucketKey, chooseSource, compileAggregate, CompiledQuery, levelList, Partial, Source } from './aggregate-query';
-import type { Filters } from './filters';
-import type { TimeRange } from './time-range';
+import { aggregateScope, alignInterval, bucketKey, chooseSource, compileAggregate, CompiledQuery, levelList, PartialColumn, ReadScope, Source } from './aggregate-query';
+import { QueryParameterError } from './time-range';
 import { TRANSACTIONS, transactionFormulas, transactionPartials } from './transactions.dataset';
 
-export interface TransactionTableInput {
-  projectId: number;
-  range: TimeRange;
-  filters: Filters;
+export interface TransactionTableInput extends ReadScope {
   apdexThresholdMs: number;
   sort: TransactionSort;
   order: 'asc' | 'desc';
   limit: number;
   offset: number;
-  source?: Source;
-  /** From when the hour rollup is complete (rollup_tiers); undefined: minutes only. */
-  hourRollupFromMs?: number;
-  /** From when the day rollup is complete (rollup_tiers); undefined: not read. */
-  dayRollupFromMs?: number;
 }
 
 /** Sortable columns of the transaction table → the SQL alias they sort by (never user text). */
@@ -33,7 +24,7 @@ export const TRANSACTION_SORTS = {
 } as const;
 export type TransactionSort = keyof typeof TRANSACTION_SORTS;
 
-function tablePartials(apdexThresholdMs: number): Partial[] {
+function tablePartials(apdexThresholdMs: number): PartialColumn[] {
   const p = transactionPartials;
   return [p.count, p.failures, p.quantiles, p.users, ...p.apdex(apdexThresholdMs)];
 }
@@ -49,12 +40,8 @@ export function compileTransactionTable(input: TransactionTableInput): { query: 
   const minutes = (input.range.toMs - input.range.fromMs) / 60_000;
   const query = compileAggregate({
     dataset: TRANSACTIONS,
-    projectId: input.projectId,
-    range: input.range,
-    filters: input.filters,
+    ...aggregateScope(input),
     source,
-    hourRollupFromMs: input.hourRollupFromMs,
-    dayRollupFromMs: input.dayRollupFromMs,
     keys: [{ name: 'name', raw: 'name', rollup: 'name' }],
     partials,
     params: { apdex_t: input.apdexThresholdMs, minutes, limit: input.limit, offset: input.offset },
@@ -79,21 +66,19 @@ LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
   return { query, source };
 }
 
-export interface TransactionSeriesInput {
-  projectId: number;
-  range: TimeRange;
+/** `group_by` of the transaction series: `release` splits it, nothing else is accepted. */
+export function parseGroupByRelease(raw: string | undefined): boolean {
+  if (raw !== undefined && raw !== 'release') throw new QueryParameterError(`group_by=${JSON.stringify(raw)} must be release`);
+  return raw === 'release';
+}
+
+export interface TransactionSeriesInput extends ReadScope {
   intervalMs: number;
-  filters: Filters;
   percentiles: number[];
   apdexThresholdMs: number;
   /** Split the series by release (the top `limit` releases by count). */
   byRelease: boolean;
   limit: number;
-  source?: Source;
-  /** From when the hour rollup is complete (rollup_tiers); undefined: minutes only. */
-  hourRollupFromMs?: number;
-  /** From when the day rollup is complete (rollup_tiers); undefined: not read. */
-  dayRollupFromMs?: number;
 }
 
 /**
@@ -111,12 +96,8 @@ export function compileTransactionSeries(input: TransactionSeriesInput): { query
   const keys = [bucketKey(TRANSACTIONS, intervalMs), ...(input.byRelease ? [{ name: 'release', raw: 'release', rollup: 'release' }] : [])];
   const query = compileAggregate({
     dataset: TRANSACTIONS,
-    projectId: input.projectId,
-    range: input.range,
-    filters: input.filters,
+    ...aggregateScope(input),
     source,
-    hourRollupFromMs: input.hourRollupFromMs,
-    dayRollupFromMs: input.dayRollupFromMs,
     keys,
     partials,
     params: { apdex_t: input.apdexThresholdMs, interval_ms: intervalMs, limit: input.limit },

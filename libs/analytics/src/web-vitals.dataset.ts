@@ -1,5 +1,5 @@
 import { RatedVitalName, VITAL_THRESHOLDS } from '@pulse/model';
-import { Dataset, levelList, Partial } from './aggregate-query';
+import { Dataset, levelList, PartialColumn } from './aggregate-query';
 
 /** `transaction` filters the page a sample was measured on; vitals carry no tags. */
 export const WEB_VITALS_DATASET: Dataset = {
@@ -53,12 +53,12 @@ export const webVitalPartials = {
   good: { name: 'p_good', raw: `countIf(value <= ${GOOD})`, rollup: 'good' },
   needsImprovement: { name: 'p_needs_improvement', raw: `countIf(value > ${GOOD} AND value <= ${POOR})`, rollup: 'needs_improvement' },
   poor: { name: 'p_poor', raw: `countIf(value > ${POOR})`, rollup: 'poor' },
-} satisfies Record<string, Partial>;
+} satisfies Record<string, PartialColumn>;
 
-export const WEB_VITAL_PARTIALS: Partial[] = Object.values(webVitalPartials);
+export const WEB_VITAL_PARTIALS: PartialColumn[] = Object.values(webVitalPartials);
 
 /** The vital of a partial row, a grouping key of every vitals query (units differ between vitals). */
-export const VITAL_KEY: Partial = { name: 'vital', raw: 'vital', rollup: 'vital' };
+export const VITAL_KEY: PartialColumn = { name: 'vital', raw: 'vital', rollup: 'vital' };
 
 /** The percentiles every vitals answer reports, in the order of the merged quantiles array. */
 export const VITAL_PERCENTILES = [50, 75, 95] as const;

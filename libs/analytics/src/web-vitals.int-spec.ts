@@ -1,5 +1,5 @@
 import { RatedVitalName, rateVital, VITAL_THRESHOLDS, WebVitalRecord } from '@pulse/model';
-import { SeedOptions } from '@pulse/storage/testing';
+import { SeedOptions } from '@pulse/testing';
 import type { CompiledQuery, Source } from './aggregate-query';
 import type { Filters } from './filters';
 import { PERFORMANCE_SCORE_CURVES, performanceScore, ScoredVitalName } from './performance-score';
@@ -35,7 +35,13 @@ jest.setTimeout(30_000);
 
 const MINUTE = 60_000;
 const PROJECT = 1;
-const START_MS = Math.floor(Date.now() / MINUTE) * MINUTE - 3 * 3_600_000;
+const HOUR_MS = 3_600_000;
+/**
+ * 17 minutes past an hour, about three hours ago: the same place in the hour on every run, so the
+ * range always has its edge minutes and whole hours in the same tiers (started at minute 31, its
+ * last whole minute would end on the hour and the plan would have one branch fewer).
+ */
+const START_MS = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 3 * HOUR_MS + 17 * MINUTE;
 const OPTIONS: SeedOptions = { startMs: START_MS, minutes: 150, transactions: 0, spans: 0, webVitals: 6000, errors: 0, sessions: 0, sessionAggregates: 0 };
 /** Not minute-aligned at either end: the rollup path reads raw rows for the edge minutes. */
 const RANGE = { fromMs: START_MS + 7_345, toMs: START_MS + 150 * MINUTE - 23_456 };

@@ -1,37 +1,22 @@
 import type { RatedVitalName } from '@pulse/model';
-import { AggregateQuery, alignInterval, bucketKey, chooseSource, compileAggregate, CompiledQuery, Partial, Source } from './aggregate-query';
-import type { Filters } from './filters';
-import { QueryParameterError, TimeRange } from './time-range';
+import { AggregateQuery, aggregateScope, alignInterval, bucketKey, chooseSource, compileAggregate, CompiledQuery, PartialColumn, ReadScope, Source } from './aggregate-query';
+import { QueryParameterError } from './time-range';
 import { parseOrder } from './paging';
 import { REPORTED_VITALS, REPORTED_VITALS_CONDITION, VITAL_AGGREGATES, VITAL_KEY, VITAL_PERCENTILES, WEB_VITAL_PARTIALS, WEB_VITALS_DATASET } from './web-vitals.dataset';
 
-export interface WebVitalsQueryInput {
-  projectId: number;
-  range: TimeRange;
-  filters: Filters;
-  /** Forces a source (tests compare both); chosen by chooseSource otherwise. */
-  source?: Source;
-  /** From when the hour rollup is complete (rollup_tiers); undefined: minutes only. */
-  hourRollupFromMs?: number;
-  /** From when the day rollup is complete (rollup_tiers); undefined: not read. */
-  dayRollupFromMs?: number;
-}
+export type WebVitalsQueryInput = ReadScope;
 
 export interface WebVitalsPlan {
   query: CompiledQuery;
   source: Source;
 }
 
-function scan(input: WebVitalsQueryInput, keys: Partial[], outer: (from: string) => string, params: Record<string, unknown> = {}): WebVitalsPlan {
+function scan(input: WebVitalsQueryInput, keys: PartialColumn[], outer: (from: string) => string, params: Record<string, unknown> = {}): WebVitalsPlan {
   const source = input.source ?? chooseSource(WEB_VITALS_DATASET, input.range, input.filters, WEB_VITAL_PARTIALS);
   const query: AggregateQuery = {
     dataset: WEB_VITALS_DATASET,
-    projectId: input.projectId,
-    range: input.range,
-    filters: input.filters,
+    ...aggregateScope(input),
     source,
-    hourRollupFromMs: input.hourRollupFromMs,
-    dayRollupFromMs: input.dayRollupFromMs,
     keys,
     partials: WEB_VITAL_PARTIALS,
     params,
@@ -122,7 +107,7 @@ function orderBy(sort: BreakdownSort, order: SortOrder): string {
  */
 export function compileWebVitalsBreakdownQuery(input: WebVitalsBreakdownInput): WebVitalsPlan {
   const column = DIMENSION_COLUMNS[input.by];
-  const key: Partial = { name: 'key', raw: column, rollup: column };
+  const key: PartialColumn = { name: 'key', raw: column, rollup: column };
   return scan(
     input,
     [key, VITAL_KEY],

@@ -1,24 +1,40 @@
 import { availableParallelism } from 'node:os';
+import { EnvReader } from './env-reader';
 
 /**
- * Process configuration read from the environment once at boot. A bad value stops start-up with a
- * message naming the variable; nothing else in the code base reads `process.env`.
+ * Process configuration read from the environment once at boot, one type and one loader per app:
+ * each app reads and validates the variables it uses and no others, so a bad QUERY_PORT does not
+ * stop the consumer. A bad value stops start-up with a message naming the variable; nothing else in
+ * the code base reads `process.env`. The sections several apps read (shared, Kafka, ClickHouse) are
+ * read by one function each; an app's own variables are read by its loader alone (README.md,
+ * "Configuration", says which app reads which).
  */
-export interface EnvConfig {
-  ingestPort: number;
-  queryPort: number;
-  consumerPort: number;
+
+/** What every app reads: where it listens, how it logs, its PULSE_CONFIG, its HTTP timeouts. */
+export interface SharedConfig {
   host: string;
+  logLevel: LogLevel;
+  pulseConfigPath: string | undefined;
+  /** Request, header, idle and keep-alive timeouts of the app's HTTP server, ms. */
+  httpTimeouts: { requestMs: number; headersMs: number; idleMs: number; keepAliveMs: number };
+}
+
+/** The Kafka cluster and Pulse's topics on it: ingest and consumer. */
+export interface KafkaConnectionConfig {
   kafkaBrokers: string[];
   kafkaClientId: string;
   kafkaTopicPrefix: string;
+  /** Partitions of the topics the app creates. */
   kafkaPartitions: number;
-  /** Where ClickHouse is and which database holds Pulse's tables. */
+}
+
+/** Where ClickHouse is and which database holds Pulse's tables: consumer, query and migrations. */
+export interface ClickHouseConnectionConfig {
   clickhouse: { url: string; database: string; user: string; password: string; cluster?: string };
-  pulseConfigPath: string | undefined;
-  logLevel: string;
-  /** Request, header, idle and keep-alive timeouts of every app's HTTP server, ms. */
-  httpTimeouts: { requestMs: number; headersMs: number; idleMs: number; keepAliveMs: number };
+}
+
+export interface IngestConfig extends SharedConfig, KafkaConnectionConfig {
+  ingestPort: number;
   /** Largest request body ingest reads, in bytes, as sent (compressed or not). */
   ingestMaxBodyBytes: number;
   /** Largest envelope after decompression. */
@@ -41,6 +57,10 @@ export interface EnvConfig {
    * ingest process cost more than a quarter of its CPU per event (docs/benchmarks.md, "Ingest").
    */
   producerCompression: ProducerCompression;
+}
+
+export interface ConsumerConfig extends SharedConfig, KafkaConnectionConfig, ClickHouseConnectionConfig {
+  consumerPort: number;
   /** Prefix of the consumer groups, one per record kind (`<prefix>.transactions`, …). */
   consumerGroupId: string;
   /** Most Kafka messages in one ClickHouse insert (a schema-2 message holds one request's records); a larger fetch is split at this size. */
@@ -64,6 +84,10 @@ export interface EnvConfig {
   consumerStallTimeoutMs: number;
   /** Retention of a project whose PULSE_CONFIG entry sets none, days. */
   defaultRetentionDays: number;
+}
+
+export interface QueryConfig extends SharedConfig, ClickHouseConnectionConfig {
+  queryPort: number;
   /** Server-side cap on one analytics query, seconds. */
   queryMaxExecutionSeconds: number;
   /** Longest time range the query API accepts, days. */
@@ -91,51 +115,45 @@ export interface EnvConfig {
   queryOsThreadPriority: number;
 }
 
-export class ConfigError extends Error {}
+/** `npm run migrate`: the ClickHouse connection alone. */
+export type MigrateConfig = ClickHouseConnectionConfig;
 
 /** kafkajs compresses with gzip itself; snappy, lz4 and zstd would need codec packages. */
 export const PRODUCER_COMPRESSIONS = ['none', 'gzip'] as const;
 export type ProducerCompression = (typeof PRODUCER_COMPRESSIONS)[number];
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export function loadEnvConfig(env: NodeJS.ProcessEnv): EnvConfig {
-  const read = new EnvReader(env);
-  const consumerSessionTimeoutMs = read.int('CONSUMER_SESSION_TIMEOUT_MS', 30_000, 6000, 300_000);
-  const config: EnvConfig = {
+// Each loader reads its app's port, then the shared sections, then the app's own variables: the
+// order in which the ConfigError names the bad ones.
+
+export const loadIngestConfig = loader(
+  (read): IngestConfig => ({
     ingestPort: read.port('INGEST_PORT', 3000),
-    queryPort: read.port('QUERY_PORT', 3001),
-    consumerPort: read.port('CONSUMER_PORT', 3002),
-    host: read.string('PULSE_HOST', '127.0.0.1'),
-    kafkaBrokers: read.list('KAFKA_BROKERS', ['127.0.0.1:9092']),
-    kafkaClientId: read.string('KAFKA_CLIENT_ID', 'pulse'),
-    kafkaTopicPrefix: read.matching('KAFKA_TOPIC_PREFIX', 'pulse.', /^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"'),
-    kafkaPartitions: read.int('KAFKA_TOPIC_PARTITIONS', 4, 1, 1024),
-    clickhouse: {
-      url: read.url('CLICKHOUSE_URL', 'http://127.0.0.1:8123'),
-      database: read.matching('CLICKHOUSE_DATABASE', 'pulse', IDENTIFIER, 'a plain identifier'),
-      user: read.string('CLICKHOUSE_USER', 'default'),
-      password: read.string('CLICKHOUSE_PASSWORD', ''),
-      cluster: read.optionalMatching('CLICKHOUSE_CLUSTER', IDENTIFIER, 'a plain identifier (a cluster of the server\'s remote_servers)'),
-    },
-    pulseConfigPath: env.PULSE_CONFIG || undefined,
-    logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
-    httpTimeouts: {
-      requestMs: read.int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
-      headersMs: read.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000),
-      idleMs: read.int('HTTP_IDLE_TIMEOUT_MS', 120_000, 100, 86_400_000),
-      keepAliveMs: read.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 100, 3_600_000),
-    },
+    ...readShared(read),
+    ...readKafkaConnection(read),
     ingestMaxBodyBytes: read.int('INGEST_MAX_BODY_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     ingestMaxEnvelopeBytes: read.int('INGEST_MAX_ENVELOPE_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     ingestMaxEventBytes: read.int('INGEST_MAX_EVENT_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
     ingestMaxSessionsPerEnvelope: read.int('INGEST_MAX_SESSIONS_PER_ENVELOPE', 100, 1, 100_000),
-    ingestWorkers: env.INGEST_WORKERS?.trim() === 'auto' ? availableParallelism() : read.int('INGEST_WORKERS', 1, 1, 256),
+    ingestWorkers: read.intOrAuto('INGEST_WORKERS', availableParallelism, 1, 1, 256),
     producerLingerMs: read.int('PRODUCER_LINGER_MS', 5, 0, 60_000),
     producerMaxBatchMessages: read.int('PRODUCER_MAX_BATCH_MESSAGES', 5000, 1, 1_000_000),
     producerMaxPendingBytes: read.int('PRODUCER_MAX_PENDING_BYTES', 64 * 1024 * 1024, 1024, 4 * 1024 ** 3),
-    producerCompression: read.oneOf('PRODUCER_COMPRESSION', 'none', [...PRODUCER_COMPRESSIONS]) as ProducerCompression,
+    producerCompression: read.oneOf('PRODUCER_COMPRESSION', 'none', PRODUCER_COMPRESSIONS),
+  }),
+);
+
+export const loadConsumerConfig = loader((read): ConsumerConfig => {
+  const consumerSessionTimeoutMs = read.int('CONSUMER_SESSION_TIMEOUT_MS', 30_000, 6000, 300_000);
+  return {
+    consumerPort: read.port('CONSUMER_PORT', 3002),
+    ...readShared(read),
+    ...readKafkaConnection(read),
+    ...readClickHouseConnection(read),
     consumerGroupId: read.string('CONSUMER_GROUP_ID', 'pulse-consumer'),
     consumerMaxBatchRows: read.int('CONSUMER_MAX_BATCH_ROWS', 20_000, 1, 1_000_000),
     consumerMaxWaitMs: read.int('CONSUMER_MAX_WAIT_MS', 1000, 10, 60_000),
@@ -147,6 +165,14 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv): EnvConfig {
     consumerInsertTimeoutMs: read.int('CONSUMER_INSERT_TIMEOUT_MS', Math.floor(consumerSessionTimeoutMs / 2), 1000, consumerSessionTimeoutMs - 1),
     consumerStallTimeoutMs: read.int('CONSUMER_STALL_TIMEOUT_MS', 60_000, 1000, 86_400_000),
     defaultRetentionDays: read.int('DEFAULT_RETENTION_DAYS', 90, 1, 3650),
+  };
+});
+
+export const loadQueryConfig = loader(
+  (read): QueryConfig => ({
+    queryPort: read.port('QUERY_PORT', 3001),
+    ...readShared(read),
+    ...readClickHouseConnection(read),
     queryMaxExecutionSeconds: read.int('QUERY_MAX_EXECUTION_SECONDS', 30, 1, 3600),
     queryMaxRangeDays: read.int('QUERY_MAX_RANGE_DAYS', 90, 1, 3650),
     queryMaxPoints: read.int('QUERY_MAX_POINTS', 1000, 10, 100_000),
@@ -160,78 +186,52 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv): EnvConfig {
     queryMaxMemoryUsageBytes: read.int('QUERY_MAX_MEMORY_USAGE_BYTES', 2 * 1024 ** 3, 16 * 1024 ** 2, 1024 ** 4),
     queryClickHouseMaxConcurrent: read.int('QUERY_CLICKHOUSE_MAX_CONCURRENT', 16, 0, 100_000),
     queryOsThreadPriority: read.int('QUERY_OS_THREAD_PRIORITY', 10, 0, 19),
+  }),
+);
+
+export const loadMigrateConfig = loader((read): MigrateConfig => readClickHouseConnection(read));
+
+function readShared(read: EnvReader): SharedConfig {
+  return {
+    host: read.string('PULSE_HOST', '127.0.0.1'),
+    pulseConfigPath: read.optionalString('PULSE_CONFIG'),
+    logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
+    httpTimeouts: {
+      requestMs: read.int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      headersMs: read.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000),
+      idleMs: read.int('HTTP_IDLE_TIMEOUT_MS', 120_000, 100, 86_400_000),
+      keepAliveMs: read.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 100, 3_600_000),
+    },
   };
-  read.throwIfInvalid();
-  return config;
 }
 
-class EnvReader {
-  private readonly problems: string[] = [];
+function readKafkaConnection(read: EnvReader): KafkaConnectionConfig {
+  return {
+    kafkaBrokers: read.list('KAFKA_BROKERS', ['127.0.0.1:9092']),
+    kafkaClientId: read.string('KAFKA_CLIENT_ID', 'pulse'),
+    kafkaTopicPrefix: read.matching('KAFKA_TOPIC_PREFIX', 'pulse.', /^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"'),
+    kafkaPartitions: read.int('KAFKA_TOPIC_PARTITIONS', 4, 1, 1024),
+  };
+}
 
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
+function readClickHouseConnection(read: EnvReader): ClickHouseConnectionConfig {
+  return {
+    clickhouse: {
+      url: read.url('CLICKHOUSE_URL', 'http://127.0.0.1:8123'),
+      database: read.matching('CLICKHOUSE_DATABASE', 'pulse', IDENTIFIER, 'a plain identifier'),
+      user: read.string('CLICKHOUSE_USER', 'default'),
+      password: read.string('CLICKHOUSE_PASSWORD', ''),
+      cluster: read.optionalMatching('CLICKHOUSE_CLUSTER', IDENTIFIER, 'a plain identifier (a cluster of the server\'s remote_servers)'),
+    },
+  };
+}
 
-  string(name: string, fallback: string): string {
-    const value = this.env[name];
-    return value === undefined || value === '' ? fallback : value;
-  }
-
-  int(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      this.problems.push(`${name}=${JSON.stringify(raw)} must be an integer from ${min} to ${max}`);
-      return fallback;
-    }
-    return value;
-  }
-
-  port(name: string, fallback: number): number {
-    return this.int(name, fallback, 0, 65535);
-  }
-
-  list(name: string, fallback: string[]): string[] {
-    const raw = this.env[name];
-    if (raw === undefined || raw.trim() === '') return fallback;
-    const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
-    const bad = items.filter((item) => !/^[^\s:]+:\d{1,5}$/.test(item));
-    if (bad.length > 0) this.problems.push(`${name} must be a comma-separated list of host:port, got ${JSON.stringify(bad)}`);
-    return items;
-  }
-
-  url(name: string, fallback: string): string {
-    const raw = this.string(name, fallback);
-    try {
-      const url = new URL(raw);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
-      return raw;
-    } catch {
-      this.problems.push(`${name}=${JSON.stringify(raw)} must be an http(s) URL`);
-      return fallback;
-    }
-  }
-
-  matching(name: string, fallback: string, pattern: RegExp, what: string): string {
-    const value = this.string(name, fallback);
-    if (!pattern.test(value)) this.problems.push(`${name}=${JSON.stringify(value)} must be ${what}`);
-    return value;
-  }
-
-  /** Undefined when unset or empty. */
-  optionalMatching(name: string, pattern: RegExp, what: string): string | undefined {
-    const value = this.env[name];
-    if (value === undefined || value === '') return undefined;
-    if (!pattern.test(value)) this.problems.push(`${name}=${JSON.stringify(value)} must be ${what}`);
-    return value;
-  }
-
-  oneOf(name: string, fallback: string, allowed: string[]): string {
-    const value = this.string(name, fallback);
-    if (!allowed.includes(value)) this.problems.push(`${name}=${JSON.stringify(value)} must be one of ${allowed.join(', ')}`);
-    return value;
-  }
-
-  throwIfInvalid(): void {
-    if (this.problems.length > 0) throw new ConfigError(`invalid environment: ${this.problems.join('; ')}`);
-  }
+/** A loader of one app's configuration: every bad variable it reads is named in one ConfigError. */
+function loader<T>(readConfig: (read: EnvReader) => T): (env: NodeJS.ProcessEnv) => T {
+  return (env) => {
+    const read = new EnvReader(env);
+    const config = readConfig(read);
+    read.throwIfInvalid();
+    return config;
+  };
 }

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { readFileSync } from 'node:fs';
-import { ConfigError } from './env.config';
+import { ConfigError } from './env-reader';
 import { DATA_CATEGORIES, publicKeyOf, PulseConfigDto, RateLimitsDto } from './pulse-config.dto';
 import { ProjectRegistry } from './project-registry';
 

@@ -1,4 +1,4 @@
-import { ConfigError } from './env.config';
+import { ConfigError } from './env-reader';
 import { DATA_CATEGORIES, publicKeyOf } from './pulse-config.dto';
 import { parsePulseConfig } from './pulse-config.loader';
 import { ProjectRegistry } from './project-registry';

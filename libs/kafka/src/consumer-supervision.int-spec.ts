@@ -1,12 +1,13 @@
 import { waitUntil } from '@pulse/local-infra';
 import { Consumer, PartitionAssigner, PartitionAssigners, Partitioners } from 'kafkajs';
+import { RecordKind } from '@pulse/model';
 import { testInfra, uniqueName } from '@pulse/testing';
 import type { ConsumerEvents, ConsumerTuning } from './kind-consumer';
 import { createKafka } from './kafka.factory';
 import { KafkaBatchServer } from './kafka-batch.server';
 import type { RecordBatch } from './record-batch';
 import { ensureTopics } from './topic-admin';
-import { RecordKind, TopicNames } from './topics';
+import { TopicNames } from './topics';
 
 jest.setTimeout(120_000);
 

@@ -2,6 +2,7 @@ export * from './batching-producer';
 export * from './partition-counts';
 export * from './kafka-batch.server';
 export * from './kafka.factory';
+export * from './kafka-kinds';
 export * from './message-codec';
 export * from './readiness.probe';
 export * from './record-schemas';

@@ -1,5 +1,6 @@
 import { CompressionTypes, Partitioners } from 'kafkajs';
 import { waitUntil } from '@pulse/local-infra';
+import { RecordKind } from '@pulse/model';
 import { testInfra, uniqueName } from '@pulse/testing';
 import { BatchingProducer } from './batching-producer';
 import { AdminPartitionCounts } from './partition-counts';
@@ -8,7 +9,7 @@ import { createKafka } from './kafka.factory';
 import { KafkaBatchServer } from './kafka-batch.server';
 import type { RecordBatch } from './record-batch';
 import { ensureTopics } from './topic-admin';
-import { RecordKind, TopicNames } from './topics';
+import { TopicNames } from './topics';
 
 jest.setTimeout(120_000);
 

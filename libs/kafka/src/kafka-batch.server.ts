@@ -3,20 +3,22 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { ConsumerEvents, ConsumerTuning, KindConsumer } from './kind-consumer';
 import type { RecordBatch } from './record-batch';
-import { RecordKind, TopicNames } from './topics';
+import { RECORD_KINDS, RecordKind } from '@pulse/model';
+import { kafkaNameOf } from './kafka-kinds';
+import type { TopicNames } from './topics';
 
 export interface KafkaBatchServerOptions {
   kafka: Kafka;
-  /** Each record kind consumes in its own group, `<groupIdPrefix>.<kind>`. */
+  /** Each record kind consumes in its own group, `<groupIdPrefix>.<Kafka name of the kind>`. */
   groupIdPrefix: string;
   topics: TopicNames;
   tuning: ConsumerTuning;
   events?: ConsumerEvents;
 }
 
-/** The consumer group of one record kind. */
+/** The consumer group of one record kind (`pulse-consumer.web-vitals`). */
 export function consumerGroupOf(prefix: string, kind: RecordKind): string {
-  return `${prefix}.${kind}`;
+  return `${prefix}.${kafkaNameOf(kind)}`;
 }
 
 /**
@@ -38,7 +40,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       const { kafka, groupIdPrefix, topics, tuning, events = {} } = this.options;
-      for (const kind of Object.values(RecordKind)) {
+      for (const kind of RECORD_KINDS) {
         const handler = this.getHandlerByPattern(kind);
         if (!handler) continue;
         this.consumers.push(

@@ -1,11 +1,11 @@
 import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
+import type { RecordKind } from '@pulse/model';
 import { Backoff } from './backoff';
 import { ConsumerSupervisor } from './consumer-supervisor';
 import { HeartbeatPump, rejoinCause } from './membership';
 import { decodeIntent, encodeIntent, rangeToken } from './offset-intent';
 import { Chunk, PartitionCutter } from './partition-cutter';
 import type { ConsumedMessage, RecordBatch } from './record-batch';
-import type { RecordKind } from './topics';
 
 /**
  * Partitions worked on at a time unless the tuning says otherwise (kafkajs's

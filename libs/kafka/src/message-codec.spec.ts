@@ -1,6 +1,6 @@
-import type { TransactionRecord } from '@pulse/model';
+import { RecordKind, TransactionRecord } from '@pulse/model';
 import { decodeMessage, DecodeResult, encodeRecord, encodeRecordGroup, SCHEMA_HEADER } from './message-codec';
-import { RecordKind } from './topics';
+import { transactionRecord as record } from './testing';
 
 const TRANSACTION_SCHEMA = 'transaction/1';
 const encodeTransaction = (r: TransactionRecord) => encodeRecord(RecordKind.Transaction, r);
@@ -11,37 +11,6 @@ const decodeTransaction = (value: Buffer | null, schema: string | undefined): De
   expect(decoded.records).toHaveLength(1);
   const [only] = decoded.records;
   return only.ok ? { ok: true, record: only.record } : { ok: false, reason: only.reason };
-};
-
-export const record: TransactionRecord = {
-  projectId: 3,
-  eventId: 'a'.repeat(32),
-  traceId: 'b'.repeat(32),
-  spanId: 'c'.repeat(16),
-  parentSpanId: '',
-  name: 'GET /',
-  source: 'route',
-  op: 'http.server',
-  status: 'ok',
-  statusCode: 0,
-  startTimestampMs: 1000,
-  timestampMs: 1250,
-  durationMs: 250,
-  release: 'r1',
-  environment: 'production',
-  dist: '',
-  platform: 'node',
-  sdkName: 'sentry.javascript.node',
-  sdkVersion: '11.0.0',
-  userId: 'u1',
-  httpMethod: 'GET',
-  httpStatusCode: 200,
-  browserName: '',
-  osName: 'Linux',
-  tags: { a: 'b' },
-  measurements: { lcp: 1200 },
-  receivedAtMs: 2000,
-  originalTimestampMs: null,
 };
 
 describe('transaction message codec, schema version 1', () => {

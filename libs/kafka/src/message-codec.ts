@@ -1,5 +1,5 @@
-import { RECORD_SCHEMAS, RecordTypes } from './record-schemas';
-import { RecordKind } from './topics';
+import type { RecordKind, RecordTypes } from '@pulse/model';
+import { KAFKA_KINDS } from './kafka-kinds';
 
 /**
  * Wire format of records on Kafka (docs/kafka-messages.md), keyed by project id, with the schema
@@ -28,7 +28,7 @@ export interface EncodedMessage {
 
 /** Schema version 1: one record per message. Producers use encodeRecordGroup; kept for tests of old messages. */
 export function encodeRecord<K extends RecordKind>(kind: K, record: RecordTypes[K]): EncodedMessage {
-  return { key: String(record.projectId), value: Buffer.from(JSON.stringify(record)), headers: { [SCHEMA_HEADER]: RECORD_SCHEMAS[kind].name } };
+  return { key: String(record.projectId), value: Buffer.from(JSON.stringify(record)), headers: { [SCHEMA_HEADER]: KAFKA_KINDS[kind].schema.name } };
 }
 
 /**
@@ -37,7 +37,7 @@ export function encodeRecord<K extends RecordKind>(kind: K, record: RecordTypes[
  * and per MAX_GROUP_VALUE_BYTES of JSON. A record larger than the bound goes alone.
  */
 export function encodeRecordGroup<K extends RecordKind>(kind: K, records: ReadonlyArray<RecordTypes[K]>, maxValueBytes = MAX_GROUP_VALUE_BYTES): EncodedMessage[] {
-  const headers = { [SCHEMA_HEADER]: RECORD_SCHEMAS[kind].groupName };
+  const headers = { [SCHEMA_HEADER]: KAFKA_KINDS[kind].schema.groupName };
   const open = new Map<number, { parts: string[]; bytes: number }>();
   const messages: EncodedMessage[] = [];
   const flush = (projectId: number, group: { parts: string[] }): void => {
@@ -78,7 +78,7 @@ export type MessageDecodeResult<T> = { ok: false; reason: string } | { ok: true;
  * whole message is the message's reason.
  */
 export function decodeMessage<K extends RecordKind>(kind: K, value: Buffer | null, schema: string | undefined): MessageDecodeResult<RecordTypes[K]> {
-  const expected = RECORD_SCHEMAS[kind];
+  const expected = KAFKA_KINDS[kind].schema;
   const grouped = schema === expected.groupName;
   if (!grouped && schema !== expected.name) return { ok: false, reason: `unsupported schema ${JSON.stringify(schema ?? null)}` };
   if (!value) return { ok: false, reason: 'empty message' };

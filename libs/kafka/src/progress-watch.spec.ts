@@ -1,6 +1,6 @@
+import { RecordKind } from '@pulse/model';
 import type { PartitionLag } from './lag-monitor';
 import { ProgressWatch } from './progress-watch';
-import { RecordKind } from './topics';
 
 const TX = 'p.transactions';
 const ERR = 'p.errors';
@@ -53,5 +53,10 @@ describe('ProgressWatch', () => {
   it('reports a kind whose consumer is not running, whatever its lag', () => {
     watch.setRunning(RecordKind.Error, false);
     expect(watch.problems()).toEqual(['errors: consumer is not running (crashed or not yet joined)']);
+  });
+
+  it('names a kind by its Kafka name, as the consumer labels it', () => {
+    const vitals = new ProgressWatch([{ kind: RecordKind.WebVital, topic: 'p.web-vitals' }], 60_000, () => now);
+    expect(vitals.problems()).toEqual(['web-vitals: consumer is not running (crashed or not yet joined)']);
   });
 });

@@ -1,5 +1,6 @@
+import type { RecordKind } from '@pulse/model';
 import type { PartitionLag } from './lag-monitor';
-import type { RecordKind } from './topics';
+import { kafkaNameOf } from './kafka-kinds';
 
 /** Where one kind's consumer stands, as `/ready` and the gauges report it. */
 export interface KindProgress {
@@ -94,7 +95,7 @@ export class ProgressWatch {
   /** The reasons a `/ready` check fails, one per kind that is down or stalled; empty when all move. */
   problems(): string[] {
     return this.progress().flatMap((p) => {
-      if (!p.running) return [`${p.kind}: consumer is not running (crashed or not yet joined)`];
+      if (!p.running) return [`${kafkaNameOf(p.kind)}: consumer is not running (crashed or not yet joined)`];
       if (p.stalled) return [describeStall(p)];
       return [];
     });
@@ -103,5 +104,5 @@ export class ProgressWatch {
 
 /** "transactions: no commit for 65 s with 1200 messages of lag (partitions 0, 1)". */
 export function describeStall(p: KindProgress): string {
-  return `${p.kind}: no commit for ${Math.round(p.stalledForMs / 1000)} s with ${p.stalledLag} messages of lag (partition${p.stalledPartitions.length > 1 ? 's' : ''} ${p.stalledPartitions.sort((a, b) => a - b).join(', ')})`;
+  return `${kafkaNameOf(p.kind)}: no commit for ${Math.round(p.stalledForMs / 1000)} s with ${p.stalledLag} messages of lag (partition${p.stalledPartitions.length > 1 ? 's' : ''} ${p.stalledPartitions.sort((a, b) => a - b).join(', ')})`;
 }

@@ -1,5 +1,5 @@
+import type { RecordKind } from '@pulse/model';
 import type { OffsetIntent } from './offset-intent';
-import type { RecordKind } from './topics';
 
 export interface ConsumedMessage {
   offset: string;

@@ -1,9 +1,39 @@
-import type { ErrorRecord, SessionRecord, SpanRecord, TransactionRecord, WebVitalRecord } from '@pulse/model';
-import { RecordKind } from './topics';
+import type { ErrorRecord, SessionRecord, SpanFields, SpanRecord, TransactionRecord, WebVitalRecord } from '@pulse/model';
 
 /** `number|null|absent`: a field added after its schema version; a message without it decodes as null. */
 type FieldType = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'number|null' | 'number|null|absent';
 type Fields<T> = { [K in keyof T]-?: FieldType };
+
+/*
+ * Runs of fields several kinds have alike, listed once and spread in at module load, each at its
+ * place: the order of a table is the order its fields are checked in, so the first problem a
+ * message reports stays the same.
+ */
+const RELEASE_FIELDS: Fields<{ release: string; environment: string }> = {
+  release: 'string',
+  environment: 'string',
+};
+
+/** Every kind ends with these. */
+const RECEIVED_FIELDS: Fields<{ receivedAtMs: number; originalTimestampMs?: number | null }> = {
+  receivedAtMs: 'number',
+  originalTimestampMs: 'number|null|absent',
+};
+
+const SPAN_PLACE_FIELDS: Fields<Pick<SpanFields, 'traceId' | 'spanId' | 'parentSpanId'>> = {
+  traceId: 'string',
+  spanId: 'string',
+  parentSpanId: 'string',
+};
+
+const SPAN_OUTCOME_FIELDS: Fields<Pick<SpanFields, 'status' | 'statusCode' | 'startTimestampMs' | 'timestampMs' | 'durationMs' | 'release' | 'environment'>> = {
+  status: 'string',
+  statusCode: 'number',
+  startTimestampMs: 'number',
+  timestampMs: 'number',
+  durationMs: 'number',
+  ...RELEASE_FIELDS,
+};
 
 /**
  * The versioned wire schema of every record kind: the name in the `pulse-schema` header and the
@@ -12,19 +42,11 @@ type Fields<T> = { [K in keyof T]-?: FieldType };
 const TRANSACTION: Fields<TransactionRecord> = {
   projectId: 'number',
   eventId: 'string',
-  traceId: 'string',
-  spanId: 'string',
-  parentSpanId: 'string',
+  ...SPAN_PLACE_FIELDS,
   name: 'string',
   source: 'string',
   op: 'string',
-  status: 'string',
-  statusCode: 'number',
-  startTimestampMs: 'number',
-  timestampMs: 'number',
-  durationMs: 'number',
-  release: 'string',
-  environment: 'string',
+  ...SPAN_OUTCOME_FIELDS,
   dist: 'string',
   platform: 'string',
   sdkName: 'string',
@@ -36,28 +58,18 @@ const TRANSACTION: Fields<TransactionRecord> = {
   osName: 'string',
   tags: 'object',
   measurements: 'object',
-  receivedAtMs: 'number',
-  originalTimestampMs: 'number|null|absent',
+  ...RECEIVED_FIELDS,
 };
 
 const SPAN: Fields<SpanRecord> = {
   projectId: 'number',
-  traceId: 'string',
-  spanId: 'string',
-  parentSpanId: 'string',
+  ...SPAN_PLACE_FIELDS,
   segmentId: 'string',
   transactionName: 'string',
   op: 'string',
   description: 'string',
-  status: 'string',
-  statusCode: 'number',
-  startTimestampMs: 'number',
-  timestampMs: 'number',
-  durationMs: 'number',
-  release: 'string',
-  environment: 'string',
-  receivedAtMs: 'number',
-  originalTimestampMs: 'number|null|absent',
+  ...SPAN_OUTCOME_FIELDS,
+  ...RECEIVED_FIELDS,
 };
 
 const WEB_VITAL: Fields<WebVitalRecord> = {
@@ -67,15 +79,13 @@ const WEB_VITAL: Fields<WebVitalRecord> = {
   page: 'string',
   traceId: 'string',
   segmentId: 'string',
-  release: 'string',
-  environment: 'string',
+  ...RELEASE_FIELDS,
   browserName: 'string',
   browserVersion: 'string',
   osName: 'string',
   userId: 'string',
   timestampMs: 'number',
-  receivedAtMs: 'number',
-  originalTimestampMs: 'number|null|absent',
+  ...RECEIVED_FIELDS,
 };
 
 const ERROR: Fields<ErrorRecord> = {
@@ -93,8 +103,7 @@ const ERROR: Fields<ErrorRecord> = {
   transaction: 'string',
   traceId: 'string',
   spanId: 'string',
-  release: 'string',
-  environment: 'string',
+  ...RELEASE_FIELDS,
   dist: 'string',
   userId: 'string',
   browserName: 'string',
@@ -102,8 +111,7 @@ const ERROR: Fields<ErrorRecord> = {
   sdkName: 'string',
   sdkVersion: 'string',
   tags: 'object',
-  receivedAtMs: 'number',
-  originalTimestampMs: 'number|null|absent',
+  ...RECEIVED_FIELDS,
 };
 
 const SESSION: Fields<SessionRecord> = {
@@ -117,19 +125,9 @@ const SESSION: Fields<SessionRecord> = {
   startedMs: 'number',
   timestampMs: 'number',
   durationS: 'number|null',
-  release: 'string',
-  environment: 'string',
-  receivedAtMs: 'number',
-  originalTimestampMs: 'number|null|absent',
+  ...RELEASE_FIELDS,
+  ...RECEIVED_FIELDS,
 };
-
-export interface RecordTypes {
-  [RecordKind.Transaction]: TransactionRecord;
-  [RecordKind.Span]: SpanRecord;
-  [RecordKind.WebVital]: WebVitalRecord;
-  [RecordKind.Error]: ErrorRecord;
-  [RecordKind.Session]: SessionRecord;
-}
 
 export interface RecordSchema {
   /** Version 1: one record per message, the value a JSON object. Still read (rolling upgrades). */
@@ -157,13 +155,12 @@ function schema(base: string, fields: Record<string, FieldType>): RecordSchema {
   return { name: `${base}/1`, groupName: `${base}/2`, fields, check: fieldChecker(fields) };
 }
 
-export const RECORD_SCHEMAS: { [K in RecordKind]: RecordSchema } = {
-  [RecordKind.Transaction]: schema('transaction', TRANSACTION),
-  [RecordKind.Span]: schema('span', SPAN),
-  [RecordKind.WebVital]: schema('web-vital', WEB_VITAL),
-  [RecordKind.Error]: schema('error', ERROR),
-  [RecordKind.Session]: schema('session', SESSION),
-};
+/** Each kind's schema; KAFKA_KINDS (kafka-kinds.ts) says which kind it belongs to. */
+export const TRANSACTION_SCHEMA = schema('transaction', TRANSACTION);
+export const SPAN_SCHEMA = schema('span', SPAN);
+export const WEB_VITAL_SCHEMA = schema('web-vital', WEB_VITAL);
+export const ERROR_SCHEMA = schema('error', ERROR);
+export const SESSION_SCHEMA = schema('session', SESSION);
 
 /**
  * The checks of one schema as a list built once: decoding a message then walks an array of

@@ -1,3 +1,5 @@
+import { emptyRecordCounts, RECORD_KINDS, RecordCounts } from '@pulse/model';
+
 /**
  * Envelope bodies as the JS SDKs 11.x write them (test/fixtures/recorded/README.md): one item per
  * envelope, no `length` in item headers, no trailing newline; a dynamic sampling context (`trace`)
@@ -9,25 +11,15 @@ export const SDK_VERSION = '11.12.0';
 export const SDK_NAMES: Readonly<Record<ClientKind, string>> = { browser: 'sentry.javascript.browser', node: 'sentry.javascript.node' };
 export const SPAN_V2_CONTENT_TYPE = 'application/vnd.sentry.items.span.v2+json';
 
-/** The records Pulse stores for an envelope when it accepts every item (what the unit tests check). */
-export interface ExpectedRecords {
-  transactions: number;
-  spans: number;
-  webVitals: number;
-  errors: number;
-  sessions: number;
-}
+/** The records Pulse stores for an envelope when it accepts every item (what the unit tests check), per kind. */
+export type ExpectedRecords = RecordCounts;
 
 export function noRecords(): ExpectedRecords {
-  return { transactions: 0, spans: 0, webVitals: 0, errors: 0, sessions: 0 };
+  return emptyRecordCounts();
 }
 
 export function addRecords(into: ExpectedRecords, more: ExpectedRecords): void {
-  into.transactions += more.transactions;
-  into.spans += more.spans;
-  into.webVitals += more.webVitals;
-  into.errors += more.errors;
-  into.sessions += more.sessions;
+  for (const kind of RECORD_KINDS) into[kind] += more[kind];
 }
 
 /** One envelope ready to send. */

@@ -1,8 +1,11 @@
+import { RECORD_KINDS, RecordKind } from '@pulse/model';
 import type { LatencySummary, LoadProgress, LoadSummary } from './load-stats';
 import { ENVELOPE_KINDS, formatMix } from './mix';
 
 const fixed = (value: number, decimals = 1): string => value.toFixed(decimals);
 const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+/** `webVitals` → `web vitals`. */
+const kindLabel = (kind: RecordKind): string => kind.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
 
 /** One progress line (the CLI writes it to stderr once a second). */
 export function formatProgress(progress: LoadProgress): string {
@@ -55,7 +58,7 @@ export function formatSummary(summary: LoadSummary): string {
     ...(summary.scheduleLagMs ? [`  send lag      ${formatLatency(summary.scheduleLagMs)}`] : []),
     `  client CPU    ${fixed(summary.clientCpu.seconds, 2)} s (${Math.round(summary.clientCpu.shareOfOneCore * 100)}% of one core)`,
     `  accepted/sent ${byKind || 'nothing sent'}`,
-    `  records       transactions ${records.transactions}  spans ${records.spans}  web vitals ${records.webVitals}  errors ${records.errors}  sessions ${records.sessions}  (what Pulse stores for the accepted envelopes)`,
+    `  records       ${RECORD_KINDS.map((kind) => `${kindLabel(kind)} ${records[kind]}`).join('  ')}  (what Pulse stores for the accepted envelopes)`,
   ];
   return lines.join('\n');
 }

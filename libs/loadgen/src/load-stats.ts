@@ -41,17 +41,21 @@ export interface KindCounts {
   behind: number;
 }
 
-export interface LoadSummary {
+/** What the run was asked to do (with the seed, enough to replay it); the summary repeats it. */
+export interface RunDescription {
   seed: number;
   /** Events per pageload or server content (`reuse`): needed with the seed to replay the run. */
   reuse?: number;
-  mode: 'open-loop' | 'closed-loop';
   /** Requested events/s; null in closed loop. */
   targetEventsPerS: number | null;
   concurrency: number;
   projects: number;
   mix: EventMix;
   durationS: number;
+}
+
+export interface LoadSummary extends RunDescription {
+  mode: 'open-loop' | 'closed-loop';
   /** The sending window: start to the last scheduled send (shorter than durationS when stopped early). */
   elapsedS: number;
   /** Time spent waiting for the last responses after sending stopped. */
@@ -88,17 +92,6 @@ export interface LoadSummary {
    * process did meanwhile (a benchmark calling runLoad).
    */
   clientCpu: { seconds: number; shareOfOneCore: number };
-}
-
-/** What the summary needs besides the counters. */
-export interface RunDescription {
-  seed: number;
-  reuse?: number;
-  targetEventsPerS: number | null;
-  concurrency: number;
-  projects: number;
-  mix: EventMix;
-  durationS: number;
 }
 
 const round = (value: number, decimals = 1): number => {

@@ -1,4 +1,4 @@
-import { createConnection, createServer } from 'node:net';
+import { AddressInfo, createConnection, createServer, Server } from 'node:net';
 
 /** True when nothing listens on `host:port` (checked by binding it exclusively, then releasing it). */
 export function isPortFree(host: string, port: number): Promise<boolean> {
@@ -21,4 +21,18 @@ export function canConnect(host: string, port: number, timeoutMs: number): Promi
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });
+}
+
+/** Free TCP ports on 127.0.0.1, found by binding port 0. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise<Server>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve(server));
+    })),
+  );
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }

@@ -1,4 +1,4 @@
-import { NormalizedRecords, RecordKind } from './record-kinds';
+import { emptyRecordCounts, NormalizedRecords, RecordCounts, RecordKind } from './record-kinds';
 import { describeMs, isStorableMs } from './timestamps';
 
 /**
@@ -36,7 +36,7 @@ export interface TimeRuleResult {
   /** Records refused by rule 1, with the reason. */
   dropped: Array<{ kind: RecordKind; reason: string }>;
   /** Records per kind moved to the receive time by rule 3 (stored, with `originalTimestampMs`). */
-  clamped: Record<RecordKind, number>;
+  clamped: RecordCounts;
 }
 
 interface TimedRecord {
@@ -68,7 +68,7 @@ const RANGE = 'is not a time Pulse can store (1900-01-01 to 2299-12-31)';
 
 export function applyTimeRules(records: NormalizedRecords, driftMs: number, receivedAtMs: number): TimeRuleResult {
   const dropped: TimeRuleResult['dropped'] = [];
-  const clamped: TimeRuleResult['clamped'] = { transactions: 0, spans: 0, webVitals: 0, errors: 0, sessions: 0 };
+  const clamped = emptyRecordCounts();
   /** Rule 3's move for a record ending at `endMs` (0 inside the window). */
   const windowOffset = (endMs: number): number =>
     endMs > receivedAtMs + MAX_FUTURE_MS || endMs < receivedAtMs - MAX_PAST_MS ? receivedAtMs - endMs : 0;

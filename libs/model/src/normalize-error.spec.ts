@@ -8,16 +8,14 @@ import {
 } from '@pulse/testing/fixtures';
 import { computeFingerprint } from './grouping';
 import { normalizeError } from './normalize-error';
-import type { NormalizeContext } from './normalize-transaction';
+import type { NormalizeContext } from './normalize-context';
+import { normalizedRecord } from './testing';
+import { payloadValue } from '@pulse/protocol/testing';
 
 const ctx: NormalizeContext = { projectId: 7, receivedAtMs: 1_795_499_990_000, generateEventId: () => 'ffffffff-ffff-4fff-8fff-ffffffffffff' };
 
 function normalize(event: Record<string, unknown>, context: NormalizeContext = ctx) {
-  const parsed = readErrorEvent(event);
-  if (!parsed.ok) throw new Error(parsed.detail);
-  const result = normalizeError(parsed.value, context);
-  if (!result.ok) throw new Error(result.reason);
-  return result.record;
+  return normalizedRecord(normalizeError(payloadValue(readErrorEvent(event)), context));
 }
 
 const frames = (record: ReturnType<typeof normalize>) => record.exceptions[0]!.frames;

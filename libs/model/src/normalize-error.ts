@@ -3,7 +3,7 @@ import { ErrorEvent, ExceptionValue, exceptionValues, Frame, LogEntry, threadVal
 import type { ErrorRecord, ExceptionRecord, StackFrame } from './error.record';
 import { computeFingerprint } from './grouping';
 import { LIMITS, truncate } from './limits';
-import { eventIdOf, NormalizeContext, NormalizeResult } from './normalize-transaction';
+import { eventDistOf, eventEnvironmentOf, eventIdOf, NormalizeContext, NormalizeResult, eventPlatformOf, eventReleaseOf, eventSdkNameOf, eventSdkVersionOf } from './normalize-context';
 import { toEpochMs } from './timestamps';
 import { userIdOf } from './user';
 import { clientOfEvent } from './user-agent';
@@ -33,7 +33,7 @@ const JS_PLATFORMS = new Set(['javascript', 'node']);
 
 /** Maps a validated error event onto an ErrorRecord. Pure: no I/O, no clock. */
 export function normalizeError(event: ErrorEvent, ctx: NormalizeContext): NormalizeResult<ErrorRecord> {
-  const platform = truncate(event.platform ?? 'other', LIMITS.shortField);
+  const platform = eventPlatformOf(event);
   const message = truncate(messageOf(event), ERROR_LIMITS.message);
   const chain = exceptionValues(event);
   const values = chain.length > ERROR_LIMITS.maxExceptions ? chain.slice(-ERROR_LIMITS.maxExceptions) : chain;
@@ -62,14 +62,14 @@ export function normalizeError(event: ErrorEvent, ctx: NormalizeContext): Normal
       transaction,
       traceId: (trace?.trace_id ?? '').toLowerCase(),
       spanId: (trace?.span_id ?? '').toLowerCase(),
-      release: truncate(event.release, LIMITS.release),
-      environment: truncate(event.environment ?? 'production', LIMITS.environment),
-      dist: truncate(event.dist, LIMITS.dist),
+      release: eventReleaseOf(event),
+      environment: eventEnvironmentOf(event),
+      dist: eventDistOf(event),
       userId: userIdOf(event.user),
       browserName: client.browserName,
       osName: client.osName,
-      sdkName: truncate(event.sdk?.name, LIMITS.shortField),
-      sdkVersion: truncate(event.sdk?.version, LIMITS.shortField),
+      sdkName: eventSdkNameOf(event),
+      sdkVersion: eventSdkVersionOf(event),
       tags: normalizeTags(event.tags),
       receivedAtMs: ctx.receivedAtMs,
     },

@@ -2,8 +2,9 @@ import { readErrorEvent, readSessionAggregates, readSessionUpdate, readSpanBatch
 import { normalizeError } from './normalize-error';
 import { normalizeSession, normalizeSessionAggregates } from './normalize-session';
 import { normalizeSpanBatch, SpanBatchContext } from './normalize-spans';
-import { NormalizeContext, normalizeTransaction } from './normalize-transaction';
-import type { NormalizedRecords } from './record-kinds';
+import type { NormalizeContext } from './normalize-context';
+import { normalizeTransaction } from './normalize-transaction';
+import { NormalizedRecords, RecordKind, recordsOf } from './record-kinds';
 import { childrenOfTransaction } from './transaction-children';
 
 /** The envelope item types Pulse stores. */
@@ -35,9 +36,12 @@ export function normalizeItem(kind: StoredItemKind, payload: unknown, ctx: Norma
       const normalized = normalizeTransaction(parsed.value, ctx);
       if (!normalized.ok) return { ok: false, reason: `invalid transaction event: ${normalized.reason}`, causes: [] };
       const children = childrenOfTransaction(parsed.value, normalized.record, ctx);
+      const records = recordsOf(RecordKind.Transaction, [normalized.record]);
+      records.spans = children.spans;
+      records.webVitals = children.webVitals;
       return {
         ok: true,
-        records: { transactions: [normalized.record], spans: children.spans, webVitals: children.webVitals, errors: [], sessions: [] },
+        records,
         partial: children.dropped.map(({ index, reason }) => `spans[${index}]: ${reason}`),
       };
     }
@@ -46,7 +50,7 @@ export function normalizeItem(kind: StoredItemKind, payload: unknown, ctx: Norma
       if (!parsed.ok) return { ok: false, reason: parsed.detail, causes: parsed.causes };
       const normalized = normalizeError(parsed.value, ctx);
       if (!normalized.ok) return { ok: false, reason: `invalid error event: ${normalized.reason}`, causes: [] };
-      return { ok: true, records: { transactions: [], spans: [], webVitals: [], errors: [normalized.record], sessions: [] }, partial: [] };
+      return { ok: true, records: recordsOf(RecordKind.Error, [normalized.record]), partial: [] };
     }
     case 'span': {
       const parsed = readSpanBatch(payload);
@@ -61,31 +65,14 @@ export function normalizeItem(kind: StoredItemKind, payload: unknown, ctx: Norma
       if (!parsed.ok) return { ok: false, reason: parsed.detail, causes: parsed.causes };
       const normalized = normalizeSession(parsed.value, ctx);
       if (!normalized.ok) return { ok: false, reason: `invalid session: ${normalized.reason}`, causes: [] };
-      return { ok: true, records: { transactions: [], spans: [], webVitals: [], errors: [], sessions: [normalized.record] }, partial: [] };
+      return { ok: true, records: recordsOf(RecordKind.Session, [normalized.record]), partial: [] };
     }
     case 'sessions': {
       const parsed = readSessionAggregates(payload);
       if (!parsed.ok) return { ok: false, reason: parsed.detail, causes: parsed.causes };
       const normalized = normalizeSessionAggregates(parsed.value, ctx);
       if (!normalized.ok) return { ok: false, reason: `invalid session aggregates: ${normalized.reason}`, causes: [] };
-      return { ok: true, records: { transactions: [], spans: [], webVitals: [], errors: [], sessions: normalized.record }, partial: [] };
+      return { ok: true, records: recordsOf(RecordKind.Session, normalized.record), partial: [] };
     }
   }
-}
-
-/**
- * Appends `more` to `into` (in place) — the records of every item of an envelope in one value.
- * A loop rather than `push(...list)`: a batch of 1,000 spans would be 1,000 call arguments.
- */
-export function mergeRecords(into: NormalizedRecords, more: NormalizedRecords): NormalizedRecords {
-  append(into.transactions, more.transactions);
-  append(into.spans, more.spans);
-  append(into.webVitals, more.webVitals);
-  append(into.errors, more.errors);
-  append(into.sessions, more.sessions);
-  return into;
-}
-
-function append<T>(into: T[], more: readonly T[]): void {
-  for (let i = 0; i < more.length; i++) into.push(more[i]);
 }

@@ -1,19 +1,16 @@
 import { readSessionAggregates, readSessionUpdate } from '@pulse/protocol';
 import { sessionAggregates, sessionUpdate } from '@pulse/testing/fixtures';
 import { normalizeSession, normalizeSessionAggregates, releaseProblem } from './normalize-session';
+import { payloadValue } from '@pulse/protocol/testing';
 
 const ctx = { projectId: 7, receivedAtMs: 1_795_500_000_000, generateEventId: () => 'AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE' };
 
 function session(overrides: Record<string, unknown> = {}) {
-  const parsed = readSessionUpdate(sessionUpdate(overrides));
-  if (!parsed.ok) throw new Error(parsed.detail);
-  return normalizeSession(parsed.value, ctx);
+  return normalizeSession(payloadValue(readSessionUpdate(sessionUpdate(overrides))), ctx);
 }
 
 function aggregates(overrides: Record<string, unknown> = {}) {
-  const parsed = readSessionAggregates(sessionAggregates(overrides));
-  if (!parsed.ok) throw new Error(parsed.detail);
-  return normalizeSessionAggregates(parsed.value, ctx);
+  return normalizeSessionAggregates(payloadValue(readSessionAggregates(sessionAggregates(overrides))), ctx);
 }
 
 describe('normalizeSession', () => {

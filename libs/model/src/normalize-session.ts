@@ -1,6 +1,6 @@
 import type { SessionAggregates, SessionAttributes, SessionUpdate } from '@pulse/protocol';
 import { LIMITS, truncate } from './limits';
-import { eventIdOf, NormalizeContext, NormalizeResult } from './normalize-transaction';
+import { eventIdOf, NormalizeContext, NormalizeResult } from './normalize-context';
 import type { SessionRecord, SessionStatus } from './session.record';
 import { toEpochMs } from './timestamps';
 

@@ -1,13 +1,12 @@
 import { readSpanBatch } from '@pulse/protocol';
 import { browserLateVitalsSpanBatch, browserPageloadSpanBatch, CHROME_MAC_UA, NODE, nodeServerSpanBatch, PAGE, typed } from '@pulse/testing/fixtures';
 import { normalizeSpanBatch, segmentEventId, SpanBatchContext } from './normalize-spans';
+import { payloadValue } from '@pulse/protocol/testing';
 
 const ctx: SpanBatchContext = { projectId: 7, receivedAtMs: 1_795_499_900_000, generateEventId: () => 'unused' };
 
 function normalize(batch: Record<string, unknown>, context: SpanBatchContext = ctx) {
-  const parsed = readSpanBatch(batch);
-  if (!parsed.ok) throw new Error(parsed.detail);
-  return normalizeSpanBatch(parsed.value, context);
+  return normalizeSpanBatch(payloadValue(readSpanBatch(batch)), context);
 }
 
 type Item = Record<string, unknown> & { attributes: Record<string, unknown> };

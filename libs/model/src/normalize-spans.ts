@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readSpanV2, SpanAttributes, SpanV2, SpanV2Batch } from '@pulse/protocol';
 import { LIMITS, truncate } from './limits';
 import { emptyRecords, NormalizedRecords } from './record-kinds';
-import type { NormalizeContext } from './normalize-transaction';
+import type { NormalizeContext } from './normalize-context';
 import { normalizeSpanStatus, SpanStatus } from './span-status';
 import type { SpanRecord } from './span.record';
 import { AttributeReader, platformOf, spanDescription, transactionName } from './streamed-names';

@@ -2,13 +2,12 @@ import { readTransactionEvent } from '@pulse/protocol';
 import { transactionEvent } from '@pulse/testing/fixtures';
 import { normalizeTransaction } from './normalize-transaction';
 import { normalizeSpanStatus, isFailureStatus } from './span-status';
+import { payloadValue } from '@pulse/protocol/testing';
 
 const ctx = { projectId: 7, receivedAtMs: 1_795_499_900_000, generateEventId: () => 'ffffffff-ffff-4fff-8fff-ffffffffffff' };
 
 function normalize(overrides: Record<string, unknown> = {}) {
-  const parsed = readTransactionEvent(transactionEvent(overrides));
-  if (!parsed.ok) throw new Error(parsed.detail);
-  return normalizeTransaction(parsed.value, ctx);
+  return normalizeTransaction(payloadValue(readTransactionEvent(transactionEvent(overrides))), ctx);
 }
 
 describe('normalizeTransaction', () => {
@@ -60,9 +59,7 @@ describe('normalizeTransaction', () => {
   it('generates an event id when none is sent and defaults environment and status', () => {
     const event = transactionEvent({ event_id: undefined, environment: undefined });
     (event.contexts as { trace: Record<string, unknown> }).trace.status = undefined;
-    const parsed = readTransactionEvent(event);
-    if (!parsed.ok) throw new Error(parsed.detail);
-    const result = normalizeTransaction(parsed.value, ctx);
+    const result = normalizeTransaction(payloadValue(readTransactionEvent(event)), ctx);
     expect(result).toMatchObject({ ok: true, record: { eventId: 'ffffffffffff4fff8fffffffffffffff', environment: 'production', status: 'unknown', statusCode: 2 } });
   });
 

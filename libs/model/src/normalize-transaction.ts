@@ -1,25 +1,12 @@
 import type { TransactionEvent } from '@pulse/protocol';
 import { LIMITS, truncate } from './limits';
+import { eventDistOf, eventEnvironmentOf, eventIdOf, NormalizeContext, NormalizeResult, eventPlatformOf, eventReleaseOf, eventSdkNameOf, eventSdkVersionOf } from './normalize-context';
 import { normalizeTags } from './tags';
 import { userIdOf } from './user';
 import { clientOfEvent } from './user-agent';
 import { normalizeSpanStatus } from './span-status';
 import { toEpochMs } from './timestamps';
 import type { TransactionRecord } from './transaction.record';
-
-export interface NormalizeContext {
-  projectId: number;
-  receivedAtMs: number;
-  /** Used when the event carries no event_id. */
-  generateEventId: () => string;
-}
-
-/** The event's id as 32 lower-case hex (a dashed UUID is accepted), or a generated one. */
-export function eventIdOf(eventId: string | null | undefined, ctx: NormalizeContext): string {
-  return (eventId ?? ctx.generateEventId()).replace(/-/g, '').toLowerCase();
-}
-
-export type NormalizeResult<T> = { ok: true; record: T } | { ok: false; reason: string };
 
 /** Maps a validated transaction event onto a TransactionRecord. Pure: no I/O, no clock. */
 export function normalizeTransaction(event: TransactionEvent, ctx: NormalizeContext): NormalizeResult<TransactionRecord> {
@@ -47,12 +34,12 @@ export function normalizeTransaction(event: TransactionEvent, ctx: NormalizeCont
       startTimestampMs,
       timestampMs,
       durationMs: timestampMs - startTimestampMs,
-      release: truncate(event.release, LIMITS.release),
-      environment: truncate(event.environment ?? 'production', LIMITS.environment),
-      dist: truncate(event.dist, LIMITS.dist),
-      platform: truncate(event.platform ?? 'other', LIMITS.shortField),
-      sdkName: truncate(event.sdk?.name, LIMITS.shortField),
-      sdkVersion: truncate(event.sdk?.version, LIMITS.shortField),
+      release: eventReleaseOf(event),
+      environment: eventEnvironmentOf(event),
+      dist: eventDistOf(event),
+      platform: eventPlatformOf(event),
+      sdkName: eventSdkNameOf(event),
+      sdkVersion: eventSdkVersionOf(event),
       userId: userIdOf(event.user),
       httpMethod: truncate(event.request?.method?.toUpperCase(), 16),
       httpStatusCode: httpStatusCode(event),

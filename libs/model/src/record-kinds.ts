@@ -23,7 +23,7 @@ export enum RecordKind {
 }
 
 /** Every kind, in the order layers list them (transactions first, sessions last). */
-export const RECORD_KINDS: readonly RecordKind[] = Object.values(RecordKind);
+export const RECORD_KINDS: readonly RecordKind[] = Object.freeze(Object.values(RecordKind));
 
 /** The record type of each kind. */
 export interface RecordTypes {
@@ -37,6 +37,39 @@ export interface RecordTypes {
 /** Everything one event or envelope item normalizes into: the records of each kind. */
 export type NormalizedRecords = { [K in RecordKind]: Array<RecordTypes[K]> };
 
+/** A number per kind: records moved, expected, counted. */
+export type RecordCounts = { [K in RecordKind]: number };
+
+/**
+ * The two literals below spell the kinds out rather than loop over RECORD_KINDS: they run per
+ * envelope item, and the mapped types make the compiler name a kind missing from them.
+ */
 export function emptyRecords(): NormalizedRecords {
   return { transactions: [], spans: [], webVitals: [], errors: [], sessions: [] };
+}
+
+export function emptyRecordCounts(): RecordCounts {
+  return { transactions: 0, spans: 0, webVitals: 0, errors: 0, sessions: 0 };
+}
+
+/** Records of one kind, none of the others (an item that normalizes into one kind). */
+export function recordsOf<K extends RecordKind>(kind: K, list: NormalizedRecords[K]): NormalizedRecords {
+  const records = emptyRecords();
+  records[kind] = list;
+  return records;
+}
+
+/**
+ * Appends `more` to `into` (in place) — the records of every item of an envelope in one value.
+ * A loop rather than `push(...list)`: a batch of 1,000 spans would be 1,000 call arguments.
+ */
+export function mergeRecords(into: NormalizedRecords, more: NormalizedRecords): NormalizedRecords {
+  for (let k = 0; k < RECORD_KINDS.length; k++) appendKind(into, more, RECORD_KINDS[k]);
+  return into;
+}
+
+function appendKind<K extends RecordKind>(into: NormalizedRecords, more: NormalizedRecords, kind: K): void {
+  const target: Array<RecordTypes[K]> = into[kind];
+  const source: ReadonlyArray<RecordTypes[K]> = more[kind];
+  for (let i = 0; i < source.length; i++) target.push(source[i]);
 }

@@ -6,6 +6,8 @@ import { childrenOfTransaction } from './transaction-children';
 import type { TransactionRecord } from './transaction.record';
 import { clientOfEvent } from './user-agent';
 import type { WebVitalRecord } from './web-vital.record';
+import { payloadValue } from '@pulse/protocol/testing';
+import { normalizedRecord } from './testing';
 
 /**
  * The two SDK generations must give the same records and numbers. Fields that legitimately differ:
@@ -21,11 +23,9 @@ import type { WebVitalRecord } from './web-vital.record';
 const ctx: SpanBatchContext = { projectId: 7, receivedAtMs: 1_795_499_900_000, generateEventId: () => 'unused' };
 
 function classic(event: Record<string, unknown>) {
-  const parsed = readTransactionEvent(event);
-  if (!parsed.ok) throw new Error(parsed.detail);
-  const normalized = normalizeTransaction(parsed.value, ctx);
-  if (!normalized.ok) throw new Error(normalized.reason);
-  return { event: parsed.value, transaction: normalized.record, ...childrenOfTransaction(parsed.value, normalized.record, ctx) };
+  const parsed = payloadValue(readTransactionEvent(event));
+  const transaction = normalizedRecord(normalizeTransaction(parsed, ctx));
+  return { event: parsed, transaction, ...childrenOfTransaction(parsed, transaction, ctx) };
 }
 
 /** Normalizes batches in order, remembering transaction names as a consumer would. */
@@ -33,9 +33,7 @@ function streamed(...batches: Record<string, unknown>[]) {
   const names = new Map<string, string>();
   const all = { transactions: [] as TransactionRecord[], spans: [] as ReturnType<typeof classic>['spans'], webVitals: [] as WebVitalRecord[] };
   for (const batch of batches) {
-    const parsed = readSpanBatch(batch);
-    if (!parsed.ok) throw new Error(parsed.detail);
-    const { records, dropped } = normalizeSpanBatch(parsed.value, { ...ctx, transactionNameOf: (id) => names.get(id) });
+    const { records, dropped } = normalizeSpanBatch(payloadValue(readSpanBatch(batch)), { ...ctx, transactionNameOf: (id) => names.get(id) });
     expect(dropped).toEqual([]);
     records.transactions.forEach((record) => names.set(record.spanId, record.name));
     all.transactions.push(...records.transactions);

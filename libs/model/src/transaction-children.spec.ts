@@ -2,15 +2,14 @@ import { readTransactionEvent } from '@pulse/protocol';
 import { classicNodeTransaction, classicPageloadTransaction, NODE, PAGE, transactionEvent } from '@pulse/testing/fixtures';
 import { normalizeTransaction } from './normalize-transaction';
 import { childrenOfTransaction } from './transaction-children';
+import { payloadValue } from '@pulse/protocol/testing';
+import { normalizedRecord } from './testing';
 
 const ctx = { projectId: 7, receivedAtMs: 1_795_499_900_000, generateEventId: () => 'ffffffffffffffffffffffffffffffff' };
 
 function children(event: Record<string, unknown>) {
-  const parsed = readTransactionEvent(event);
-  if (!parsed.ok) throw new Error(parsed.detail);
-  const normalized = normalizeTransaction(parsed.value, ctx);
-  if (!normalized.ok) throw new Error(normalized.reason);
-  return childrenOfTransaction(parsed.value, normalized.record, ctx);
+  const parsed = payloadValue(readTransactionEvent(event));
+  return childrenOfTransaction(parsed, normalizedRecord(normalizeTransaction(parsed, ctx)), ctx);
 }
 
 describe('childrenOfTransaction: spans[]', () => {

@@ -1,6 +1,6 @@
 import { ClassicSpan, readClassicSpan, TransactionEvent } from '@pulse/protocol';
 import { LIMITS, truncate } from './limits';
-import type { NormalizeContext } from './normalize-transaction';
+import type { NormalizeContext } from './normalize-context';
 import { normalizeSpanStatus } from './span-status';
 import type { SpanRecord } from './span.record';
 import { toEpochMs } from './timestamps';

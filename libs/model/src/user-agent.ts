@@ -1,4 +1,5 @@
 import Bowser from 'bowser';
+import type { ClientContexts } from '@pulse/protocol';
 import { LIMITS, truncate } from './limits';
 
 /**
@@ -62,7 +63,7 @@ export function userAgentFromHeaders(headers: unknown): string | undefined {
 
 /** The parts of a classic event this module reads (all optional, unvalidated). */
 export interface EventClientFields {
-  contexts?: { browser?: { name?: unknown; version?: unknown } | null; os?: { name?: unknown } | null } | null;
+  contexts?: ClientContexts | null;
   request?: unknown;
 }
 

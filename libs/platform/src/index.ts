@@ -6,3 +6,4 @@ export * from './json-body';
 export * from './metrics-auth';
 export * from './logger';
 export * from './metrics.registry';
+export * from './run-app';

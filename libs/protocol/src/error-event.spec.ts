@@ -5,13 +5,12 @@ import {
   nodeUncaughtExceptionEvent,
 } from '@pulse/testing/fixtures';
 import { ErrorEvent, exceptionValues, readErrorEvent, threadValues } from './error-event';
+import { payloadValue } from './testing';
 
 const validate = (json: unknown) => readErrorEvent(json);
 
 function valid(json: unknown): ErrorEvent {
-  const result = validate(json);
-  if (!result.ok) throw new Error(result.detail);
-  return result.value;
+  return payloadValue(validate(json));
 }
 
 describe('readErrorEvent', () => {

@@ -1,4 +1,4 @@
-import { EventCommon, eventCommonProblem } from './event-common';
+import { ClientContexts, clientContextsProblem, EventCommon, eventCommonProblem } from './event-common';
 import {
   eachObject,
   hex16,
@@ -76,11 +76,7 @@ export interface ErrorEvent extends EventCommon {
   fingerprint?: string[] | null;
   message?: string | LogEntry | null;
   logentry?: LogEntry | null;
-  contexts?: {
-    trace?: { trace_id?: string | null; span_id?: string | null } | null;
-    browser?: { name?: unknown; version?: unknown } | null;
-    os?: { name?: unknown; version?: unknown } | null;
-  } | null;
+  contexts?: (ClientContexts & { trace?: { trace_id?: string | null; span_id?: string | null } | null }) | null;
   /** Read only for its User-Agent header (browser and OS when `contexts` has none), leniently. */
   request?: { url?: unknown; method?: unknown; headers?: unknown } | null;
   /** The chain, innermost cause first; the last value is the exception that was captured. */
@@ -152,8 +148,7 @@ function contextsProblem(contexts: unknown): Problem {
     'contexts',
     (value) =>
       nestedProblem(value.trace, 'contexts.trace', (trace) => hex32(trace.trace_id, 'contexts.trace.trace_id', true) ?? hex16(trace.span_id, 'contexts.trace.span_id', true)) ??
-      optionalObject(value.browser, 'contexts.browser') ??
-      optionalObject(value.os, 'contexts.os'),
+      clientContextsProblem(value),
   );
 }
 

@@ -1,4 +1,4 @@
-import { JsonObject, nestedProblem, optionalObjectOrArray, optionalString, optionalStringOrNumber, Problem } from './payload-reader';
+import { JsonObject, nestedProblem, optionalObject, optionalObjectOrArray, optionalString, optionalStringOrNumber, Problem } from './payload-reader';
 
 /**
  * What error and transaction events share: the SDK, user and tags fields, and their check.
@@ -21,6 +21,12 @@ export interface EventUser {
 /** Sentry accepts tags as an object or a list of [key, value] pairs. */
 export type EventTags = Record<string, unknown> | Array<[string, unknown]>;
 
+/** The contexts naming the event's client (normalization falls back to the User-Agent header). */
+export interface ClientContexts {
+  browser?: { name?: unknown; version?: unknown } | null;
+  os?: { name?: unknown; version?: unknown } | null;
+}
+
 export interface EventCommon {
   platform?: string | null;
   release?: string | null;
@@ -42,6 +48,11 @@ export function eventCommonProblem(event: JsonObject): Problem {
     userProblem(event.user) ??
     optionalObjectOrArray(event.tags, 'tags')
   );
+}
+
+/** The first problem of the client contexts of an event's `contexts`, if any. */
+export function clientContextsProblem(contexts: JsonObject): Problem {
+  return optionalObject(contexts.browser, 'contexts.browser') ?? optionalObject(contexts.os, 'contexts.os');
 }
 
 function sdkProblem(sdk: unknown): Problem {

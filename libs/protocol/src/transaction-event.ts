@@ -1,4 +1,4 @@
-import { EventCommon, eventCommonProblem } from './event-common';
+import { ClientContexts, clientContextsProblem, EventCommon, eventCommonProblem } from './event-common';
 import {
   hex16,
   hex32,
@@ -37,10 +37,8 @@ export interface TransactionEvent extends EventCommon {
   transaction_info?: { source?: string | null } | null;
   start_timestamp: number | string;
   timestamp: number | string;
-  contexts: {
+  contexts: ClientContexts & {
     trace: TraceContext;
-    browser?: { name?: unknown; version?: unknown } | null;
-    os?: { name?: unknown; version?: unknown } | null;
     response?: { status_code?: unknown } | null;
   };
   request?: { url?: string | null; method?: string | null; headers?: unknown } | null;
@@ -89,8 +87,7 @@ function contextsProblem(contexts: unknown): Problem {
     hex16(trace.parent_span_id, 'contexts.trace.parent_span_id', true) ??
     optionalBoundedString(trace.op, 'contexts.trace.op', 200) ??
     optionalBoundedString(trace.status, 'contexts.trace.status', 64) ??
-    optionalObject(contexts.browser, 'contexts.browser') ??
-    optionalObject(contexts.os, 'contexts.os') ??
+    clientContextsProblem(contexts) ??
     optionalObject(contexts.response, 'contexts.response')
   );
 }

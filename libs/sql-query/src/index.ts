@@ -4,7 +4,6 @@ export * from './function-allow-list';
 export * from './logical-tables';
 export * from './query-params';
 export * from './query-settings';
-export * from './read-class-settings';
 export * from './query-tree-check';
 export * from './sql-refusal';
 export * from './sql-response';

@@ -1,7 +1,7 @@
 import { ClickHouseSettings, SettingsMap } from '@clickhouse/client';
 import type { TimeRange } from '@pulse/analytics';
 import { LOGICAL_TABLES, TIME_COLUMN } from './logical-tables';
-import { ReadClassLimits, readClassSettings } from './read-class-settings';
+import { ReadClassLimits, readClassSettings } from '@pulse/analytics';
 
 /** What one request may see: one project, one time range, in the service's database. */
 export interface QueryScope {
@@ -12,7 +12,7 @@ export interface QueryScope {
 
 /**
  * The caps of one SQL API query: the read class's (readClassSettings) and the SQL API's own
- * (EnvConfig: SQL_MAX_RESULT_ROWS, SQL_MAX_BYTES_TO_READ, SQL_MAX_RESULT_BYTES).
+ * (QueryConfig: SQL_MAX_RESULT_ROWS, SQL_MAX_BYTES_TO_READ, SQL_MAX_RESULT_BYTES).
  */
 export interface SqlLimits extends ReadClassLimits {
   maxResultRows: number;

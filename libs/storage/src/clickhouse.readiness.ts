@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { Tables } from './tables';
+import { Tables } from './stored-kinds';
 
 const RAW_TABLES: readonly string[] = Object.values(Tables);
 

@@ -13,7 +13,7 @@ export * from './rollup-tiers';
 export * from './row-writer';
 export * from './session.row';
 export * from './span.row';
-export * from './tables';
+export * from './stored-kinds';
 export * from './transaction.row';
 export * from './web-vital.row';
 export * from './row-binary';

@@ -2,9 +2,9 @@ import { ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/
 import { toErrorRow } from './error.row';
 import { isRejectedRows } from './rejected-rows';
 import { ClickHouseRowWriter } from './row-writer';
-import { Tables } from './tables';
+import { Tables } from './stored-kinds';
 import { MigratedDatabase, migratedDatabase, selectRows } from './testing/migrated-database';
-import { seededRecords } from './testing/seeded-records';
+import { seededRecords } from '@pulse/testing';
 import { toTransactionRow } from './transaction.row';
 
 /** Migrating a database takes about a second; a machine running other suites may take many. */
@@ -33,6 +33,12 @@ describe('isRejectedRows on errors provoked from this ClickHouse', () => {
     throw new Error('expected the attempt to fail');
   };
   const typeOf = (caught: unknown) => (caught as { type?: string }).type;
+  /** `attempt` fails with ClickHouse's error `type`, which isRejectedRows classifies as `rejected`. */
+  const expectFailure = async (attempt: Promise<unknown>, type: string, rejected: boolean): Promise<void> => {
+    const caught = await failure(attempt);
+    expect(typeOf(caught)).toBe(type);
+    expect(isRejectedRows(caught)).toBe(rejected);
+  };
 
   it.each([
     ['a 33-character event id into FixedString(32)', Tables.transactions, { ...transaction, event_id: 'a'.repeat(33) }, 'TOO_LARGE_STRING_SIZE'],
@@ -43,9 +49,7 @@ describe('isRejectedRows on errors provoked from this ClickHouse', () => {
     ['an object into FixedString(32)', Tables.transactions, { ...transaction, event_id: { id: 1 } }, 'CANNOT_PARSE_QUOTED_STRING'],
     ['a word into a Bool', Tables.errors, { ...error, handled: 'yes' }, 'CANNOT_PARSE_BOOL'],
   ])('rejected: %s', async (_, table, row, type) => {
-    const caught = await failure(writer.insert(table, [row], `rejected-${type}`));
-    expect(typeOf(caught)).toBe(type);
-    expect(isRejectedRows(caught)).toBe(true);
+    await expectFailure(writer.insert(table, [row], `rejected-${type}`), type, true);
   });
 
   it.each([
@@ -53,9 +57,7 @@ describe('isRejectedRows on errors provoked from this ClickHouse', () => {
     ['a row cut short', '{"project_id": 1, "name": "GET /"', 'CANNOT_READ_ALL_DATA'],
     ['a lone UTF-16 surrogate under the default setting', '{"name": "a\\ud83d"}', 'CANNOT_PARSE_ESCAPE_SEQUENCE'],
   ])('rejected (JSON that JSON.stringify never writes): %s', async (_, json, type) => {
-    const caught = await failure(db.client.command({ query: `INSERT INTO transactions FORMAT JSONEachRow ${json}` }));
-    expect(typeOf(caught)).toBe(type);
-    expect(isRejectedRows(caught)).toBe(true);
+    await expectFailure(db.client.command({ query: `INSERT INTO transactions FORMAT JSONEachRow ${json}` }), type, true);
   });
 
   it('stores a lone surrogate as its escape text through the writer instead of rejecting the row', async () => {
@@ -64,18 +66,14 @@ describe('isRejectedRows on errors provoked from this ClickHouse', () => {
   });
 
   it('not rejected: a table that does not exist (migrations not run)', async () => {
-    const caught = await failure(writer.insert('no_such_table', [transaction], 'unknown-table'));
-    expect(typeOf(caught)).toBe('UNKNOWN_TABLE');
-    expect(isRejectedRows(caught)).toBe(false);
+    await expectFailure(writer.insert('no_such_table', [transaction], 'unknown-table'), 'UNKNOWN_TABLE', false);
   });
 
   it('not rejected: too many parts', async () => {
     await db.client.command({ query: 'CREATE TABLE crowded (x UInt8) ENGINE = MergeTree ORDER BY x SETTINGS parts_to_throw_insert = 1' });
     await db.client.command({ query: `SYSTEM STOP MERGES ${db.database}.crowded` });
     await writer.insert('crowded', [{ x: 1 }], 'crowded-1');
-    const caught = await failure(writer.insert('crowded', [{ x: 2 }], 'crowded-2'));
-    expect(typeOf(caught)).toBe('TOO_MANY_PARTS');
-    expect(isRejectedRows(caught)).toBe(false);
+    await expectFailure(writer.insert('crowded', [{ x: 2 }], 'crowded-2'), 'TOO_MANY_PARTS', false);
   });
 
   it.each([
@@ -83,9 +81,7 @@ describe('isRejectedRows on errors provoked from this ClickHouse', () => {
     ['time limit', 'SELECT count() FROM numbers(10000000000) SETTINGS max_execution_time = 0.01, timeout_before_checking_execution_speed = 0', 'TIMEOUT_EXCEEDED'],
     ['read-only user', 'INSERT INTO transactions SETTINGS readonly = 1 FORMAT JSONEachRow {}', 'READONLY'],
   ])('not rejected: %s', async (_, query, type) => {
-    const caught = await failure(db.client.command({ query }));
-    expect(typeOf(caught)).toBe(type);
-    expect(isRejectedRows(caught)).toBe(false);
+    await expectFailure(db.client.command({ query }), type, false);
   });
 
   it('not rejected: ClickHouse unreachable', async () => {

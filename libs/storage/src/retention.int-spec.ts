@@ -1,7 +1,7 @@
 import { ClickHouseRowWriter } from './row-writer';
-import { Tables } from './tables';
+import { Tables } from './stored-kinds';
 import { MigratedDatabase, migratedDatabase, selectRows } from './testing/migrated-database';
-import { seededRecords } from './testing/seeded-records';
+import { seededRecords } from '@pulse/testing';
 import { toTransactionRow } from './transaction.row';
 
 /** Migrating a database takes about a second; a machine running other suites may take many. */

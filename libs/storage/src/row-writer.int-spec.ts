@@ -2,9 +2,9 @@ import { toErrorRow } from './error.row';
 import { ClickHouseRowWriter } from './row-writer';
 import { toSessionRow } from './session.row';
 import { toSpanRow } from './span.row';
-import { Tables } from './tables';
+import { Tables } from './stored-kinds';
 import { MigratedDatabase, migratedDatabase, selectRows } from './testing/migrated-database';
-import { seededRecords } from './testing/seeded-records';
+import { seededRecords } from '@pulse/testing';
 import { toTransactionRow } from './transaction.row';
 import { toWebVitalRow } from './web-vital.row';
 

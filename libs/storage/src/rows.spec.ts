@@ -2,7 +2,7 @@ import { toDateTime64 } from './date-time64';
 import { toErrorRow } from './error.row';
 import { toSessionRow } from './session.row';
 import { toSpanRow } from './span.row';
-import { seededRecords } from './testing/seeded-records';
+import { seededRecords } from '@pulse/testing';
 import { toTransactionRow } from './transaction.row';
 import { toWebVitalRow } from './web-vital.row';
 

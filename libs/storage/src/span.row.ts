@@ -1,18 +1,16 @@
 import type { SpanRecord } from '@pulse/model';
 import { toDateTime64, toNullableDateTime64 } from './date-time64';
 
-/** A row of the `spans` table, as inserted with FORMAT JSONEachRow. */
-export interface SpanRow {
+/** The columns transactions and spans share: the SpanFields of libs/model, as JSONEachRow values. */
+export interface SpanRowFields {
   project_id: number;
   trace_id: string;
   span_id: string;
   parent_span_id: string;
-  segment_id: string;
-  transaction_name: string;
   op: string;
-  description: string;
   status: string;
   status_code: number;
+  /** UTC text, see toDateTime64. */
   start_timestamp: string;
   timestamp: string;
   /** The client's timestamp when ingest moved the record to the receive time, else null (docs/ingest.md, "Time"). */
@@ -22,6 +20,13 @@ export interface SpanRow {
   environment: string;
   received_at: string;
   retention_days: number;
+}
+
+/** A row of the `spans` table, as inserted with FORMAT JSONEachRow. */
+export interface SpanRow extends SpanRowFields {
+  segment_id: string;
+  transaction_name: string;
+  description: string;
 }
 
 export function toSpanRow(record: SpanRecord, retentionDays: number): SpanRow {

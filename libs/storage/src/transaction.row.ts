@@ -1,26 +1,12 @@
 import type { TransactionRecord } from '@pulse/model';
 import { toDateTime64, toNullableDateTime64 } from './date-time64';
+import type { SpanRowFields } from './span.row';
 
 /** A row of the `transactions` table, as inserted with FORMAT JSONEachRow. */
-export interface TransactionRow {
-  project_id: number;
+export interface TransactionRow extends SpanRowFields {
   event_id: string;
-  trace_id: string;
-  span_id: string;
-  parent_span_id: string;
   name: string;
   source: string;
-  op: string;
-  status: string;
-  status_code: number;
-  /** UTC text, see toDateTime64. */
-  start_timestamp: string;
-  timestamp: string;
-  /** The client's timestamp when ingest moved the record to the receive time, else null (docs/ingest.md, "Time"). */
-  original_timestamp: string | null;
-  duration_ms: number;
-  release: string;
-  environment: string;
   dist: string;
   platform: string;
   sdk_name: string;
@@ -32,8 +18,6 @@ export interface TransactionRow {
   os_name: string;
   tags: Record<string, string>;
   measurements: Record<string, number>;
-  received_at: string;
-  retention_days: number;
 }
 
 export function toTransactionRow(record: TransactionRecord, retentionDays: number): TransactionRow {

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+
+/** Ports for test stacks come from @pulse/local-infra (freePorts), re-exported for tests. */
+export { freePorts } from '@pulse/local-infra';
 
 /**
  * The infrastructure the test command brought up (`npm test` sets these). Tests fail loudly when
@@ -18,18 +20,4 @@ export function testInfra(): { kafkaBrokers: string; clickhouse: { url: string; 
 /** A name no other test run uses: databases, topic prefixes and consumer groups stay apart. */
 export function uniqueName(prefix: string): string {
   return `${prefix}_${randomBytes(4).toString('hex')}`;
-}
-
-/** Free TCP ports on 127.0.0.1, found by binding port 0. */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<import('node:net').Server>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
-  );
-  const ports = servers.map((server) => (server.address() as import('node:net').AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
 }

@@ -1,7 +1,7 @@
-import { consumerGroupOf, createKafka, ensureTopics, RecordKind, TopicNames } from '@pulse/kafka';
-import { AppName, AppProcess, bringUpInfra, Infra, LocalClickHouse, LocalKafka, waitUntil } from '@pulse/local-infra';
+import { createKafka, TopicNames } from '@pulse/kafka';
+import { AppName, AppProcess, bringUpInfra, Infra, LocalClickHouse, LocalKafka, PulseStack } from '@pulse/local-infra';
 import type { LoadSummary } from '@pulse/loadgen';
-import { createClickHouse, migrateUp, Tables } from '@pulse/storage';
+import { createClickHouse, Tables } from '@pulse/storage';
 import type { Admin } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -33,9 +33,9 @@ export interface BenchStackOptions {
 
 /**
  * The whole stack of an end-to-end benchmark on this machine: local Kafka and ClickHouse (unless
- * KAFKA_BROKERS / CLICKHOUSE_URL are set), the migrations in a database of the run's own, the
- * record topics, and the three built apps on free ports with that database, topic prefix and
- * consumer groups. `stop()` undoes whatever `start()` got to, so a benchmark calls it from its
+ * KAFKA_BROKERS / CLICKHOUSE_URL are set) and a PulseStack on them: the migrations in a database
+ * of the run's own, the record topics, and the three built apps on free ports with that database,
+ * topic prefix and consumer groups. `stop()` undoes whatever `start()` got to, so a benchmark calls it from its
  * clean-up whether the start finished or not.
  */
 export class BenchStack {
@@ -49,7 +49,7 @@ export class BenchStack {
   /** The run's database; also the topic prefix (with a dot) and the consumer group prefix. */
   database!: string;
   ingestPort = 0;
-  private stopping = false;
+  private stack: PulseStack | undefined;
 
   constructor(private readonly options: BenchStackOptions) {
     this.stateDir = join(options.root, '.local', options.name.replace(/_/g, '-'));
@@ -86,54 +86,30 @@ export class BenchStack {
       user: infra.clickhouseCredentials?.user ?? (process.env.CLICKHOUSE_USER || 'default'),
       password: infra.clickhouseCredentials?.password ?? process.env.CLICKHOUSE_PASSWORD ?? '',
     };
-    await migrateUp(this.clickhouse);
     const configPath = join(this.stateDir, 'pulse-config.json');
     options.writeConfig(configPath);
-    const prefix = `${this.database}.`;
     this.ingestPort = ingestPort;
-    const ports: Record<AppName, number> = { ingest: ingestPort, consumer: consumerPort, query: queryPort };
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      KAFKA_BROKERS: infra.kafkaBrokers,
-      CLICKHOUSE_URL: this.clickhouse.url,
-      CLICKHOUSE_USER: this.clickhouse.user,
-      CLICKHOUSE_PASSWORD: this.clickhouse.password,
-      CLICKHOUSE_DATABASE: this.database,
-      KAFKA_TOPIC_PREFIX: prefix,
-      KAFKA_TOPIC_PARTITIONS: String(options.partitions),
-      CONSUMER_GROUP_ID: this.groupPrefix,
-      PULSE_CONFIG: configPath,
-      PULSE_HOST: '127.0.0.1',
-      INGEST_PORT: String(ingestPort),
-      CONSUMER_PORT: String(consumerPort),
-      QUERY_PORT: String(queryPort),
-      LOG_LEVEL: 'warn',
-    };
-    // On a fresh broker the first group lookup creates __consumer_offsets and the coordinator is
-    // "not available" for a moment: wait for it here rather than in the consumer's start-up.
-    const kafka = createKafka({ brokers: infra.kafkaBrokers.split(','), clientId: `pulse-${options.name}` });
-    const admin = kafka.admin();
+    this.stack = new PulseStack({
+      root: options.root,
+      apps: BENCH_APPS,
+      kafkaBrokers: infra.kafkaBrokers,
+      clickhouse: this.clickhouse,
+      pulseConfig: { path: configPath },
+      namespace: this.database,
+      partitions: options.partitions,
+      createTopics: true,
+      ports: { ingest: ingestPort, consumer: consumerPort, query: queryPort },
+      logLevel: 'warn',
+      env: { PULSE_HOST: '127.0.0.1' },
+      onLine: (app, line) => console.log(`[${app}] ${line}`),
+      onUnexpectedExit: (app, exit) => options.log(`${app} exited unexpectedly (${exit.signal ?? `code ${exit.code}`})`),
+    });
+    this.topics = this.stack.topics;
+    await this.stack.start();
+    for (const app of BENCH_APPS) this.apps.set(app, this.stack.app(app));
+    const admin = createKafka({ brokers: infra.kafkaBrokers.split(','), clientId: `pulse-${options.name}` }).admin();
     this.admin = admin;
     await admin.connect();
-    this.topics = new TopicNames(prefix);
-    await ensureTopics(kafka, this.topics.all().map((topic) => ({ topic, partitions: options.partitions })));
-    await waitUntil(
-      'Kafka group coordinator',
-      async () => {
-        await admin.fetchOffsets({ groupId: consumerGroupOf(this.groupPrefix, RecordKind.Transaction), topics: [this.topics.records[RecordKind.Transaction]] });
-        return true;
-      },
-      { timeoutMs: 60_000, intervalMs: 200 },
-    );
-    for (const app of BENCH_APPS) {
-      this.apps.set(app, new AppProcess({ app, root: options.root, port: ports[app], env, onLine: (_app, line) => console.log(`[${app}] ${line}`) }));
-    }
-    await Promise.all([...this.apps.values()].map((app) => app.start()));
-    for (const app of this.apps.values()) {
-      void app.waitForExit().then((exit) => {
-        if (!this.stopping) options.log(`${app.options.app} exited unexpectedly (${exit.signal ?? `code ${exit.code}`})`);
-      });
-    }
     options.log(`apps ready: ingest :${ingestPort}, consumer :${consumerPort}, query :${queryPort}; database ${this.database}, ${options.partitions} partitions`);
     this.watchProcesses(infra);
   }
@@ -144,10 +120,9 @@ export class BenchStack {
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
     this.monitor.stop();
     await this.admin?.disconnect().catch(() => undefined);
-    await Promise.allSettled([...this.apps.values()].map((app) => app.stop()));
+    await this.stack?.stop();
     if (this.infra) await Promise.allSettled(this.infra.started.map((service) => service.stop()));
     rmSync(this.stateDir, { recursive: true, force: true });
   }

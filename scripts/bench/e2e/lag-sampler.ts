@@ -1,4 +1,5 @@
-import { consumerGroupOf, readPartitionLags, RecordKind, TopicNames } from '@pulse/kafka';
+import { consumerGroupOf, readPartitionLags, TopicNames } from '@pulse/kafka';
+import { RecordKind } from '@pulse/model';
 import type { Admin } from 'kafkajs';
 
 /** One reading of every record topic, summed over their partitions. */

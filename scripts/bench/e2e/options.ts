@@ -1,7 +1,6 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseRates } from './step-criteria';
-import { numberFlag } from '../flags';
+import { numberFlags, pathFlag } from '../flags';
 
 export interface E2EBenchOptions {
   /** Offered events/s of the freshness phase. */
@@ -55,7 +54,7 @@ export function readE2EOptions(argv = process.argv.slice(2)): E2EBenchOptions {
       out: { type: 'string' },
     },
   });
-  const num = (name: keyof typeof values, min: number, max: number, integer = true): number => numberFlag(name, String(values[name]), min, max, integer);
+  const num = numberFlags(values);
   return {
     rate: num('rate', 1, 1_000_000, false),
     seconds: num('seconds', 1, 24 * 3600),
@@ -71,6 +70,6 @@ export function readE2EOptions(argv = process.argv.slice(2)): E2EBenchOptions {
     pollIntervalMs: num('poll-interval-ms', 100, 60_000),
     pollInFlight: num('poll-in-flight', 1, 16),
     seed: num('seed', 0, 2 ** 31 - 1),
-    out: values.out ? resolve(values.out) : undefined,
+    out: pathFlag(values.out),
   };
 }

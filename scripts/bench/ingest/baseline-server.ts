@@ -8,22 +8,21 @@
 // Producer settings are the ingest app's (apps/ingest/src/record.publisher.ts): the same kafkajs
 // client (createKafka), the same producer (createRecordProducer), and the same cross-request
 // batching (BatchingProducer: PRODUCER_LINGER_MS, PRODUCER_MAX_BATCH_MESSAGES,
-// PRODUCER_MAX_PENDING_BYTES, PRODUCER_COMPRESSION read by loadEnvConfig, acks=-1, every
+// PRODUCER_MAX_PENDING_BYTES, PRODUCER_COMPRESSION read by loadIngestConfig, acks=-1, every
 // partition's acknowledgement checked).
 // Each message is keyed by project id with the `pulse-schema` header, as ingest's records are.
 // Fastify's server options are the apps' (fastifyServerOptions of libs/platform).
+// The libraries are imported through their entry points, which load their Nest-based modules too:
+// about 27 MB more idle RSS than importing their single files did (the baseline's idle RSS 65 →
+// 92 MB in bench:ingest, 2026-12-07), none of it on the request path. Read its RSS with that in mind.
 import Fastify from 'fastify';
-import { loadEnvConfig } from '../../../libs/config/src/env.config';
-import { BatchingProducer, OutgoingMessage, ProducerOverloadedError } from '../../../libs/kafka/src/batching-producer';
-import { createKafka, createRecordProducer, kafkaCompression } from '../../../libs/kafka/src/kafka.factory';
-import { AdminPartitionCounts } from '../../../libs/kafka/src/partition-counts';
-import { RECORD_SCHEMAS } from '../../../libs/kafka/src/record-schemas';
-import { TopicNames } from '../../../libs/kafka/src/topics';
-import { fastifyServerOptions } from '../../../libs/platform/src/fastify-options';
+import { loadIngestConfig } from '@pulse/config';
+import { AdminPartitionCounts, BatchingProducer, createKafka, createRecordProducer, KAFKA_KINDS, kafkaCompression, OutgoingMessage, ProducerOverloadedError, TopicNames } from '@pulse/kafka';
+import { fastifyServerOptions } from '@pulse/platform';
 import { MinimalEnvelopeError, parseMinimalEnvelope, readTarget } from './minimal-envelope';
 
 async function main(): Promise<void> {
-  const env = loadEnvConfig(process.env);
+  const env = loadIngestConfig(process.env);
   const port = Number(process.env.BASELINE_PORT);
   if (!Number.isInteger(port) || port <= 0) throw new Error('BASELINE_PORT must be set');
   const keys = new Map(Object.entries(JSON.parse(process.env.BASELINE_KEYS ?? '{}') as Record<string, number>));
@@ -63,7 +62,7 @@ async function main(): Promise<void> {
       throw error;
     }
     const key = String(target.projectId);
-    const messages: OutgoingMessage[] = envelope.items.map((item) => ({ topic: topics.records[item.kind], key, value: item.payload, headers: { 'pulse-schema': RECORD_SCHEMAS[item.kind].name } }));
+    const messages: OutgoingMessage[] = envelope.items.map((item) => ({ topic: topics.records[item.kind], key, value: item.payload, headers: { 'pulse-schema': KAFKA_KINDS[item.kind].schema.name } }));
     if (messages.length > 0) {
       try {
         await batching.send(messages);

@@ -1,5 +1,5 @@
 import { DEFAULT_MIX, EnvelopeKind, parseTarget, sdkRequest, Workload } from '@pulse/loadgen';
-import type { PreparedRequest } from './closed-loop';
+import type { PreparedRequest } from './request-loop';
 
 /** Users in the generator's pool (its default). */
 const USERS = 1000;

@@ -1,16 +1,5 @@
-import { Agent, OutgoingHttpHeaders, request } from 'node:http';
-import { percentileOfSorted, round } from '../stats';
-
-/** One request, prepared before timing: only the bytes go out during the run. */
-export interface PreparedRequest {
-  /** `/api/<project>/envelope/?sentry_key=…`. */
-  path: string;
-  body: Buffer;
-  /** Including content-length. */
-  headers: OutgoingHttpHeaders;
-  /** Events it carries (the load generator's definition: a transaction, an error or a session update). */
-  events: number;
-}
+import { round } from '../stats';
+import { AnswerTally, keepAliveAgent, LatencyFigures, PreparedRequest, requestCycle, send } from './request-loop';
 
 export interface ClosedLoopOptions {
   port: number;
@@ -26,7 +15,8 @@ export interface ClosedLoopOptions {
   onMeasureEnd?: () => void;
 }
 
-export interface ClosedLoopResult {
+/** The latency figures: client-side, of the 2xx answers in the window (request start → response end). */
+export interface ClosedLoopResult extends LatencyFigures {
   /** Length of the measured window, s. */
   seconds: number;
   connections: number;
@@ -37,11 +27,6 @@ export interface ClosedLoopResult {
   eventsPerSecond: number;
   /** Every answer completed inside the window, by status (network errors as "error"). */
   statuses: Record<string, number>;
-  /** Client-side latency of the 2xx answers in the window (request start → response end), ms. */
-  p50Ms: number;
-  p90Ms: number;
-  p99Ms: number;
-  maxMs: number;
   /** CPU the benchmark process itself used in the window, in cores (the client's cost). */
   clientCores: number;
   /** Request bytes sent in the window (2xx only). */
@@ -54,21 +39,16 @@ export interface ClosedLoopResult {
  * first; only answers completed inside the measured window count.
  */
 export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedLoopResult> {
-  const { requests, connections } = options;
-  if (requests.length === 0) throw new Error('no requests to send');
-  const agent = new Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
-  let next = options.startIndex ?? 0;
+  const { connections } = options;
+  const nextRequest = requestCycle(options.requests, options.startIndex);
+  const agent = keepAliveAgent(connections);
   const started = performance.now();
   const measureStart = started + options.warmupMs;
   const measureEnd = measureStart + options.durationMs;
   let measuring = false;
   let cpuAtStart: NodeJS.CpuUsage | undefined;
   let cpuUsed: NodeJS.CpuUsage | undefined;
-  const latencies: number[] = [];
-  const statuses: Record<string, number> = {};
-  let envelopes = 0;
-  let events = 0;
-  let bodyBytes = 0;
+  const tally = new AnswerTally();
 
   // The window is opened and closed by timers, so the hooks run on time even if answers stall.
   const openTimer = setTimeout(() => {
@@ -84,8 +64,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
 
   const worker = async (): Promise<void> => {
     while (performance.now() < measureEnd) {
-      const prepared = requests[next];
-      next = (next + 1) % requests.length;
+      const prepared = nextRequest();
       const t0 = performance.now();
       let status: string;
       try {
@@ -97,13 +76,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
       }
       const t1 = performance.now();
       if (!measuring || t1 < measureStart || t1 > measureEnd) continue;
-      statuses[status] = (statuses[status] ?? 0) + 1;
-      if (status.startsWith('2')) {
-        envelopes++;
-        events += prepared.events;
-        bodyBytes += prepared.body.length;
-        latencies.push(t1 - t0);
-      }
+      tally.record(status, prepared, t1 - t0);
     }
   };
   try {
@@ -119,36 +92,15 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
     options.onMeasureEnd?.();
   }
   const seconds = options.durationMs / 1000;
-  const sorted = Float64Array.from(latencies).sort();
   return {
     seconds,
     connections,
-    envelopes,
-    events,
-    envelopesPerSecond: round(envelopes / seconds, 1),
-    eventsPerSecond: round(events / seconds, 1),
-    statuses,
-    p50Ms: round(percentileOfSorted(sorted, 50), 2),
-    p90Ms: round(percentileOfSorted(sorted, 90), 2),
-    p99Ms: round(percentileOfSorted(sorted, 99), 2),
-    maxMs: round(sorted.length > 0 ? sorted[sorted.length - 1] : NaN, 2),
+    envelopes: tally.envelopes,
+    events: tally.events,
+    ...tally.rates(seconds),
+    statuses: tally.statuses,
+    ...tally.latency(),
     clientCores: round((cpuUsed.user + cpuUsed.system) / 1e6 / seconds, 3),
-    bodyBytes,
+    bodyBytes: tally.bodyBytes,
   };
-}
-
-/** Sends one request and reads the whole answer; resolves with the status code. */
-export function send(agent: Agent, port: number, prepared: PreparedRequest): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, path: prepared.path, method: 'POST', agent, headers: prepared.headers },
-      (res) => {
-        res.on('error', reject);
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.resume();
-      },
-    );
-    req.on('error', reject);
-    req.end(prepared.body);
-  });
 }

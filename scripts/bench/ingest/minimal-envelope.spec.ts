@@ -1,4 +1,4 @@
-import { RecordKind } from '../../../libs/kafka/src/topics';
+import { RecordKind } from '@pulse/model';
 import { MinimalEnvelopeError, parseMinimalEnvelope, readTarget } from './minimal-envelope';
 
 const body = (...lines: string[]): Buffer => Buffer.from(lines.join('\n'));

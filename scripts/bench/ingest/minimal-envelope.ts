@@ -1,5 +1,4 @@
-// Relative imports of single files keep the baseline server bare (no Nest, no other Pulse code).
-import { RecordKind } from '../../../libs/kafka/src/topics';
+import { RecordKind } from '@pulse/model';
 
 /**
  * The least work a server must do with an envelope to hand its items to Kafka, for the ingest

@@ -1,7 +1,7 @@
 import { createServer, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runOpenLoop } from './open-loop';
-import type { PreparedRequest } from './closed-loop';
+import type { PreparedRequest } from './request-loop';
 
 const requests: PreparedRequest[] = [{ path: '/api/1/envelope/', body: Buffer.from('{}\n'), headers: { 'content-length': 3 }, events: 2 }];
 

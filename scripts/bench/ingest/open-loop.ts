@@ -1,6 +1,5 @@
-import { Agent } from 'node:http';
 import { percentileOfSorted, round } from '../stats';
-import { PreparedRequest, send } from './closed-loop';
+import { AnswerTally, keepAliveAgent, LatencyFigures, PreparedRequest, requestCycle, send } from './request-loop';
 
 export interface OpenLoopOptions {
   port: number;
@@ -16,7 +15,8 @@ export interface OpenLoopOptions {
   graceMs?: number;
 }
 
-export interface OpenLoopResult {
+/** The latency figures run from each request's scheduled start to its answer's end (2xx): a server that falls behind shows its queue there. */
+export interface OpenLoopResult extends LatencyFigures {
   seconds: number;
   /** The schedule's rate. */
   targetEnvelopesPerSecond: number;
@@ -24,11 +24,6 @@ export interface OpenLoopResult {
   envelopesPerSecond: number;
   eventsPerSecond: number;
   statuses: Record<string, number>;
-  /** Latency from each request's scheduled start to its answer's end (2xx), ms: a server that falls behind shows its queue here. */
-  p50Ms: number;
-  p90Ms: number;
-  p99Ms: number;
-  maxMs: number;
   /** Requests scheduled in the window and still unanswered `graceMs` after it closed (left out of the percentiles: read them as worse than max). */
   unansweredAtEnd: number;
   /** How late the client itself started requests, p99, ms: above a few ms the client, not the server, limits the test. */
@@ -43,26 +38,21 @@ export interface OpenLoopResult {
  * scheduled in the window count with their whole latency, even when answered after it.
  */
 export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
-  const { requests, envelopesPerSecond } = options;
-  if (requests.length === 0) throw new Error('no requests to send');
+  const { envelopesPerSecond } = options;
+  const nextRequest = requestCycle(options.requests, options.startIndex);
   if (!(envelopesPerSecond > 0)) throw new Error(`the open-loop rate must be positive, got ${envelopesPerSecond}`);
-  const agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 512, maxFreeSockets: options.maxSockets ?? 512 });
+  const agent = keepAliveAgent(options.maxSockets ?? 512);
   const intervalMs = 1000 / envelopesPerSecond;
   const started = performance.now();
   const measureStart = started + options.warmupMs;
   const measureEnd = measureStart + options.durationMs;
-  const latencies: number[] = [];
+  const tally = new AnswerTally();
   const lags: number[] = [];
-  const statuses: Record<string, number> = {};
-  let envelopes = 0;
-  let events = 0;
-  let next = options.startIndex ?? 0;
   let sent = 0;
   const inFlight = new Set<Promise<void>>();
 
   const start = (scheduledAt: number): void => {
-    const prepared = requests[next];
-    next = (next + 1) % requests.length;
+    const prepared = nextRequest();
     const counted = scheduledAt >= measureStart;
     if (counted) lags.push(performance.now() - scheduledAt);
     const done = send(agent, options.port, prepared).then(
@@ -71,13 +61,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     ).then((status) => {
       inFlight.delete(done);
       const endedAt = performance.now();
-      if (!counted) return;
-      statuses[status] = (statuses[status] ?? 0) + 1;
-      if (status.startsWith('2')) {
-        envelopes++;
-        events += prepared.events;
-        latencies.push(endedAt - scheduledAt);
-      }
+      if (counted) tally.record(status, prepared, endedAt - scheduledAt);
     });
     inFlight.add(done);
   };
@@ -99,18 +83,13 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   const unanswered = inFlight.size;
   agent.destroy();
   const seconds = options.durationMs / 1000;
-  const sorted = Float64Array.from(latencies).sort();
   const sortedLags = Float64Array.from(lags).sort();
   return {
     seconds,
     targetEnvelopesPerSecond: round(envelopesPerSecond, 1),
-    envelopesPerSecond: round(envelopes / seconds, 1),
-    eventsPerSecond: round(events / seconds, 1),
-    statuses,
-    p50Ms: round(percentileOfSorted(sorted, 50), 2),
-    p90Ms: round(percentileOfSorted(sorted, 90), 2),
-    p99Ms: round(percentileOfSorted(sorted, 99), 2),
-    maxMs: round(sorted.length > 0 ? sorted[sorted.length - 1] : NaN, 2),
+    ...tally.rates(seconds),
+    statuses: tally.statuses,
+    ...tally.latency(),
     unansweredAtEnd: unanswered,
     clientLagP99Ms: round(percentileOfSorted(sortedLags, 99), 2),
   };

@@ -1,6 +1,5 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { numberFlag } from '../flags';
+import { numberFlag, numberFlags, pathFlag } from '../flags';
 
 export interface IngestBenchOptions {
   /** Measured seconds per phase. */
@@ -44,7 +43,7 @@ export function readIngestOptions(argv = process.argv.slice(2)): IngestBenchOpti
       out: { type: 'string' },
     },
   });
-  const int = (name: keyof typeof values, min: number, max: number): number => numberFlag(name, String(values[name]), min, max);
+  const int = numberFlags(values);
   return {
     seconds: int('seconds', 1, 3600),
     warmupSeconds: int('warmup-seconds', 0, 600),
@@ -57,8 +56,8 @@ export function readIngestOptions(argv = process.argv.slice(2)): IngestBenchOpti
     partitions: int('partitions', 1, 1024),
     workers: workerCounts(String(values.workers)),
     openLoopSeconds: int('open-loop-seconds', 0, 600),
-    cpuProfDir: values['cpu-prof-dir'] ? resolve(values['cpu-prof-dir']) : undefined,
-    out: values.out ? resolve(values.out) : undefined,
+    cpuProfDir: pathFlag(values['cpu-prof-dir']),
+    out: pathFlag(values.out),
   };
 }
 

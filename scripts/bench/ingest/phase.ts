@@ -1,5 +1,6 @@
 import { round, medianMax, MedianMax } from '../stats';
-import { metricValue, scrapeMetrics } from '../prometheus';
+import { metricValue } from '@pulse/testing';
+import { scrapeMetrics } from '../prometheus';
 import { readCpuSeconds, RssSampler } from '../proc';
 import type { PreparedBodies } from './bodies';
 import { ClosedLoopResult, runClosedLoop } from './closed-loop';

@@ -1,19 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { childPids } from '@pulse/testing';
 import { readCpuSeconds, readRssKb } from '../proc';
-
-/**
- * The direct children of a process (Linux: /proc/<pid>/task/<tid>/children of every thread); empty
- * once it has exited. An ingest primary's children are its cluster workers.
- */
-export function childPids(pid: number): number[] {
-  let threads: string[];
-  try {
-    threads = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/);
-  } catch {
-    return [];
-  }
-  return threads.filter(Boolean).map(Number);
-}
 
 /** A process and its direct children: the ingest primary and its workers (or one ingest process). */
 export function processSet(pid: number): number[] {

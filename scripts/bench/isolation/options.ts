@@ -1,6 +1,5 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { numberFlag } from '../flags';
+import { numberFlags, pathFlag } from '../flags';
 
 export interface IsolationBenchOptions {
   /** Offered events/s of the steady ingest load, over both phases. */
@@ -36,7 +35,7 @@ export function readIsolationOptions(argv = process.argv.slice(2)): IsolationBen
       out: { type: 'string' },
     },
   });
-  const num = (name: keyof typeof values, min: number, max: number, integer = true): number => numberFlag(name, String(values[name]), min, max, integer);
+  const num = numberFlags(values);
   return {
     rate: num('rate', 1, 10_000, false),
     baselineSeconds: num('baseline-seconds', 5, 3600),
@@ -46,6 +45,6 @@ export function readIsolationOptions(argv = process.argv.slice(2)): IsolationBen
     samplePercent: num('sample-percent', 0.01, 100, false),
     graceSeconds: num('grace-seconds', 1, 600),
     seed: num('seed', 0, 2 ** 31 - 1),
-    out: values.out ? resolve(values.out) : undefined,
+    out: pathFlag(values.out),
   };
 }

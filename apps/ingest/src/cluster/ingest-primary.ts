@@ -1,5 +1,5 @@
 import cluster, { Worker } from 'node:cluster';
-import type { EnvConfig } from '@pulse/config';
+import type { IngestConfig } from '@pulse/config';
 import { MetricsRegistry } from '@pulse/platform';
 import type { Logger } from 'pino';
 import { ClusterMetricsAggregator } from './cluster-metrics';
@@ -17,7 +17,7 @@ export const METRICS_IPC_TIMEOUT_MS = 3000;
  * after a graceful shutdown), or with exit code 1 when a worker did not drain cleanly or the
  * workers kept crashing.
  */
-export function runIngestPrimary(env: EnvConfig, logger: Logger): void {
+export function runIngestPrimary(config: IngestConfig, logger: Logger): void {
   // The workers accept on the shared listening socket themselves (SCHED_NONE). With node's
   // default round-robin the primary accepts and hands each connection to a worker, and a
   // connection handed to a worker that has just died is neither answered nor closed: the client
@@ -30,7 +30,7 @@ export function runIngestPrimary(env: EnvConfig, logger: Logger): void {
   const aggregator = new ClusterMetricsAggregator(metrics, () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined), METRICS_IPC_TIMEOUT_MS);
 
   const supervisor = new WorkerSupervisor({
-    workers: env.ingestWorkers,
+    workers: config.ingestWorkers,
     fork: (slot, onExit) => {
       const worker = cluster.fork({ PULSE_INGEST_WORKER_SLOT: String(slot) });
       worker.on('message', (message: unknown) => aggregator.handle(worker, message));
@@ -50,7 +50,7 @@ export function runIngestPrimary(env: EnvConfig, logger: Logger): void {
     },
   });
   metrics.gauge('pulse_ingest_workers', 'Ingest worker processes running', [], () => supervisor.running);
-  metrics.gauge('pulse_ingest_workers_configured', 'INGEST_WORKERS', [], () => env.ingestWorkers);
+  metrics.gauge('pulse_ingest_workers_configured', 'INGEST_WORKERS', [], () => config.ingestWorkers);
 
   let signalled: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -63,7 +63,7 @@ export function runIngestPrimary(env: EnvConfig, logger: Logger): void {
   process.on('SIGINT', onSignal);
   void supervisor.done.then((outcome) => exitWith(outcome, signalled, logger));
   supervisor.start();
-  logger.info({ workers: env.ingestWorkers, port: env.ingestPort }, `ingest primary started ${env.ingestWorkers} workers`);
+  logger.info({ workers: config.ingestWorkers, port: config.ingestPort }, `ingest primary started ${config.ingestWorkers} workers`);
 }
 
 function exitWith(outcome: StopOutcome, signal: NodeJS.Signals | undefined, logger: Logger): void {

@@ -1,7 +1,6 @@
 import type { ErrorEventsResponse, ErrorGroup } from '@pulse/analytics';
-import { SeededDatabase, seededDatabase } from '@pulse/analytics/testing';
 import { request } from '@pulse/testing';
-import { QueryTestApp, startQueryApp } from '../testing/query-test-app';
+import { seededQueryApp } from '../testing/seeded-query-app';
 
 /**
  * The error endpoints over HTTP on seeded ClickHouse: parameters to 400s, an empty group to 404,
@@ -16,24 +15,13 @@ const FROM = START_MS;
 const TO = START_MS + 90 * MINUTE;
 
 describe('error endpoints over HTTP', () => {
-  let db: SeededDatabase;
-  let app: QueryTestApp;
-  let baseUrl: string;
-
-  beforeAll(async () => {
-    db = await seededDatabase('pulse_errors_api', 7, { startMs: START_MS, minutes: 90, transactions: 0, spans: 0, webVitals: 0, errors: 600, sessions: 0, sessionAggregates: 0 });
-    app = await startQueryApp({ database: db.database });
-    baseUrl = `${app.url}/api/v1/projects/1`;
-  }, 120_000);
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.client.command({ query: `DROP DATABASE IF EXISTS ${db.database}` });
-    await db?.client.close();
+  const suite = seededQueryApp({
+    prefix: 'pulse_errors_api',
+    seed: 7,
+    records: { startMs: START_MS, minutes: 90, transactions: 0, spans: 0, webVitals: 0, errors: 600, sessions: 0, sessionAggregates: 0 },
   });
-
-  const get = <T>(path: string) => request<T>(`${baseUrl}/${path}`, { headers: { authorization: `Bearer ${app.tokens[1]}` } });
-  const mine = () => db.records.errors.filter((r) => r.projectId === 1 && r.timestampMs >= FROM && r.timestampMs < TO);
+  const get = <T>(path: string) => suite.get<T>(path);
+  const mine = () => suite.db.records.errors.filter((r) => r.projectId === 1 && r.timestampMs >= FROM && r.timestampMs < TO);
 
   it('lists the groups of the project, their counts adding up to its events', async () => {
     const answer = await get<ErrorGroup[]>(`errors?from=${FROM}&to=${TO}&limit=1000`);
@@ -72,6 +60,6 @@ describe('error endpoints over HTTP', () => {
   });
 
   it('needs a token', async () => {
-    expect((await request(`${baseUrl}/errors?from=${FROM}&to=${TO}`)).status).toBe(401);
+    expect((await request(`${suite.projectUrl}/errors?from=${FROM}&to=${TO}`)).status).toBe(401);
   });
 });

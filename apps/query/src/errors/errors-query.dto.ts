@@ -1,4 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ERROR_GROUP_SORTS,
+  ErrorEventsInput,
+  ErrorGroupsInput,
+  parseErrorLevel,
+  parseErrorSearch,
+  parseFingerprint,
+  parseOrder,
+  parsePage,
+  parseScope,
+  parseSort,
+  ReadRequest,
+  ScopeLimits,
+} from '@pulse/analytics';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { AnalyticsQueryDto } from '../analytics-query.dto';
 
@@ -50,3 +64,23 @@ export class ErrorGroupsQueryDto extends PagedQueryDto {
 
 /** GET errors/:fingerprint/events: the shared scope plus paging. */
 export class ErrorEventsQueryDto extends PagedQueryDto {}
+
+/** The parsed request of GET errors; throws QueryParameterError on the first wrong value. */
+export function errorGroupsRequest(projectId: number, dto: ErrorGroupsQueryDto, limits: ScopeLimits): ReadRequest<ErrorGroupsInput> {
+  const scope = parseScope(projectId, dto, limits);
+  return {
+    ...scope,
+    level: parseErrorLevel(dto.level),
+    search: parseErrorSearch(dto.query),
+    sort: parseSort(dto.sort, ERROR_GROUP_SORTS, 'count'),
+    order: parseOrder(dto.order, 'desc'),
+    ...parsePage(dto.limit, dto.offset),
+  };
+}
+
+/** The parsed request of GET errors/:fingerprint/events: the fingerprint first, then the query string. */
+export function errorEventsRequest(projectId: number, fingerprint: string, dto: ErrorEventsQueryDto, limits: ScopeLimits): ErrorEventsInput {
+  const parsedFingerprint = parseFingerprint(fingerprint);
+  const scope = parseScope(projectId, dto, limits);
+  return { ...scope, fingerprint: parsedFingerprint, ...parsePage(dto.limit, dto.offset) };
+}

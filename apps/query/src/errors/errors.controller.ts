@@ -1,16 +1,19 @@
-import { Controller, Get, Param, ParseIntPipe, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, ParseIntPipe, Query, UseGuards } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiParam } from '@nestjs/swagger';
-import type { ErrorEventsResponse, ErrorGroup } from '@pulse/analytics';
+import { ErrorEventsResponse, ErrorGroup, ErrorsService } from '@pulse/analytics';
 import { ApiAnalyticsQuery, ApiProjectEndpoint, ErrorBodyDto } from '../api-docs.decorators';
 import { BearerTokenGuard } from '../bearer-token.guard';
-import { ErrorEventsQueryDto, ErrorGroupsQueryDto } from './errors-query.dto';
+import { QUERY_LIMITS, QueryLimits } from '../query.tokens';
+import { ErrorEventsQueryDto, errorEventsRequest, ErrorGroupsQueryDto, errorGroupsRequest } from './errors-query.dto';
 import { ErrorEventsResponseDto, ErrorGroupDto } from './errors-response.dto';
-import { ErrorsService } from './errors.service';
 
 @Controller('api/v1/projects/:projectId')
 @UseGuards(BearerTokenGuard)
 export class ErrorsController {
-  constructor(private readonly errors: ErrorsService) {}
+  constructor(
+    private readonly errors: ErrorsService,
+    @Inject(QUERY_LIMITS) private readonly limits: QueryLimits,
+  ) {}
 
   /** Error groups with count, users, first/last seen, releases and unhandled count. */
   @Get('errors')
@@ -22,7 +25,7 @@ export class ErrorsController {
   })
   @ApiAnalyticsQuery()
   groups(@Param('projectId', ParseIntPipe) projectId: number, @Query() query: ErrorGroupsQueryDto): Promise<ErrorGroup[]> {
-    return this.errors.groups(projectId, query);
+    return this.errors.groups(errorGroupsRequest(projectId, query, this.limits));
   }
 
   /** The events of one group, newest first, with their exception chains. */
@@ -41,6 +44,6 @@ export class ErrorsController {
     @Param('fingerprint') fingerprint: string,
     @Query() query: ErrorEventsQueryDto,
   ): Promise<ErrorEventsResponse> {
-    return this.errors.events(projectId, fingerprint, query);
+    return this.errors.events(errorEventsRequest(projectId, fingerprint, query, this.limits));
   }
 }

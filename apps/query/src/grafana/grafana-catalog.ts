@@ -1,17 +1,32 @@
-import { ErrorGroup, Filters, ReleaseHealth, ReleaseSeriesPoint, REPORTED_VITALS, TimeRange, TransactionPoint, TransactionSummary, VitalSummary } from '@pulse/analytics';
+import {
+  AnalyticsScope,
+  checkedScope,
+  DEFAULT_APDEX_T_MS,
+  DEFAULT_PERCENTILES,
+  DEFAULT_SERIES_RELEASES,
+  ErrorGroup,
+  ErrorsService,
+  Filters,
+  ReleaseHealth,
+  ReleaseSeriesPoint,
+  ReleasesService,
+  REPORTED_VITALS,
+  ScopeLimits,
+  TimeRange,
+  TransactionPoint,
+  TransactionsService,
+  TransactionSummary,
+  VitalSummary,
+  WebVitalsService,
+} from '@pulse/analytics';
 import type { RatedVitalName } from '@pulse/model';
-import type { AnalyticsQueryDto } from '../analytics-query.dto';
-import type { ErrorsService } from '../errors/errors.service';
-import type { ReleasesService } from '../releases/releases.service';
-import type { TransactionsService } from '../transactions/transactions.service';
-import type { WebVitalsService } from '../web-vitals/web-vitals.service';
 import { ColumnSpec, GrafanaFrame, seriesName, table, timeSeries } from './grafana-frames';
 import type { PayloadName, TargetPayload } from './grafana-request';
 
 /**
  * What the JSON datasource can query (POST /metrics) and how each target is answered: every
- * entry calls the public methods of the analytics services, the same code the REST endpoints run,
- * and shapes the answer as Grafana time series or a table.
+ * entry calls the analytics services of @pulse/analytics with a parsed scope, the same code the
+ * REST endpoints run, and shapes the answer as Grafana time series or a table.
  */
 
 export type TargetKind = 'series' | 'table';
@@ -33,8 +48,8 @@ export interface TargetRequest {
   /** Payload and ad-hoc filters together. */
   filters: Filters;
   payload: TargetPayload;
-  /** The service's longest range, the look-back for a release's first appearance. */
-  maxRangeDays: number;
+  /** QUERY_MAX_RANGE_DAYS (also the look-back for a release's first appearance) and QUERY_MAX_POINTS. */
+  limits: ScopeLimits;
 }
 
 export interface CatalogEntry {
@@ -45,10 +60,9 @@ export interface CatalogEntry {
   run(services: GrafanaServices, request: TargetRequest): Promise<GrafanaFrame[]>;
 }
 
-/** The shared query string of the analytics services, from a target: epoch-ms range, bucket width in ms, filters. */
-export function scopeQuery(request: TargetRequest, range: TimeRange = request.range): AnalyticsQueryDto {
-  const { transaction, release, environment, browser, os } = request.filters;
-  return { from: String(range.fromMs), to: String(range.toMs), interval: `${request.bucketMs}ms`, transaction, release, environment, browser, os };
+/** The scope of a target, under the limits of the REST endpoints (a range too long is a 400 naming the target). */
+function targetScope(request: TargetRequest, range: TimeRange = request.range): AnalyticsScope {
+  return checkedScope(request.projectId, range, request.bucketMs, request.filters, request.limits);
 }
 
 /** Points of a series split by release → one list per release, in the service's order. */
@@ -76,10 +90,12 @@ function transactionSeries(value: string, label: string, metric: string, read: (
     kind: 'series',
     payloads: TRANSACTION_PAYLOADS,
     async run(services, request) {
-      const answer = await services.transactions.series(request.projectId, {
-        ...scopeQuery(request),
-        percentiles: percentile === undefined ? undefined : String(percentile),
-        group_by: request.payload.groupBy,
+      const answer = await services.transactions.series({
+        ...targetScope(request),
+        percentiles: percentile === undefined ? DEFAULT_PERCENTILES : [percentile],
+        apdexThresholdMs: DEFAULT_APDEX_T_MS,
+        byRelease: request.payload.groupBy === 'release',
+        limit: DEFAULT_SERIES_RELEASES,
       });
       if (request.payload.groupBy !== 'release') return [timeSeries(seriesName(metric, request.payload.labels), answer.series, read)];
       return [...byRelease(answer.series)].map(([release, points]) => timeSeries(seriesName(metric, { ...request.payload.labels, release }), points, read));
@@ -97,7 +113,7 @@ function releaseErrorSeries(value: string, label: string, metric: string, read: 
     kind: 'series',
     payloads: ['release', 'environment'],
     async run(services, request) {
-      const answer = await services.releases.series(request.projectId, scopeQuery(request));
+      const answer = await services.releases.series({ ...targetScope(request), limit: DEFAULT_SERIES_RELEASES });
       return [...byRelease(answer.series)].map(([release, points]) => timeSeries(seriesName(metric, { ...request.payload.labels, release }), points, read));
     },
   };
@@ -124,7 +140,7 @@ const transactionsTable: CatalogEntry = {
   kind: 'table',
   payloads: ['release', 'environment'],
   async run(services, request) {
-    const page = await services.transactions.table(request.projectId, { ...scopeQuery(request), sort: 'count', order: 'desc', limit: String(TRANSACTION_TABLE_ROWS) });
+    const page = await services.transactions.table({ ...targetScope(request), apdexThresholdMs: DEFAULT_APDEX_T_MS, sort: 'count', order: 'desc', limit: TRANSACTION_TABLE_ROWS, offset: 0 });
     return [table(TRANSACTION_COLUMNS, page.data)];
   },
 };
@@ -159,10 +175,10 @@ const releasesTable: CatalogEntry = {
   kind: 'table',
   payloads: ['release', 'environment'],
   async run(services, request) {
-    const lookback = { fromMs: Math.max(0, request.range.toMs - request.maxRangeDays * 86_400_000), toMs: request.range.toMs };
+    const lookback = { fromMs: Math.max(0, request.range.toMs - request.limits.maxRangeDays * 86_400_000), toMs: request.range.toMs };
     const [inRange, history] = await Promise.all([
-      services.releases.list(request.projectId, scopeQuery(request)),
-      lookback.fromMs < request.range.fromMs ? services.releases.list(request.projectId, scopeQuery(request, lookback)) : Promise.resolve([]),
+      services.releases.list(targetScope(request)),
+      lookback.fromMs < request.range.fromMs ? services.releases.list(targetScope(request, lookback)) : Promise.resolve([]),
     ]);
     const firstSeen = new Map(history.map((row) => [row.release, row.first_seen]));
     const rows = inRange.map((row): ReleaseRow => ({ ...row, time: firstSeen.get(row.release) ?? row.first_seen }));
@@ -189,7 +205,7 @@ function webVitalP75(vital: RatedVitalName): CatalogEntry {
     kind: 'series',
     payloads: WEB_VITAL_PAYLOADS,
     async run(services, request) {
-      const answer = await services.webVitals.series(request.projectId, { ...scopeQuery(request), vital });
+      const answer = await services.webVitals.series({ ...targetScope(request), vital });
       return [timeSeries(seriesName(`${vital} p75`, request.payload.labels), answer.series, (point) => point.p75)];
     },
   };
@@ -215,7 +231,7 @@ const webVitalsTable: CatalogEntry = {
   kind: 'table',
   payloads: [...WEB_VITAL_PAYLOADS, 'vital'],
   async run(services, request) {
-    const summary = await services.webVitals.summary(request.projectId, scopeQuery(request));
+    const summary = await services.webVitals.summary(targetScope(request));
     const vitals = REPORTED_VITALS.filter((vital) => request.payload.vital === undefined || vital === request.payload.vital);
     return [table(WEB_VITAL_COLUMNS, vitals.map((vital): VitalRow => ({ vital, ...summary[vital] })))];
   },
@@ -244,7 +260,7 @@ const errorsTable: CatalogEntry = {
   kind: 'table',
   payloads: ['release', 'environment', 'transaction'],
   async run(services, request) {
-    const groups = await services.errors.groups(request.projectId, { ...scopeQuery(request), sort: 'count', order: 'desc', limit: String(ERROR_TABLE_ROWS) });
+    const groups = await services.errors.groups({ ...targetScope(request), sort: 'count', order: 'desc', limit: ERROR_TABLE_ROWS, offset: 0 });
     return [table(ERROR_COLUMNS, groups)];
   },
 };

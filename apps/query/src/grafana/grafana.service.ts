@@ -1,15 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { QueryParameterError, REPORTED_VITALS, TimeRange } from '@pulse/analytics';
+import { Dimension, DimensionValuesService, ErrorsService, QueryParameterError, ReleasesService, REPORTED_VITALS, TransactionsService, WebVitalsService } from '@pulse/analytics';
 import { ApiError, ErrorBody } from '@pulse/platform';
-import { AnalyticsRepository } from '../analytics.repository';
-import { asBadRequest } from '../analytics-scope';
+import { toApiError } from '../analytics-errors';
 import { QUERY_LIMITS, QueryLimits } from '../query.tokens';
-import { ReleasesService } from '../releases/releases.service';
-import { TransactionsService } from '../transactions/transactions.service';
-import { ErrorsService } from '../errors/errors.service';
-import { WebVitalsService } from '../web-vitals/web-vitals.service';
 import { CatalogEntry, findTarget, GRAFANA_CATALOG, GrafanaServices } from './grafana-catalog';
-import { compileDimensionValues, DEFAULT_LOOKBACK_MS, Dimension } from './grafana-dimensions.query';
 import { GrafanaFrame, withRefId } from './grafana-frames';
 import { bucketWidthMs, mergeFilters, PayloadName, readAdhocFilters, readPayload, readRange, TAG_KEYS, unescapeRegexFormat } from './grafana-request';
 import type {
@@ -49,7 +43,11 @@ export const VARIABLE_TARGETS: Record<string, Dimension> = {
   vitals: 'vital',
 };
 
-/** The JSON datasource protocol over the analytics services (one Grafana datasource per project). */
+/**
+ * The JSON datasource protocol over the analytics services (one Grafana datasource per project).
+ * A QueryParameterError of the library is answered as a 400 by AnalyticsErrorsInterceptor; the
+ * failure of one target is named after it first (see `naming`).
+ */
 @Injectable()
 export class GrafanaService {
   private readonly services: GrafanaServices;
@@ -59,7 +57,7 @@ export class GrafanaService {
     releases: ReleasesService,
     webVitals: WebVitalsService,
     errors: ErrorsService,
-    private readonly repository: AnalyticsRepository,
+    private readonly dimensions: DimensionValuesService,
     @Inject(QUERY_LIMITS) private readonly limits: QueryLimits,
   ) {
     this.services = { transactions, releases, webVitals, errors };
@@ -74,7 +72,7 @@ export class GrafanaService {
   }
 
   async payloadOptions(projectId: number, dto: GrafanaPayloadOptionsRequestDto): Promise<GrafanaOptionDto[]> {
-    const entry = this.entry(dto.metric);
+    const entry = this.entryOrThrow(dto.metric);
     const name = dto.name as PayloadName;
     if (!(entry.payloads as readonly string[]).includes(dto.name)) {
       throw new ApiError(400, `${entry.value} has no payload field ${JSON.stringify(dto.name)}; valid payload fields: ${entry.payloads.join(', ')}`);
@@ -86,20 +84,18 @@ export class GrafanaService {
   }
 
   async query(projectId: number, dto: GrafanaQueryRequestDto): Promise<GrafanaFrame[]> {
-    const plans = asBadRequest(() => {
-      const range = readRange(dto.range.from, dto.range.to);
-      const bucketMs = bucketWidthMs(range, dto.intervalMs, dto.maxDataPoints, this.limits.maxPoints);
-      const adhoc = readAdhocFilters(dto.filters, dto.adhocFilters);
-      // Hidden queries and queries still being edited (no target yet) are not run.
-      return dto.targets
-        .filter((target) => target.hide !== true && (target.target ?? '').trim() !== '')
-        .map((target) => {
-          const entry = this.entryOrThrow(unescapeRegexFormat((target.target as string).trim()));
-          const payload = readPayload(entry.value, target.payload, entry.payloads, REPORTED_VITALS);
-          const filters = mergeFilters(payload, adhoc);
-          return { refId: target.refId, entry, request: { projectId, range, bucketMs, filters, payload, maxRangeDays: this.limits.maxRangeDays } };
-        });
-    });
+    const range = readRange(dto.range.from, dto.range.to);
+    const bucketMs = bucketWidthMs(range, dto.intervalMs, dto.maxDataPoints, this.limits.maxPoints);
+    const adhoc = readAdhocFilters(dto.filters, dto.adhocFilters);
+    // Hidden queries and queries still being edited (no target yet) are not run.
+    const plans = dto.targets
+      .filter((target) => target.hide !== true && (target.target ?? '').trim() !== '')
+      .map((target) => {
+        const entry = this.entryOrThrow(unescapeRegexFormat((target.target as string).trim()));
+        const payload = readPayload(entry.value, target.payload, entry.payloads, REPORTED_VITALS);
+        const filters = mergeFilters(payload, adhoc);
+        return { refId: target.refId, entry, request: { projectId, range, bucketMs, filters, payload, limits: this.limits } };
+      });
     const frames = await Promise.all(
       plans.map(async ({ refId, entry, request }) => {
         try {
@@ -131,14 +127,8 @@ export class GrafanaService {
     return values.map((text) => ({ text }));
   }
 
-  private async dimensionValues(projectId: number, dimension: Dimension, rangeDto: GrafanaRangeDto | undefined): Promise<string[]> {
-    const range: TimeRange = rangeDto ? asBadRequest(() => readRange(rangeDto.from, rangeDto.to)) : lastDays(DEFAULT_LOOKBACK_MS);
-    const rows = await this.repository.query<{ value: string }>(compileDimensionValues(projectId, dimension, range));
-    return rows.map((row) => row.value);
-  }
-
-  private entry(value: string): CatalogEntry {
-    return asBadRequest(() => this.entryOrThrow(value));
+  private dimensionValues(projectId: number, dimension: Dimension, range: GrafanaRangeDto | undefined): Promise<string[]> {
+    return this.dimensions.values(projectId, dimension, range && readRange(range.from, range.to));
   }
 
   private entryOrThrow(value: string): CatalogEntry {
@@ -148,14 +138,10 @@ export class GrafanaService {
   }
 }
 
-function lastDays(lookbackMs: number): TimeRange {
-  const toMs = Date.now();
-  return { fromMs: toMs - lookbackMs, toMs };
-}
-
 /** A failed target's error, its detail prefixed with the query it came from (a panel may hold several). */
 function naming(error: unknown, what: string): unknown {
-  if (!(error instanceof ApiError)) return error;
-  const body = error.getResponse() as ErrorBody;
-  return new ApiError(error.getStatus(), `${what}: ${body.detail}`, body.causes, error.headers);
+  const answer = toApiError(error);
+  if (!(answer instanceof ApiError)) return answer;
+  const body = answer.getResponse() as ErrorBody;
+  return new ApiError(answer.getStatus(), `${what}: ${body.detail}`, body.causes, answer.headers);
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { checkReleaseFilters, parseScope, parseSeriesReleaseLimit, QueryParameterError, ReleaseComparisonRequest, ReleaseSeriesRequest, ScopeLimits } from '@pulse/analytics';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { AnalyticsQueryDto } from '../analytics-query.dto';
 
@@ -22,4 +23,21 @@ export class ReleaseSeriesQueryDto extends AnalyticsQueryDto {
   @IsString()
   @MaxLength(3)
   limit?: string;
+}
+
+/** The parsed request of GET releases/compare; throws QueryParameterError on the first wrong value. */
+export function releaseComparisonRequest(projectId: number, dto: ReleaseCompareQueryDto, limits: ScopeLimits): ReleaseComparisonRequest {
+  if (dto.base === dto.candidate) throw new QueryParameterError('base and candidate must differ');
+  return { ...parseScope(projectId, dto, limits), base: dto.base, candidate: dto.candidate };
+}
+
+/**
+ * The parsed request of GET releases/series; throws QueryParameterError on the first wrong value.
+ * The filters are checked before `limit` (ReleasesService checks them again), so a request wrong
+ * in both is told about its filters first.
+ */
+export function releaseSeriesRequest(projectId: number, dto: ReleaseSeriesQueryDto, limits: ScopeLimits): ReleaseSeriesRequest {
+  const scope = parseScope(projectId, dto, limits);
+  checkReleaseFilters(scope.filters);
+  return { ...scope, limit: parseSeriesReleaseLimit(dto.limit) };
 }

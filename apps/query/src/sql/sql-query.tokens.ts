@@ -1,4 +1,4 @@
-import type { EnvConfig } from '@pulse/config';
+import type { QueryConfig } from '@pulse/config';
 import type { SqlLimits } from '@pulse/sql-query';
 import { readClassLimitsFrom } from '../query.tokens';
 
@@ -12,9 +12,9 @@ export interface SqlQueryOptions {
   limits: SqlLimits;
 }
 
-export function sqlQueryOptionsFrom(env: EnvConfig): SqlQueryOptions {
+export function sqlQueryOptionsFrom(config: QueryConfig): SqlQueryOptions {
   return {
-    database: env.clickhouse.database,
-    limits: { ...readClassLimitsFrom(env), maxResultRows: env.sqlMaxResultRows, maxBytesToRead: env.sqlMaxBytesToRead, maxResultBytes: env.sqlMaxResultBytes },
+    database: config.clickhouse.database,
+    limits: { ...readClassLimitsFrom(config), maxResultRows: config.sqlMaxResultRows, maxBytesToRead: config.sqlMaxBytesToRead, maxResultBytes: config.sqlMaxResultBytes },
   };
 }

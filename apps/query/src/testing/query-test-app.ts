@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadEnvConfig, parsePulseConfig, ProjectRegistry } from '@pulse/config';
+import { loadQueryConfig, parsePulseConfig, ProjectRegistry } from '@pulse/config';
 import { createHttpApp, createLogger, listen, MetricsRegistry } from '@pulse/platform';
 import { testInfra } from '@pulse/testing';
 import { setUpApiDocs } from '../api-docs';
@@ -31,7 +31,7 @@ export interface QueryAppOptions {
   /** CLICKHOUSE_DATABASE: the test's own database. */
   database: string;
   /**
-   * More environment, read by loadEnvConfig like the process environment and winning over the
+   * More environment, read by loadQueryConfig like the process environment and winning over the
    * test infrastructure's: QUERY_MAX_RANGE_DAYS, SQL_MAX_RESULT_ROWS, CLICKHOUSE_URL, LOG_LEVEL…
    */
   env?: Readonly<Record<string, string | number>>;
@@ -56,7 +56,7 @@ export interface QueryTestApp {
  */
 export async function startQueryApp({ database, env: overrides = {}, beforeListen }: QueryAppOptions): Promise<QueryTestApp> {
   const { clickhouse } = testInfra();
-  const env = loadEnvConfig({
+  const config = loadQueryConfig({
     CLICKHOUSE_URL: clickhouse.url,
     CLICKHOUSE_USER: clickhouse.user,
     CLICKHOUSE_PASSWORD: clickhouse.password,
@@ -66,15 +66,15 @@ export async function startQueryApp({ database, env: overrides = {}, beforeListe
     LOG_LEVEL: 'silent',
     ...Object.fromEntries(Object.entries(overrides).map(([name, value]) => [name, String(value)])),
   });
-  const logger = createLogger('query', env.logLevel);
+  const logger = createLogger('query', config.logLevel);
   const registry = new ProjectRegistry(parsePulseConfig(PULSE_CONFIG));
   const metrics = new MetricsRegistry('query');
-  const app = await createHttpApp(QueryModule.forRoot({ env, registry, metrics }), { logger, metrics });
+  const app = await createHttpApp(QueryModule.forRoot({ config, registry, metrics }), { logger, metrics });
   try {
     beforeListen?.(app);
     hardenHttp(app);
     setUpApiDocs(app);
-    await listen(app, env.queryPort, env.host, logger, 'query');
+    await listen(app, config.queryPort, config.host, logger, 'query');
     return { app, url: await app.getUrl(), tokens: TOKEN_OF_PROJECT, close: () => app.close() };
   } catch (error) {
     // The module's ClickHouse client would keep the test process alive.

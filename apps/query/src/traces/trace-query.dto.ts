@@ -1,4 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { parseTraceId, ScopeLimits, traceRange, TraceQueryInput } from '@pulse/analytics';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 
 /**
@@ -21,4 +22,10 @@ export class TraceQueryDto {
   @IsString()
   @MaxLength(40)
   to?: string;
+}
+
+/** The parsed request of GET traces/:traceId: the id first, then the range (`to` defaults to now). */
+export function traceRequest(projectId: number, traceId: string, dto: TraceQueryDto, limits: Pick<ScopeLimits, 'maxRangeDays'>): TraceQueryInput {
+  const parsedTraceId = parseTraceId(traceId);
+  return { projectId, traceId: parsedTraceId, range: traceRange(dto.from, dto.to, Date.now(), limits.maxRangeDays) };
 }

@@ -1,7 +1,5 @@
 import type { TraceResponse } from '@pulse/analytics';
-import { SeededDatabase, seededDatabase } from '@pulse/analytics/testing';
-import { request } from '@pulse/testing';
-import { QueryTestApp, startQueryApp } from '../testing/query-test-app';
+import { seededQueryApp } from '../testing/seeded-query-app';
 
 /**
  * The trace endpoint over HTTP on seeded ClickHouse: the default range, parameters to 400s and an
@@ -15,26 +13,16 @@ const MAX_RANGE_DAYS = 7;
 const START_MS = Math.floor(Date.now() / MINUTE) * MINUTE - 2 * 3_600_000;
 
 describe('trace endpoint over HTTP', () => {
-  let db: SeededDatabase;
-  let app: QueryTestApp;
-  let baseUrl: string;
-
-  beforeAll(async () => {
-    db = await seededDatabase('pulse_traces_api', 8, { startMs: START_MS, minutes: 60, transactions: 200, spans: 0, webVitals: 0, errors: 0, sessions: 0, sessionAggregates: 0 });
-    app = await startQueryApp({ database: db.database, env: { QUERY_MAX_RANGE_DAYS: MAX_RANGE_DAYS } });
-    baseUrl = `${app.url}/api/v1/projects/1/traces`;
-  }, 120_000);
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.client.command({ query: `DROP DATABASE IF EXISTS ${db.database}` });
-    await db?.client.close();
+  const suite = seededQueryApp({
+    prefix: 'pulse_traces_api',
+    seed: 8,
+    records: { startMs: START_MS, minutes: 60, transactions: 200, spans: 0, webVitals: 0, errors: 0, sessions: 0, sessionAggregates: 0 },
+    env: { QUERY_MAX_RANGE_DAYS: MAX_RANGE_DAYS },
   });
-
-  const get = <T>(path: string) => request<T>(`${baseUrl}/${path}`, { headers: { authorization: `Bearer ${app.tokens[1]}` } });
+  const get = <T>(path: string) => suite.get<T>(`traces/${path}`);
 
   it('finds a trace in the last QUERY_MAX_RANGE_DAYS days without from/to', async () => {
-    const record = db.records.transactions.find((r) => r.projectId === 1);
+    const record = suite.db.records.transactions.find((r) => r.projectId === 1);
     if (!record) throw new Error('the seed has no transaction of project 1');
     const answer = await get<TraceResponse>(record.traceId.toUpperCase());
     expect(answer.status).toBe(200);

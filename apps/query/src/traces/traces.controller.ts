@@ -1,16 +1,19 @@
-import { Controller, Get, Param, ParseIntPipe, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, ParseIntPipe, Query, UseGuards } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiParam } from '@nestjs/swagger';
-import type { TraceResponse } from '@pulse/analytics';
+import { TraceResponse, TracesService } from '@pulse/analytics';
 import { ApiProjectEndpoint, ErrorBodyDto } from '../api-docs.decorators';
 import { BearerTokenGuard } from '../bearer-token.guard';
-import { TraceQueryDto } from './trace-query.dto';
+import { QUERY_LIMITS, QueryLimits } from '../query.tokens';
+import { TraceQueryDto, traceRequest } from './trace-query.dto';
 import { TraceResponseDto } from './trace-response.dto';
-import { TracesService } from './traces.service';
 
 @Controller('api/v1/projects/:projectId')
 @UseGuards(BearerTokenGuard)
 export class TracesController {
-  constructor(private readonly traces: TracesService) {}
+  constructor(
+    private readonly traces: TracesService,
+    @Inject(QUERY_LIMITS) private readonly limits: QueryLimits,
+  ) {}
 
   /** A trace's transactions and spans as one waterfall, and its errors. */
   @Get('traces/:traceId')
@@ -25,6 +28,6 @@ export class TracesController {
   @ApiParam({ name: 'traceId', description: 'The trace id, 32 hex characters.', example: '0123456789abcdef0123456789abcdef' })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Nothing of the trace was found in the project and time range.' })
   trace(@Param('projectId', ParseIntPipe) projectId: number, @Param('traceId') traceId: string, @Query() query: TraceQueryDto): Promise<TraceResponse> {
-    return this.traces.trace(projectId, traceId, query);
+    return this.traces.trace(traceRequest(projectId, traceId, query, this.limits));
   }
 }

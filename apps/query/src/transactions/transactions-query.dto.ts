@@ -1,4 +1,19 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  parseApdexThreshold,
+  parseGroupByRelease,
+  parseOrder,
+  parsePage,
+  parsePercentiles,
+  parseScope,
+  parseSeriesReleaseLimit,
+  parseSort,
+  ReadRequest,
+  ScopeLimits,
+  TRANSACTION_SORTS,
+  TransactionSeriesInput,
+  TransactionTableInput,
+} from '@pulse/analytics';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { AnalyticsQueryDto } from '../analytics-query.dto';
 
@@ -60,4 +75,20 @@ export class TransactionSeriesQueryDto extends AnalyticsQueryDto {
   @IsString()
   @MaxLength(3)
   limit?: string;
+}
+
+/** The parsed request of GET transactions; throws QueryParameterError on the first wrong value. */
+export function transactionTableRequest(projectId: number, dto: TransactionTableQueryDto, limits: ScopeLimits): ReadRequest<TransactionTableInput> {
+  const scope = parseScope(projectId, dto, limits);
+  const page = parsePage(dto.limit, dto.offset);
+  return { ...scope, apdexThresholdMs: parseApdexThreshold(dto.apdex_threshold), sort: parseSort(dto.sort, TRANSACTION_SORTS, 'count'), order: parseOrder(dto.order, 'desc'), ...page };
+}
+
+/** The parsed request of GET transactions/series; throws QueryParameterError on the first wrong value. */
+export function transactionSeriesRequest(projectId: number, dto: TransactionSeriesQueryDto, limits: ScopeLimits): ReadRequest<TransactionSeriesInput> {
+  const scope = parseScope(projectId, dto, limits);
+  const percentiles = parsePercentiles(dto.percentiles);
+  const byRelease = parseGroupByRelease(dto.group_by);
+  const limit = parseSeriesReleaseLimit(dto.limit, ' with group_by=release');
+  return { ...scope, percentiles, apdexThresholdMs: parseApdexThreshold(dto.apdex_threshold), byRelease, limit };
 }

@@ -1,5 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { BREAKDOWN_DIMENSIONS, REPORTED_VITALS } from '@pulse/analytics';
+import {
+  BREAKDOWN_DIMENSIONS,
+  parseBreakdownDimension,
+  parseBreakdownSort,
+  parsePage,
+  parseScope,
+  parseVital,
+  ReadRequest,
+  REPORTED_VITALS,
+  ScopeLimits,
+  WebVitalsBreakdownInput,
+  WebVitalsSeriesInput,
+} from '@pulse/analytics';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { AnalyticsQueryDto } from '../analytics-query.dto';
 
@@ -44,4 +56,17 @@ export class WebVitalsSeriesQueryDto extends AnalyticsQueryDto {
   @ApiProperty({ enum: [...REPORTED_VITALS], description: 'The vital to chart.', example: 'lcp' })
   @IsIn([...REPORTED_VITALS])
   vital!: string;
+}
+
+/** The parsed request of GET web-vitals/breakdown; throws QueryParameterError on the first wrong value. */
+export function webVitalsBreakdownRequest(projectId: number, dto: WebVitalsBreakdownQueryDto, limits: ScopeLimits): ReadRequest<WebVitalsBreakdownInput> {
+  const scope = parseScope(projectId, dto, limits);
+  const by = parseBreakdownDimension(dto.by);
+  return { ...scope, by, ...parseBreakdownSort(dto.sort, dto.order, by), page: parsePage(dto.limit, dto.offset) };
+}
+
+/** The parsed request of GET web-vitals/series; throws QueryParameterError on the first wrong value. */
+export function webVitalsSeriesRequest(projectId: number, dto: WebVitalsSeriesQueryDto, limits: ScopeLimits): ReadRequest<WebVitalsSeriesInput> {
+  const scope = parseScope(projectId, dto, limits);
+  return { ...scope, vital: parseVital(dto.vital) };
 }

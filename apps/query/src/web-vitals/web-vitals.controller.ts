@@ -1,18 +1,21 @@
-import { Controller, Get, Param, ParseIntPipe, Query, UseGuards } from '@nestjs/common';
-import type { WebVitalsBreakdownEntry, WebVitalsResponse, WebVitalsSeriesResponse } from '@pulse/analytics';
+import { Controller, Get, Inject, Param, ParseIntPipe, Query, UseGuards } from '@nestjs/common';
+import { parseScope, WebVitalsBreakdownEntry, WebVitalsResponse, WebVitalsSeriesResponse, WebVitalsService } from '@pulse/analytics';
 import { AnalyticsQueryDto } from '../analytics-query.dto';
 import { ApiAnalyticsQuery, ApiProjectEndpoint } from '../api-docs.decorators';
 import { BearerTokenGuard } from '../bearer-token.guard';
-import { WebVitalsBreakdownQueryDto, WebVitalsSeriesQueryDto } from './web-vitals-query.dto';
+import { QUERY_LIMITS, QueryLimits } from '../query.tokens';
+import { WebVitalsBreakdownQueryDto, webVitalsBreakdownRequest, WebVitalsSeriesQueryDto, webVitalsSeriesRequest } from './web-vitals-query.dto';
 import { WebVitalsBreakdownEntryDto, WebVitalsResponseDto, WebVitalsSeriesResponseDto } from './web-vitals-response.dto';
-import { WebVitalsService } from './web-vitals.service';
 
 const FILTERS = '`transaction` filters the page; `os` reads the raw table (the rollup has no OS); tag filters are refused (vitals have no tags).';
 
 @Controller('api/v1/projects/:projectId')
 @UseGuards(BearerTokenGuard)
 export class WebVitalsController {
-  constructor(private readonly webVitals: WebVitalsService) {}
+  constructor(
+    private readonly webVitals: WebVitalsService,
+    @Inject(QUERY_LIMITS) private readonly limits: QueryLimits,
+  ) {}
 
   @Get('web-vitals')
   @ApiProjectEndpoint({
@@ -23,7 +26,7 @@ export class WebVitalsController {
   })
   @ApiAnalyticsQuery()
   summary(@Param('projectId', ParseIntPipe) projectId: number, @Query() query: AnalyticsQueryDto): Promise<WebVitalsResponse> {
-    return this.webVitals.summary(projectId, query);
+    return this.webVitals.summary(parseScope(projectId, query, this.limits));
   }
 
   @Get('web-vitals/breakdown')
@@ -35,7 +38,7 @@ export class WebVitalsController {
   })
   @ApiAnalyticsQuery()
   breakdown(@Param('projectId', ParseIntPipe) projectId: number, @Query() query: WebVitalsBreakdownQueryDto): Promise<WebVitalsBreakdownEntry[]> {
-    return this.webVitals.breakdown(projectId, query);
+    return this.webVitals.breakdown(webVitalsBreakdownRequest(projectId, query, this.limits));
   }
 
   @Get('web-vitals/series')
@@ -47,6 +50,6 @@ export class WebVitalsController {
   })
   @ApiAnalyticsQuery()
   series(@Param('projectId', ParseIntPipe) projectId: number, @Query() query: WebVitalsSeriesQueryDto): Promise<WebVitalsSeriesResponse> {
-    return this.webVitals.series(projectId, query);
+    return this.webVitals.series(webVitalsSeriesRequest(projectId, query, this.limits));
   }
 }

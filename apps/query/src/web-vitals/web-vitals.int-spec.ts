@@ -9,9 +9,8 @@ import {
   WebVitalsRow,
   WebVitalsSeriesRow,
 } from '@pulse/analytics';
-import { SeededDatabase, seededDatabase } from '@pulse/analytics/testing';
 import { request } from '@pulse/testing';
-import { QueryTestApp, startQueryApp } from '../testing/query-test-app';
+import { seededQueryApp } from '../testing/seeded-query-app';
 
 // The endpoints over HTTP on seeded ClickHouse: parameters, wiring and error answers. The numbers
 // themselves are checked against the records in libs/analytics/src/web-vitals.int-spec.ts; here
@@ -23,27 +22,18 @@ const START_MS = Math.floor(Date.now() / MINUTE) * MINUTE - 3 * 3_600_000;
 const RANGE = { fromMs: START_MS + 5_000, toMs: START_MS + 120 * MINUTE + 5_000 };
 
 describe('web vitals endpoints', () => {
-  let db: SeededDatabase;
-  let app: QueryTestApp;
-
-  beforeAll(async () => {
-    db = await seededDatabase('pulse_web_vitals_http', 20251202, { startMs: START_MS, minutes: 120, transactions: 0, spans: 0, webVitals: 1500, errors: 0, sessions: 0, sessionAggregates: 0 });
-    app = await startQueryApp({ database: db.database });
-  }, 120_000);
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.client.close();
+  const suite = seededQueryApp({
+    prefix: 'pulse_web_vitals_http',
+    seed: 20251202,
+    records: { startMs: START_MS, minutes: 120, transactions: 0, spans: 0, webVitals: 1500, errors: 0, sessions: 0, sessionAggregates: 0 },
   });
-
-  const get = <T>(path: string, query: string) =>
-    request<T>(`${app.url}/api/v1/projects/1/${path}?from=${RANGE.fromMs}&to=${RANGE.toMs}${query}`, { headers: { authorization: `Bearer ${app.tokens[1]}` } });
+  const get = <T>(path: string, query: string) => suite.get<T>(`${path}?from=${RANGE.fromMs}&to=${RANGE.toMs}${query}`);
 
   it('GET web-vitals answers what the compiled query gives, with the page filter on web_vitals.page', async () => {
     const response = await get('web-vitals', '&transaction=%2Fcheckout&environment=production');
     expect(response.status).toBe(200);
     const plan = compileWebVitalsQuery({ projectId: 1, range: RANGE, filters: { transaction: '/checkout', environment: 'production' } });
-    expect(response.body).toEqual(toWebVitalsResponse(await db.run<WebVitalsRow>(plan.query)));
+    expect(response.body).toEqual(toWebVitalsResponse(await suite.db.run<WebVitalsRow>(plan.query)));
     expect(response.body).toMatchObject({ lcp: { count: expect.any(Number) }, score: expect.any(Number) });
   });
 
@@ -51,7 +41,7 @@ describe('web vitals endpoints', () => {
     const response = await get('web-vitals/breakdown', '&by=browser&sort=lcp&order=asc&limit=2&offset=1');
     expect(response.status).toBe(200);
     const plan = compileWebVitalsBreakdownQuery({ projectId: 1, range: RANGE, filters: {}, by: 'browser', sort: 'lcp', order: 'asc', page: { limit: 2, offset: 1 } });
-    const expected = toWebVitalsBreakdownResponse(await db.run<WebVitalsBreakdownRow>(plan.query), 'browser');
+    const expected = toWebVitalsBreakdownResponse(await suite.db.run<WebVitalsBreakdownRow>(plan.query), 'browser');
     expect(expected).toHaveLength(2);
     expect(response.body).toEqual(expected);
   });
@@ -60,7 +50,7 @@ describe('web vitals endpoints', () => {
     const response = await get<{ series: unknown[] }>('web-vitals/series', '&vital=cls&interval=10m');
     expect(response.status).toBe(200);
     const plan = compileWebVitalsSeriesQuery({ projectId: 1, range: RANGE, filters: {}, vital: 'cls', intervalMs: 10 * MINUTE });
-    expect(response.body).toEqual(toWebVitalsSeriesResponse(await db.run<WebVitalsSeriesRow>(plan.query), 'cls', RANGE, plan.intervalMs));
+    expect(response.body).toEqual(toWebVitalsSeriesResponse(await suite.db.run<WebVitalsSeriesRow>(plan.query), 'cls', RANGE, plan.intervalMs));
     expect(response.body.series).toHaveLength(13);
   });
 
@@ -79,7 +69,7 @@ describe('web vitals endpoints', () => {
   });
 
   it('answers 401 without a token', async () => {
-    const response = await request(`${app.url}/api/v1/projects/1/web-vitals?from=${RANGE.fromMs}&to=${RANGE.toMs}`);
+    const response = await request(`${suite.projectUrl}/web-vitals?from=${RANGE.fromMs}&to=${RANGE.toMs}`);
     expect(response.status).toBe(401);
   });
 });

@@ -8,7 +8,8 @@ import {
   toTransactionRow,
   toWebVitalRow,
 } from '@pulse/storage';
-import { migratedDatabase, SeededRecords, seededRecords, SeedOptions } from '@pulse/storage/testing';
+import { migratedDatabase } from '@pulse/storage/testing';
+import { SeededRecords, seededRecords, SeedOptions } from '@pulse/testing';
 import type { CompiledQuery } from '../aggregate-query';
 
 export interface SeededDatabase {

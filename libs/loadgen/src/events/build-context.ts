@@ -1,4 +1,5 @@
-import type { ClientPool } from '../clients';
+import type { ClientContext, ClientPool } from '../clients';
+import { dynamicSamplingContext, toIso } from '../envelope';
 import type { SeededRandom } from '../random';
 
 /** What building one envelope needs. */
@@ -20,4 +21,33 @@ export const SENT_AT_TAG = 'loadgen.sent_at';
 
 export function sentAtTags(ctx: BuildContext): Record<string, string> {
   return ctx.tagSentAt ? { [SENT_AT_TAG]: String(ctx.nowMs) } : {};
+}
+
+/**
+ * The header of an envelope about one trace, as every SDK here sends it: the event id when it
+ * carries an event, when it was sent, the SDK, and the trace's dynamic sampling context (its
+ * sample_rand is the envelope's next draw of `ctx.random`).
+ */
+export function traceEnvelopeHeader(
+  ctx: BuildContext,
+  sdkName: string,
+  sdkVersion: string,
+  traceId: string,
+  client: ClientContext,
+  transaction: string | undefined,
+  eventId?: string,
+): Record<string, unknown> {
+  return {
+    ...(eventId !== undefined && { event_id: eventId }),
+    sent_at: toIso(ctx.nowMs),
+    sdk: { name: sdkName, version: sdkVersion },
+    trace: dynamicSamplingContext({
+      traceId,
+      publicKey: ctx.publicKey,
+      release: client.release.name,
+      environment: client.environment,
+      transaction,
+      sampleRand: Number(ctx.random.next().toFixed(6)),
+    }),
+  };
 }

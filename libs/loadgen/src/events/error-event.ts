@@ -2,9 +2,9 @@ import { ERROR_GROUPS, ErrorGroupProfile, ErrorPlatform, LONG_TAIL, StackFrame }
 import { SHOP_ORIGIN } from '../catalog/pages';
 import { SERVER_NAMES } from '../catalog/routes';
 import type { ClientContext } from '../clients';
-import { BuiltEnvelope, ClientKind, dynamicSamplingContext, noRecords, SDK_NAMES, SDK_VERSION, serializeEnvelope, toIso, toSeconds } from '../envelope';
+import { BuiltEnvelope, ClientKind, noRecords, SDK_NAMES, SDK_VERSION, serializeEnvelope, toSeconds } from '../envelope';
 import type { SeededRandom } from '../random';
-import { BuildContext, sentAtTags } from './build-context';
+import { BuildContext, sentAtTags, traceEnvelopeHeader } from './build-context';
 
 /** Share of error events that are one-offs (each its own group); the rest repeat the recurring groups. */
 export const LONG_TAIL_SHARE = 0.15;
@@ -119,19 +119,7 @@ export function errorEnvelope(model: ErrorEventModel, ctx: BuildContext): BuiltE
     tags: sentAtTags(ctx),
     sdk: { name: SDK_NAMES[kind], version: SDK_VERSION },
   };
-  const header = {
-    event_id: eventId,
-    sent_at: toIso(ctx.nowMs),
-    sdk: { name: SDK_NAMES[kind], version: SDK_VERSION },
-    trace: dynamicSamplingContext({
-      traceId: model.traceId,
-      publicKey: ctx.publicKey,
-      release: client.release.name,
-      environment: client.environment,
-      transaction: kind === 'node' ? model.transaction : undefined,
-      sampleRand: Number(ctx.random.next().toFixed(6)),
-    }),
-  };
+  const header = traceEnvelopeHeader(ctx, SDK_NAMES[kind], SDK_VERSION, model.traceId, client, kind === 'node' ? model.transaction : undefined, eventId);
   return {
     body: serializeEnvelope(header, { type: 'event' }, event),
     client: kind,

@@ -1,7 +1,6 @@
 import {
   AttributeValue,
   BuiltEnvelope,
-  dynamicSamplingContext,
   noRecords,
   SDK_NAMES,
   SDK_VERSION,
@@ -11,7 +10,7 @@ import {
   toSeconds,
   typedAttributes,
 } from '../envelope';
-import { BuildContext, sentAtTags } from './build-context';
+import { BuildContext, sentAtTags, traceEnvelopeHeader } from './build-context';
 import type { PageloadModel } from './pageload-model';
 
 /**
@@ -52,20 +51,9 @@ function browserEnvelope(model: PageloadModel, body: string, sdkVersion: string,
   return { body, client: 'browser', sdkVersion, userAgent: model.client.browser.userAgent, traceIds: [model.traceId], expected: { ...noRecords(), ...expected } };
 }
 
-function envelopeHeader(model: PageloadModel, ctx: BuildContext, sentAtMs: number, sdkVersion: string, eventId?: string): Record<string, unknown> {
-  return {
-    ...(eventId !== undefined && { event_id: eventId }),
-    sent_at: toIso(sentAtMs),
-    sdk: { name: SDK_NAMES.browser, version: sdkVersion },
-    trace: dynamicSamplingContext({
-      traceId: model.traceId,
-      publicKey: ctx.publicKey,
-      release: model.client.release.name,
-      environment: model.client.environment,
-      transaction: model.page.source === 'url' ? undefined : model.page.name,
-      sampleRand: Number(ctx.random.next().toFixed(6)),
-    }),
-  };
+function envelopeHeader(model: PageloadModel, ctx: BuildContext, sdkVersion: string, eventId?: string): Record<string, unknown> {
+  const transaction = model.page.source === 'url' ? undefined : model.page.name;
+  return traceEnvelopeHeader(ctx, SDK_NAMES.browser, sdkVersion, model.traceId, model.client, transaction, eventId);
 }
 
 /** Attributes the browser SDK puts on every streamed span of the page. */
@@ -142,12 +130,12 @@ function streamedPageload(model: PageloadModel, ctx: BuildContext): PageloadEnve
   };
   const items = [...children, segment];
   const payload = { version: 2, ingest_settings: { infer_ip: 'auto', infer_user_agent: 'auto' }, items };
-  const body = serializeEnvelope(envelopeHeader(model, ctx, ctx.nowMs, SDK_VERSION), spanItemHeader(items.length), payload);
+  const body = serializeEnvelope(envelopeHeader(model, ctx, SDK_VERSION), spanItemHeader(items.length), payload);
   const envelope = browserEnvelope(model, body, SDK_VERSION, { transactions: 1, spans: children.length, webVitals: 3 });
 
   // Drawn now, so the later envelope consumes nothing from any generator.
   const lateIds = { lcp: ctx.ids.hex(16), cls: ctx.ids.hex(16), inp: ctx.ids.hex(16) };
-  const header = envelopeHeader(model, ctx, ctx.nowMs, SDK_VERSION);
+  const header = envelopeHeader(model, ctx, SDK_VERSION);
   const followUp = (nowMs: number): BuiltEnvelope => {
     const late = { ...common, 'sentry.exclusive_time': 0, 'sentry.transaction': segmentName, 'sentry.pageload.span_id': model.pageloadId, 'browser.navigation.type': 'navigate' };
     const span = (id: string, name: string, startMs: number, endMs: number, attributes: Record<string, AttributeValue>) => ({
@@ -264,12 +252,12 @@ function classicPageload(model: PageloadModel, ctx: BuildContext, sdkVersion: st
       ...(legacy && { fid: ms(vitals.fid) }),
     },
   };
-  const body = serializeEnvelope(envelopeHeader(model, ctx, ctx.nowMs, sdkVersion, eventId), { type: 'transaction' }, event);
+  const body = serializeEnvelope(envelopeHeader(model, ctx, sdkVersion, eventId), { type: 'transaction' }, event);
   const envelope = browserEnvelope(model, body, sdkVersion, { transactions: 1, spans: model.children.length, webVitals: legacy ? 6 : 5 });
   if (legacy || vitals.inp === undefined) return { envelope };
 
   const inpId = ctx.ids.hex(16);
-  const header = envelopeHeader(model, ctx, ctx.nowMs, sdkVersion);
+  const header = envelopeHeader(model, ctx, sdkVersion);
   const followUp = (nowMs: number): BuiltEnvelope => {
     const attributes = { ...commonAttributes(model, name), 'sentry.pageload.span_id': model.pageloadId, 'sentry.transaction': name, 'browser.navigation.type': 'navigate' };
     const span = { ...inpSpan(model, inpId, nowMs, attributes), name: model.page.clickTarget };

@@ -2,18 +2,16 @@ import { API_ORIGIN, ChildSpanTemplate, FAILURES, FailureProfile, ROUTES, RouteP
 import type { ClientContext } from '../clients';
 import {
   BuiltEnvelope,
-  dynamicSamplingContext,
   noRecords,
   SDK_NAMES,
   SDK_VERSION,
   serializeEnvelope,
   spanItemHeader,
-  toIso,
   toSeconds,
   typedAttributes,
   AttributeValue,
 } from '../envelope';
-import { BuildContext, sentAtTags } from './build-context';
+import { BuildContext, sentAtTags, traceEnvelopeHeader } from './build-context';
 import { layoutSequential } from './timing';
 
 /** One request to the simulated Node API, independent of how the SDK will send it. */
@@ -83,19 +81,7 @@ const urlOf = (tx: ServerTransactionModel): string => `${API_ORIGIN}${tx.path}`;
 const pathOnly = (path: string): string => path.split('?', 1)[0];
 
 function header(tx: ServerTransactionModel, ctx: BuildContext, eventId?: string): Record<string, unknown> {
-  return {
-    ...(eventId !== undefined && { event_id: eventId }),
-    sent_at: toIso(ctx.nowMs),
-    sdk: { name: SDK_NAMES.node, version: SDK_VERSION },
-    trace: dynamicSamplingContext({
-      traceId: tx.traceId,
-      publicKey: ctx.publicKey,
-      release: tx.client.release.name,
-      environment: tx.client.environment,
-      transaction: tx.name,
-      sampleRand: Number(ctx.random.next().toFixed(6)),
-    }),
-  };
+  return traceEnvelopeHeader(ctx, SDK_NAMES.node, SDK_VERSION, tx.traceId, tx.client, tx.name, eventId);
 }
 
 /** Streamed (span v2, the @sentry/node 11 default): the children, then the segment, in one batch. */

@@ -1,4 +1,4 @@
-import { applyTimeRules, clockDriftMs, emptyRecords, mergeRecords, NormalizedRecords, normalizeItem, StoredItemKind } from '@pulse/model';
+import { applyTimeRules, clockDriftMs, emptyRecordCounts, emptyRecords, mergeRecords, NormalizedRecords, normalizeItem, RECORD_KINDS, StoredItemKind } from '@pulse/model';
 import { Envelope, itemKind, parseEnvelope } from '@pulse/protocol';
 import type { ExpectedRecords } from '../envelope';
 
@@ -56,11 +56,7 @@ export class PulseReader {
 }
 
 export function countsOf(records: NormalizedRecords): ExpectedRecords {
-  return {
-    transactions: records.transactions.length,
-    spans: records.spans.length,
-    webVitals: records.webVitals.length,
-    errors: records.errors.length,
-    sessions: records.sessions.length,
-  };
+  const counts = emptyRecordCounts();
+  for (const kind of RECORD_KINDS) counts[kind] = records[kind].length;
+  return counts;
 }

@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { LocalService } from '../local-service';
-import { generateClusterId, isValidClusterId, KAFKA_VERSION } from './kafka-config';
-import { findKafkaResources, installKafkaJars } from './kafka-jars';
-import { LocalKafka } from './local-kafka';
+import { generateClusterId, isValidClusterId } from './kafka-config';
+import { LocalKafka, LocalKafkaOptions } from './local-kafka';
 
-export interface LocalKafkaClusterOptions {
+/** Every broker gets `libsDir` (one jar cache), `numPartitions` and `log` as a LocalKafka of its own would. */
+export interface LocalKafkaClusterOptions extends Pick<LocalKafkaOptions, 'libsDir' | 'numPartitions' | 'log'> {
   /** Absolute directory holding cluster.id and one `node-<id>/` state dir per broker. */
   stateDir: string;
   /** One entry per broker: its PLAINTEXT listener and KRaft controller ports. Node ids are 1, 2, 3… in this order. */
@@ -18,13 +18,8 @@ export interface LocalKafkaClusterOptions {
   heap?: string;
   /** `-Xms` per broker. Default `128m`. */
   initialHeap?: string;
-  /** `num.partitions`. Default 1. */
-  numPartitions?: number;
   /** How long a broker's start waits for it to answer. Default 120 s (three JVMs share the cores). */
   readyTimeoutMs?: number;
-  /** Jar cache. Default `<repo>/.local/kafka-libs-<KAFKA_VERSION>`. */
-  libsDir?: string;
-  log?: (line: string) => void;
 }
 
 /**
@@ -40,7 +35,6 @@ export class LocalKafkaCluster implements LocalService {
   readonly replicationFactor: number;
   readonly minInsyncReplicas: number;
   readonly nodes: readonly LocalKafka[];
-  private readonly libsDir: string;
   private readonly clusterIdFile: string;
   private readonly clusterId: string;
   private readonly log: (line: string) => void;
@@ -55,7 +49,6 @@ export class LocalKafkaCluster implements LocalService {
     this.replicationFactor = options.replicationFactor ?? Math.min(3, brokers);
     this.minInsyncReplicas = options.minInsyncReplicas ?? (this.replicationFactor >= 3 ? 2 : 1);
     this.log = options.log ?? ((line) => console.log(line));
-    this.libsDir = options.libsDir ?? join(findKafkaResources().repoRoot, '.local', `kafka-libs-${KAFKA_VERSION}`);
     const voters = options.ports.map(({ controllerPort }, i) => ({ nodeId: i + 1, controllerPort }));
     this.clusterIdFile = join(this.stateDir, 'cluster.id');
     this.clusterId = readClusterId(this.clusterIdFile) ?? generateClusterId();
@@ -67,7 +60,7 @@ export class LocalKafkaCluster implements LocalService {
           controllerPort,
           nodeId: i + 1,
           stateDir: join(this.stateDir, `node-${i + 1}`),
-          libsDir: this.libsDir,
+          libsDir: options.libsDir,
           heap: options.heap ?? '384m',
           initialHeap: options.initialHeap ?? '128m',
           numPartitions: options.numPartitions,
@@ -99,7 +92,8 @@ export class LocalKafkaCluster implements LocalService {
    * the voters before its broker can register, so one by one would never get ready.
    */
   async start(): Promise<void> {
-    await installKafkaJars({ libsDir: this.libsDir, pomFile: findKafkaResources().pomFile, log: this.log });
+    // One jar cache for all brokers: the first fetches it.
+    await this.nodes[0].install();
     if (readClusterId(this.clusterIdFile) === undefined) {
       mkdirSync(this.stateDir, { recursive: true });
       writeFileSync(this.clusterIdFile, `${this.clusterId}\n`);

@@ -1,4 +1,3 @@
 export * from './migrated-database';
 export * from './rollup-checks';
 export * from './row-binary-reader';
-export * from './seeded-records';

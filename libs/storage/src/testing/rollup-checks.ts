@@ -25,6 +25,11 @@ const quantileColumns = (state: string, value: string): Record<string, [string, 
   other_quantiles: [`quantilesDDMerge(${OTHER_LEVELS})(${state})`, `quantilesDD(${OTHER_LEVELS})(${value})`],
 });
 
+/** The minute of the raw row's `column` (timestamp; sessions count by their start). */
+const minuteOf = (column: string): RollupCheck['time'] => ({ column: 'minute', raw: `toStartOfMinute(toDateTime(${column}, 'UTC'))` });
+const COUNT: [string, string] = ['sum(count)', 'count()'];
+const USERS: [string, string] = ['uniqMerge(users)', "uniqIf(user_id, user_id != '')"];
+
 const rated = Object.entries(VITAL_THRESHOLDS);
 const threshold = (side: 'good' | 'poor') =>
   `transform(toString(vital), [${rated.map(([vital]) => `'${vital}'`).join(', ')}], [${rated.map(([, t]) => `toFloat64(${t[side]})`).join(', ')}], nan)`;
@@ -33,27 +38,27 @@ export const ROLLUP_CHECKS: RollupCheck[] = [
   {
     rollup: 'transactions_minute',
     raw: 'transactions',
-    time: { column: 'minute', raw: "toStartOfMinute(toDateTime(timestamp, 'UTC'))" },
+    time: minuteOf('timestamp'),
     dimensions: ['project_id', 'name', 'release', 'environment'],
     columns: {
-      count: ['sum(count)', 'count()'],
+      count: COUNT,
       failures: ['sum(failures)', "countIf(status NOT IN ('ok', 'cancelled', 'unknown'))"],
       ...quantileColumns('duration_quantiles', 'duration_ms'),
       duration_sum: ['sum(duration_sum)', 'sum(duration_ms)'],
       duration_max: ['max(duration_max)', 'max(duration_ms)'],
       satisfied: ['sum(satisfied)', 'countIf(duration_ms <= 300)'],
       tolerated: ['sum(tolerated)', 'countIf(duration_ms > 300 AND duration_ms <= 1200)'],
-      users: ['uniqMerge(users)', "uniqIf(user_id, user_id != '')"],
+      users: USERS,
       miserable_users: ['uniqMerge(miserable_users)', "uniqIf(user_id, user_id != '' AND duration_ms > 1200)"],
     },
   },
   {
     rollup: 'web_vitals_minute',
     raw: 'web_vitals',
-    time: { column: 'minute', raw: "toStartOfMinute(toDateTime(timestamp, 'UTC'))" },
+    time: minuteOf('timestamp'),
     dimensions: ['project_id', 'vital', 'page', 'release', 'environment', 'browser_name'],
     columns: {
-      count: ['sum(count)', 'count()'],
+      count: COUNT,
       ...quantileColumns('value_quantiles', 'value'),
       good: ['sum(good)', `countIf(value <= ${threshold('good')})`],
       needs_improvement: ['sum(needs_improvement)', `countIf(value > ${threshold('good')} AND value <= ${threshold('poor')})`],
@@ -65,11 +70,11 @@ export const ROLLUP_CHECKS: RollupCheck[] = [
   {
     rollup: 'errors_minute',
     raw: 'errors',
-    time: { column: 'minute', raw: "toStartOfMinute(toDateTime(timestamp, 'UTC'))" },
+    time: minuteOf('timestamp'),
     dimensions: ['project_id', 'fingerprint', 'release', 'environment'],
     columns: {
-      count: ['sum(count)', 'count()'],
-      users: ['uniqMerge(users)', "uniqIf(user_id, user_id != '')"],
+      count: COUNT,
+      users: USERS,
       first_seen: ['min(first_seen)', 'min(timestamp)'],
       last_seen: ['max(last_seen)', 'max(timestamp)'],
       // The generated groups keep one title, culprit and level each, so any value is the value.
@@ -82,7 +87,7 @@ export const ROLLUP_CHECKS: RollupCheck[] = [
   {
     rollup: 'sessions_minute',
     raw: 'sessions',
-    time: { column: 'minute', raw: "toStartOfMinute(toDateTime(started, 'UTC'))" },
+    time: minuteOf('started'),
     dimensions: ['project_id', 'release', 'environment'],
     columns: {
       started_sessions: ['sum(started_sessions)', 'sumIf(quantity, init)'],

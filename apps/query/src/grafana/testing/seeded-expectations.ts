@@ -1,5 +1,5 @@
 import { ErrorRecord, RatedVitalName, SessionRecord, TransactionRecord, VITAL_THRESHOLDS, WebVitalRecord } from '@pulse/model';
-import type { SeededRecords } from '@pulse/storage/testing';
+import type { SeededRecords } from '@pulse/testing';
 
 /**
  * Expected answers computed from the seeded records, the way metrics.md defines each metric, for

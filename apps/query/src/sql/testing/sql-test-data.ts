@@ -1,6 +1,7 @@
 import type { TimeRange } from '@pulse/analytics';
 import { ClickHouseRowWriter, Tables, toErrorRow, toSessionRow, toSpanRow, toTransactionRow, toWebVitalRow } from '@pulse/storage';
-import { migratedDatabase, MigratedDatabase, SeededRecords, seededRecords } from '@pulse/storage/testing';
+import { migratedDatabase, MigratedDatabase } from '@pulse/storage/testing';
+import { SeededRecords, seededRecords } from '@pulse/testing';
 
 const MINUTE = 60_000;
 

@@ -1,0 +1,33 @@
+import type { TransactionRecord } from '@pulse/model';
+
+/** A valid transaction record, as the ingest would put it on Kafka: the base the codec and consumer specs vary. */
+export const transactionRecord: TransactionRecord = {
+  projectId: 3,
+  eventId: 'a'.repeat(32),
+  traceId: 'b'.repeat(32),
+  spanId: 'c'.repeat(16),
+  parentSpanId: '',
+  name: 'GET /',
+  source: 'route',
+  op: 'http.server',
+  status: 'ok',
+  statusCode: 0,
+  startTimestampMs: 1000,
+  timestampMs: 1250,
+  durationMs: 250,
+  release: 'r1',
+  environment: 'production',
+  dist: '',
+  platform: 'node',
+  sdkName: 'sentry.javascript.node',
+  sdkVersion: '11.0.0',
+  userId: 'u1',
+  httpMethod: 'GET',
+  httpStatusCode: 200,
+  browserName: '',
+  osName: 'Linux',
+  tags: { a: 'b' },
+  measurements: { lcp: 1200 },
+  receivedAtMs: 2000,
+  originalTimestampMs: null,
+};
