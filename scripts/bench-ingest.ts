@@ -22,7 +22,7 @@
 // also on failure or Ctrl-C. Results: a table on stdout, JSON in bench/results/<timestamp>-ingest.json
 // (or --out).
 import { createKafka, ensureTopics, TopicNames } from '@pulse/kafka';
-import { AppProcess, LocalKafka, ServerProcess, waitUntil } from '@pulse/local-infra';
+import { AppProcess, freePorts, LocalKafka, ServerProcess, waitUntil } from '@pulse/local-infra';
 import type { Admin } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -37,7 +37,7 @@ import { BenchServer, Phase, runPhase } from './bench/ingest/phase';
 import { setRssKb, processSet } from './bench/ingest/process-tree';
 import { OpenLoopStep, printSummary, summarize } from './bench/ingest/summary';
 import { mbOf } from './bench/proc';
-import { freePorts, metricSamples, metricValue } from '@pulse/testing';
+import { metricSamples, metricValue } from '@pulse/testing';
 import { scrapeMetrics } from './bench/prometheus';
 import { median } from './bench/stats';
 import { stopOnSignal } from './bench/stop-on-signal';

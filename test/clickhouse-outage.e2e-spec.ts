@@ -1,12 +1,12 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createKafka, ensureTopics } from '@pulse/kafka';
 import { RecordKind } from '@pulse/model';
-import { LocalClickHouse, waitUntil } from '@pulse/local-infra';
+import { freePorts, LocalClickHouse, waitUntil } from '@pulse/local-infra';
 import { createClickHouse, migrateUp } from '@pulse/storage';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConsumerProgress, freePorts, RecordGenerator, testInfra } from '@pulse/testing';
+import { ConsumerProgress, RecordGenerator, testInfra } from '@pulse/testing';
 import { E2EStack, ROOT } from './support/e2e-stack';
 import { RecordProducer } from './support/record-producer';
 

@@ -1,9 +1,8 @@
-import { AppName, AppProcess } from '@pulse/local-infra';
+import { AppName, AppProcess, freePorts } from '@pulse/local-infra';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './support/e2e-stack';
-import { freePorts } from '@pulse/testing';
 
 /** The built apps refuse to start on bad configuration, and say what is wrong. */
 describe('start-up configuration', () => {

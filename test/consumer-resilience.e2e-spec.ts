@@ -1,14 +1,14 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createKafka, ensureTopics } from '@pulse/kafka';
 import { RecordKind } from '@pulse/model';
-import { LocalClickHouse, waitUntil } from '@pulse/local-infra';
+import { freePorts, LocalClickHouse, waitUntil } from '@pulse/local-infra';
 import { createClickHouse, migrateUp } from '@pulse/storage';
 import { Consumer, PartitionAssigner, PartitionAssigners } from 'kafkajs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClickHouseGate } from './support/clickhouse-gate';
-import { ConsumerProgress, freePorts, RecordGenerator, request, testInfra, uniqueName } from '@pulse/testing';
+import { ConsumerProgress, RecordGenerator, request, testInfra, uniqueName } from '@pulse/testing';
 import { E2EStack, ROOT } from './support/e2e-stack';
 import { RecordProducer } from './support/record-producer';
 

@@ -1,10 +1,10 @@
-import { LocalKafka } from '@pulse/local-infra';
+import { freePorts, LocalKafka } from '@pulse/local-infra';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { transactionEvent } from '@pulse/testing/fixtures';
 import { E2EStack } from './support/e2e-stack';
-import { freePorts, request } from '@pulse/testing';
+import { request } from '@pulse/testing';
 
 /**
  * Ingest in front of a broker of its own that the test stops: while Kafka cannot take data,

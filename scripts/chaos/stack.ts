@@ -1,12 +1,11 @@
 import { createKafka, TopicNames } from '@pulse/kafka';
 import { RecordKind } from '@pulse/model';
-import { AppName, AppProcess, LocalClickHouse, LocalKafkaCluster, PulseStack, waitUntil } from '@pulse/local-infra';
+import { AppName, AppProcess, freePorts, LocalClickHouse, LocalKafkaCluster, PulseStack, waitUntil } from '@pulse/local-infra';
 import { createClickHouse } from '@pulse/storage';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync, WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { freePorts } from '@pulse/testing';
 import { LagSampler } from '../bench/e2e/lag-sampler';
 import { ProcessMonitor } from '../bench/e2e/process-monitor';
 import { benchProjects, writePulseConfig } from '../bench/pulse-config';

@@ -78,16 +78,20 @@ function batchOf(values: Array<{ value: Buffer | null; schema?: string }>): Reco
   };
 }
 
+/** The service over fresh fakes: its writer, dead-letter sink, 90-day retention and no stored keys. */
+function serviceWithFakes(): { writer: FakeWriter; deadLetters: FakeDeadLetters; service: RecordBatchService } {
+  const writer = new FakeWriter();
+  const deadLetters = new FakeDeadLetters();
+  const service = new RecordBatchService(writer, deadLetters, new RetentionPolicy(registry, 90), new ConsumerMetrics(new MetricsRegistry('test')), new FakeKeys());
+  return { writer, deadLetters, service };
+}
+
 describe('RecordBatchService', () => {
   const message = (eventId: string) => ({ value: encodeRecord(RecordKind.Transaction, { ...record, eventId }).value, schema: 'transaction/1' });
   let writer: FakeWriter;
   let deadLetters: FakeDeadLetters;
   let service: RecordBatchService;
-  beforeEach(() => {
-    writer = new FakeWriter();
-    deadLetters = new FakeDeadLetters();
-    service = new RecordBatchService(writer, deadLetters, new RetentionPolicy(registry, 90), new ConsumerMetrics(new MetricsRegistry('test')), new FakeKeys());
-  });
+  beforeEach(() => ({ writer, deadLetters, service } = serviceWithFakes()));
 
   it('inserts a whole batch as one insert into the kind\'s table under the batch token, with the project\'s retention', async () => {
     await service.handle(batchOf([message('a'.repeat(32)), message('b'.repeat(32))]));
@@ -254,11 +258,7 @@ describe('RecordBatchService: schema version 2, the records of one request in on
   let writer: FakeWriter;
   let deadLetters: FakeDeadLetters;
   let service: RecordBatchService;
-  beforeEach(() => {
-    writer = new FakeWriter();
-    deadLetters = new FakeDeadLetters();
-    service = new RecordBatchService(writer, deadLetters, new RetentionPolicy(registry, 90), new ConsumerMetrics(new MetricsRegistry('test')), new FakeKeys());
-  });
+  beforeEach(() => ({ writer, deadLetters, service } = serviceWithFakes()));
   const id = (n: number) => String(n).padStart(32, '0');
   const group = (ids: string[]) => encodeRecordGroup(RecordKind.Transaction, ids.map((eventId) => ({ ...record, eventId })));
   const asMessage = (encoded: EncodedMessage) => ({ value: encoded.value, schema: encoded.headers['pulse-schema'] });

@@ -1,8 +1,5 @@
 import { randomBytes } from 'node:crypto';
 
-/** Ports for test stacks come from @pulse/local-infra (freePorts), re-exported for tests. */
-export { freePorts } from '@pulse/local-infra';
-
 /**
  * The infrastructure the test command brought up (`npm test` sets these). Tests fail loudly when
  * run outside it rather than skip.

@@ -1,9 +1,9 @@
 // The built consumer app as the benchmark runs it: started on its own database and consumer group,
 // watched until its group has committed everything, asked for a CPU profile, and stopped.
 import { RecordKind } from '@pulse/model';
-import { AppProcess, StopWaiting, waitUntil } from '@pulse/local-infra';
+import { AppProcess, freePorts, StopWaiting, waitUntil } from '@pulse/local-infra';
 import { migrateUp } from '@pulse/storage';
-import { ConsumerProgress, freePorts } from '@pulse/testing';
+import { ConsumerProgress } from '@pulse/testing';
 import { CpuProfileSummary, profilesOf, summarizeCpuProfile } from '../cpu-profile';
 import { round } from '../stats';
 import { Bench, BenchTopics, log, RETENTION_DAYS } from './bench-context';

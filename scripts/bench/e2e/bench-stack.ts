@@ -1,12 +1,11 @@
 import { createKafka, TopicNames } from '@pulse/kafka';
-import { AppName, AppProcess, bringUpInfra, Infra, LocalClickHouse, LocalKafka, PulseStack } from '@pulse/local-infra';
+import { AppName, AppProcess, bringUpInfra, freePorts, Infra, LocalClickHouse, LocalKafka, PulseStack } from '@pulse/local-infra';
 import type { LoadSummary } from '@pulse/loadgen';
 import { createClickHouse, Tables } from '@pulse/storage';
 import type { Admin } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePorts } from '@pulse/testing';
 import { ProcessMonitor } from './process-monitor';
 
 export const BENCH_APPS: readonly AppName[] = ['consumer', 'ingest', 'query'];

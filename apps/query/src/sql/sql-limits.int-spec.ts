@@ -1,4 +1,5 @@
-import { freePorts, request } from '@pulse/testing';
+import { request } from '@pulse/testing';
+import { freePorts } from '@pulse/local-infra';
 import { QueryTestApp, startQueryApp } from '../testing/query-test-app';
 import { postSql } from './testing/sql-requests';
 import { inScope, seedSqlDatabase, SqlTestData } from './testing/sql-test-data';

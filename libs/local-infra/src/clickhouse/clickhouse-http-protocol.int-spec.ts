@@ -1,8 +1,8 @@
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { freePorts } from '../ports';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, deflateSync, gunzipSync, gzipSync } from 'node:zlib';
-import { freePorts } from '@pulse/testing';
 import { LocalClickHouse } from './local-clickhouse';
 import { expectClickHouseError, MAX_BODY_BYTES, rawGet, serverEntry, useSuiteServer } from './testing/chdb-test-server';
 

@@ -1,8 +1,8 @@
 import { ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { freePorts } from '../ports';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePorts } from '@pulse/testing';
 import { waitUntil } from '../wait-until';
 import { LocalClickHouse } from './local-clickhouse';
 

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { freePorts } from '../ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Admin, ConfigResourceTypes, Kafka, logLevel, PartitionMetadata, Partitioners } from 'kafkajs';
-import { freePorts } from '@pulse/testing';
 import { canConnect } from '../ports';
 import { waitUntil } from '../wait-until';
 import { LocalKafkaCluster } from './local-kafka-cluster';
