@@ -13,11 +13,14 @@ const LIBRARY_DEPENDENCIES = {
   storage: ['model'],
   analytics: ['model', 'storage'],
   'sql-query': ['analytics', 'storage'],
+  // PostgreSQL: the pool, its migrations, transactions. Mutable state (issues, their workflow).
+  state: [],
+  issues: ['analytics', 'model', 'state'],
   platform: ['config', 'protocol'],
   // Tooling: imported by tests, benchmarks and scripts only.
   loadgen: ['model', 'protocol'],
-  'local-infra': ['kafka', 'model', 'storage'],
-  testing: ['kafka', 'local-infra', 'model', 'protocol', 'storage'],
+  'local-infra': ['kafka', 'model', 'state', 'storage'],
+  testing: ['kafka', 'local-infra', 'model', 'protocol', 'state', 'storage'],
 };
 const TOOLING_LIBRARIES = ['loadgen', 'local-infra', 'testing'];
 // protocol and model are pure: bytes and JSON in, typed records out. No network, files, processes

@@ -6,6 +6,6 @@ const { cpSync, existsSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
-for (const dir of ['libs/storage/migrations', 'libs/local-infra/kafka']) {
+for (const dir of ['libs/storage/migrations', 'libs/state/migrations', 'libs/local-infra/kafka']) {
   if (existsSync(join(root, dir))) cpSync(join(root, dir), join(root, 'dist', dir), { recursive: true });
 }

@@ -33,7 +33,8 @@ function event(overrides: Partial<ErrorRecord>, i: number): ErrorRecord {
     exceptions: [{ type: 'TypeError', value: 'tagged thing', mechanism: 'onerror', handled: i % 3 !== 0, frames: [] }],
     transaction: '/tagged', traceId: '', spanId: '', release: i % 2 === 0 ? '' : '3.0.0', environment: 'production', dist: '',
     userId: i % 4 === 0 ? '' : `tagged-user-${i % 5}`, browserName: 'Edge', osName: 'Linux', sdkName: 'sentry.javascript.browser',
-    sdkVersion: '11.12.0', tags: { region: i % 2 === 0 ? 'eu' : 'us' }, receivedAtMs: timestampMs + 1000, ...overrides,
+    sdkVersion: '11.12.0', tags: { region: i % 2 === 0 ? 'eu' : 'us' }, eventJson: '', receivedAtMs: timestampMs + 1000,
+    groupingConfig: 'pulse:2026-06', secondaryFingerprint: '', ...overrides,
   };
 }
 

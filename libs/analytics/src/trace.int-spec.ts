@@ -46,7 +46,7 @@ function error(eventId: string, at: number, overrides: Partial<ErrorRecord> = {}
     projectId: PROJECT, eventId, timestampMs: T0 + at, level: 'error', platform: 'node', title: 'Error: boom', message: '', culprit: 'tx',
     fingerprint: '9'.repeat(32), handled: false, exceptions: [], transaction: `tx ${CHILD}`, traceId: TRACE, spanId: id(21), release: '1.0.0',
     environment: 'production', dist: '', userId: '', browserName: '', osName: '', sdkName: 'sentry.javascript.node', sdkVersion: '11.12.0',
-    tags: {}, receivedAtMs: T0 + at + 1000, ...overrides,
+    tags: {}, eventJson: '', groupingConfig: 'pulse:2026-06', secondaryFingerprint: '', receivedAtMs: T0 + at + 1000, ...overrides,
   };
 }
 

@@ -1,7 +1,10 @@
 import type { ErrorRecord, SessionRecord, SpanFields, SpanRecord, TransactionRecord, WebVitalRecord } from '@pulse/model';
 
-/** `number|null|absent`: a field added after its schema version; a message without it decodes as null. */
-type FieldType = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'number|null' | 'number|null|absent';
+/**
+ * `number|null|absent`: a field added after its schema version; a message without it decodes as null.
+ * `string|absent`: likewise for a string; a message without it decodes as ''.
+ */
+type FieldType = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'number|null' | 'number|null|absent' | 'string|absent';
 type Fields<T> = { [K in keyof T]-?: FieldType };
 
 /*
@@ -98,6 +101,8 @@ const ERROR: Fields<ErrorRecord> = {
   message: 'string',
   culprit: 'string',
   fingerprint: 'string',
+  groupingConfig: 'string|absent',
+  secondaryFingerprint: 'string|absent',
   handled: 'boolean',
   exceptions: 'array',
   transaction: 'string',
@@ -111,6 +116,7 @@ const ERROR: Fields<ErrorRecord> = {
   sdkName: 'string',
   sdkVersion: 'string',
   tags: 'object',
+  eventJson: 'string|absent',
   ...RECEIVED_FIELDS,
 };
 
@@ -149,7 +155,11 @@ const TYPE_CHECKS: { [T in FieldType]: (value: unknown) => boolean } = {
   array: (value) => Array.isArray(value),
   'number|null': (value) => value === null || isFiniteNumber(value),
   'number|null|absent': (value) => value === undefined || value === null || isFiniteNumber(value),
+  'string|absent': (value) => value === undefined || typeof value === 'string',
 };
+
+/** What a field that may be absent decodes as when it is. */
+const ABSENT_AS: Partial<Record<FieldType, null | string>> = { 'number|null|absent': null, 'string|absent': '' };
 
 function schema(base: string, fields: Record<string, FieldType>): RecordSchema {
   return { name: `${base}/1`, groupName: `${base}/2`, fields, check: fieldChecker(fields) };
@@ -165,15 +175,15 @@ export const SESSION_SCHEMA = schema('session', SESSION);
 /**
  * The checks of one schema as a list built once: decoding a message then walks an array of
  * (field, check) pairs instead of Object.entries and a switch per field and record. A field that
- * may be absent is set to null, so consumers see one shape (messages written before it existed).
+ * may be absent is set to null or '', so consumers see one shape (messages written before it existed).
  */
 function fieldChecker(fields: Record<string, FieldType>): (record: Record<string, unknown>) => string | null {
-  const checks = Object.entries(fields).map(([field, type]) => ({ field, test: TYPE_CHECKS[type], absentAsNull: type === 'number|null|absent', reason: `field ${field} is missing or not a ${type}` }));
+  const checks = Object.entries(fields).map(([field, type]) => ({ field, test: TYPE_CHECKS[type], absent: ABSENT_AS[type], reason: `field ${field} is missing or not a ${type}` }));
   return (record) => {
-    for (const { field, test, absentAsNull, reason } of checks) {
+    for (const { field, test, absent, reason } of checks) {
       const value = record[field];
       if (!test(value)) return reason;
-      if (absentAsNull && value === undefined) record[field] = null;
+      if (absent !== undefined && value === undefined) record[field] = absent;
     }
     return null;
   };

@@ -30,8 +30,15 @@ export interface ErrorRecord {
   message: string;
   /** Where it happened: the transaction, else the in-app function/module of the raising frame. */
   culprit: string;
-  /** Grouping hash (32 hex). */
+  /** Grouping hash (32 hex) under `groupingConfig`. */
   fingerprint: string;
+  /** The grouping config `fingerprint` was computed with (docs/issues.md, "Grouping"). */
+  groupingConfig: string;
+  /**
+   * The hash under the previous grouping config when it differs from `fingerprint`, else '': the
+   * issue processor links it to the issue that hash already has, so a config change never splits an issue.
+   */
+  secondaryFingerprint: string;
   /** False when any exception in the chain was unhandled. */
   handled: boolean;
   /** The chain, outermost last (Sentry's order). */
@@ -48,6 +55,12 @@ export interface ErrorRecord {
   sdkName: string;
   sdkVersion: string;
   tags: Record<string, string>;
+  /**
+   * The event as the SDK sent it (JSON text), within ERROR_LIMITS.eventJson: what the issue detail
+   * shows beyond the modelled fields (breadcrumbs, request, contexts, frames' context lines…). ''
+   * for records written before it existed.
+   */
+  eventJson: string;
   receivedAtMs: number;
   /**
    * Epoch ms: the client's timestamp when the time rules moved the error to the receive time; null or absent when it was kept

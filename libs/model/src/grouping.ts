@@ -11,6 +11,9 @@ import { createHash } from 'node:crypto';
  * 3. No exception: the normalized message (template before formatting when there is one).
  * Line and column numbers never count, so a group survives code being moved around.
  */
+/** The id of the grouping config `computeFingerprint` implements (docs/issues.md, "Grouping"). */
+export const GROUPING_CONFIG = 'pulse:2026-06';
+
 export interface GroupingFrame {
   module?: string;
   filename?: string;

@@ -1,7 +1,7 @@
 import { normalizeTags } from './tags';
 import { ErrorEvent, ExceptionValue, exceptionValues, Frame, LogEntry, threadValues } from '@pulse/protocol';
 import type { ErrorRecord, ExceptionRecord, StackFrame } from './error.record';
-import { computeFingerprint } from './grouping';
+import { computeFingerprint, GROUPING_CONFIG } from './grouping';
 import { LIMITS, truncate } from './limits';
 import { eventDistOf, eventEnvironmentOf, eventIdOf, NormalizeContext, NormalizeResult, eventPlatformOf, eventReleaseOf, eventSdkNameOf, eventSdkVersionOf } from './normalize-context';
 import { toEpochMs } from './timestamps';
@@ -57,6 +57,8 @@ export function normalizeError(event: ErrorEvent, ctx: NormalizeContext): Normal
       message,
       culprit: transaction || culpritOf(exceptions, platform),
       fingerprint: fingerprintOf(event, platform, exceptions, message),
+      groupingConfig: GROUPING_CONFIG,
+      secondaryFingerprint: '',
       handled: !values.some((value) => value.mechanism?.handled === false),
       exceptions,
       transaction,
@@ -71,6 +73,7 @@ export function normalizeError(event: ErrorEvent, ctx: NormalizeContext): Normal
       sdkName: eventSdkNameOf(event),
       sdkVersion: eventSdkVersionOf(event),
       tags: normalizeTags(event.tags),
+      eventJson: '',
       receivedAtMs: ctx.receivedAtMs,
     },
   };

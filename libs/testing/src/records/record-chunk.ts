@@ -1,4 +1,4 @@
-import { emptyRecords, ErrorRecord, NormalizedRecords, TransactionRecord } from '@pulse/model';
+import { emptyRecords, ErrorRecord, GROUPING_CONFIG, NormalizedRecords, TransactionRecord } from '@pulse/model';
 import { logNormal, seededRandom } from '../numbers';
 import type { DatasetShape } from './dataset-shape';
 import { errorExceptions, errorGroupFields, hexWord, Random, sessionUpdates, uniformPicker, vitalValue, Weighted, weightedPicker } from './record-draws';
@@ -126,6 +126,7 @@ function errorRecord(shape: DatasetShape, random: Random, group: number, context
   return {
     projectId: common.projectId, release: common.release, environment: common.environment, eventId, timestampMs, level: shape.errorLevels[group % shape.errorLevels.length],
     platform: 'javascript', ...errorGroupFields(group), message: '', handled, exceptions, transaction, traceId: inTrace ? traceId : '', spanId: inTrace ? spanId : '',
-    dist: '', userId, browserName, osName, sdkName: 'sentry.javascript.browser', sdkVersion: '11.12.0', tags: {}, receivedAtMs: timestampMs + 1000,
+    dist: '', userId, browserName, osName, sdkName: 'sentry.javascript.browser', sdkVersion: '11.12.0', tags: {}, eventJson: '', receivedAtMs: timestampMs + 1000,
+    groupingConfig: GROUPING_CONFIG, secondaryFingerprint: '',
   };
 }

@@ -1,4 +1,4 @@
-import { ErrorRecord, RecordKind, RecordTypes, SessionRecord, SpanRecord, TransactionRecord, WebVitalRecord } from '@pulse/model';
+import { ErrorRecord, GROUPING_CONFIG, RecordKind, RecordTypes, SessionRecord, SpanRecord, TransactionRecord, WebVitalRecord } from '@pulse/model';
 import { logNormal, seededRandom } from '../numbers';
 import { uniformPicker } from './record-draws';
 
@@ -119,6 +119,8 @@ export class RecordGenerator {
       message: '',
       culprit: `handler${group} (app/handlers.js)`,
       fingerprint: group.toString(16).padStart(32, '0'),
+      groupingConfig: GROUPING_CONFIG,
+      secondaryFingerprint: '',
       handled: this.random() < 0.7,
       exceptions: [
         {
@@ -139,6 +141,7 @@ export class RecordGenerator {
       sdkName: 'sentry.javascript.node',
       sdkVersion: '11.12.0',
       tags: {},
+      eventJson: '',
     };
   }
 

@@ -1,3 +1,4 @@
+import { GROUPING_CONFIG } from '@pulse/model';
 import type { ErrorRecord, NormalizedRecords, SessionRecord, SessionStatus, SpanRecord, TransactionRecord, WebVitalRecord } from '@pulse/model';
 import { logNormal, seededRandom } from '../numbers';
 import { ERROR_LEVELS, errorExceptions, errorGroupFields, hexDigits, sessionUpdates, uniformPicker, VITALS, vitalValue } from './record-draws';
@@ -85,7 +86,8 @@ export function seededRecords(seed: number, options: SeedOptions): SeededRecords
       ...common(), eventId: hex(32), timestampMs, level: ERROR_LEVELS[group % ERROR_LEVELS.length], platform: 'javascript',
       ...errorGroupFields(group), message: '', handled, exceptions, transaction: pick(NAMES),
       traceId: random() < 0.3 ? '' : hex(32), spanId: hex(16), dist: '', userId: user(), browserName: pick(BROWSERS),
-      osName: 'Windows', sdkName: 'sentry.javascript.browser', sdkVersion: '11.12.0', tags: {}, receivedAtMs: timestampMs + 1000,
+      osName: 'Windows', sdkName: 'sentry.javascript.browser', sdkVersion: '11.12.0', tags: {}, eventJson: '', receivedAtMs: timestampMs + 1000,
+      groupingConfig: GROUPING_CONFIG, secondaryFingerprint: '',
     };
   });
 

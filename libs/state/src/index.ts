@@ -1,0 +1,2 @@
+// The PostgreSQL pool, migrations and transactions (filled in below).
+export {};
