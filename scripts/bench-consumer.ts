@@ -28,7 +28,10 @@
 // with the lag left when production stops and the time to drain it. No baseline.
 //
 // Local Kafka and ClickHouse are started under .local/bench (wiped first) on ports 29092 / 28123
-// unless KAFKA_BROKERS and CLICKHOUSE_URL are set; whatever was started is stopped at the end.
+// unless KAFKA_BROKERS and CLICKHOUSE_URL are set, and PostgreSQL on a free port unless
+// DATABASE_URL is set; whatever was started is stopped at the end. Every consumer of the run
+// records issues in one migrated PostgreSQL database of the run's own (bench_<hex>, dropped at the
+// end; the backlog holds transactions only, so it stays empty but reachable, as the consumer needs).
 // Results: a table on stdout and JSON in bench/results/<timestamp>-consumer.json.
 //
 // The phases live in scripts/bench/consumer/: backlog.ts (production), consumer-run.ts (the
@@ -42,6 +45,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createRunDatabase, RunDatabase } from './bench/bench-postgres';
 import { installCpuProfileHook } from './bench/cpu-profile';
 import { stopOnSignal } from './bench/stop-on-signal';
 import { numberFlag } from './bench/flags';
@@ -178,23 +182,27 @@ async function main(): Promise<number> {
     clickhousePort: 28123,
     externalKafkaBrokers: process.env.KAFKA_BROKERS || undefined,
     externalClickHouseUrl: process.env.CLICKHOUSE_URL || undefined,
+    externalDatabaseUrl: process.env.DATABASE_URL || undefined,
     log,
   });
   const overrides = consumerEnvOverrides();
   if (Object.keys(overrides).length > 0) log(`consumer tuning from the environment: ${JSON.stringify(overrides)}`);
   log(`infrastructure ready in ${((performance.now() - infraStarted) / 1000).toFixed(1)} s`);
   const apps = new Set<AppProcess>();
+  const runId = randomBytes(4).toString('hex');
+  let postgres: RunDatabase | undefined;
   let cleaning: Promise<void> | undefined;
   const cleanUp = (): Promise<void> =>
     (cleaning ??= (async () => {
       await Promise.allSettled([...apps].map((app) => app.stop()));
+      await postgres?.drop().catch((error: unknown) => log(`could not drop PostgreSQL database bench_${runId}: ${String(error)}`));
       await tearDownInfra(infra.started);
     })());
   stopOnSignal(log, cleanUp);
 
   const kafka = createKafka({ brokers: infra.kafkaBrokers.split(','), clientId: 'pulse-bench' });
   try {
-    const runId = randomBytes(4).toString('hex');
+    postgres = await createRunDatabase(infra.databaseUrl, `bench_${runId}`, { migrate: true, log });
     const configPath = join(stateDir, 'pulse-config.json');
     writePulseConfig(configPath, benchProjects(options.projects));
     const bench: Bench = {
@@ -208,6 +216,7 @@ async function main(): Promise<number> {
         user: infra.clickhouseCredentials?.user ?? (process.env.CLICKHOUSE_USER || 'default'),
         password: infra.clickhouseCredentials?.password ?? process.env.CLICKHOUSE_PASSWORD ?? '',
       },
+      databaseUrl: postgres.url,
       kafka,
       nowMs: Date.now(),
       configPath,
@@ -225,7 +234,7 @@ async function main(): Promise<number> {
       benchmark: 'consumer',
       startedAt: startedAt.toISOString(),
       options: { ...options, sendMessages: SEND_MESSAGES, retentionDays: RETENTION_DAYS, consumerEnv: consumerEnvOverrides() },
-      infra: { kafka: process.env.KAFKA_BROKERS ? 'external' : 'local', clickhouse: process.env.CLICKHOUSE_URL ? 'external' : 'local (chdb)' },
+      infra: { kafka: process.env.KAFKA_BROKERS ? 'external' : 'local', clickhouse: process.env.CLICKHOUSE_URL ? 'external' : 'local (chdb)', postgres: process.env.DATABASE_URL ? 'external' : 'local' },
       machine: machine(root),
       ...outcome,
     };

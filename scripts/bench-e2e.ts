@@ -4,7 +4,7 @@
 //                                  [--projects 3] [--partitions 4] [--concurrency 512] [--sample-percent 1]
 //                                  [--poll-interval-ms 100] [--poll-in-flight 2] [--seed 42] [--out FILE]
 //
-// The whole stack on this machine: local Kafka and ClickHouse, migrations, the three built apps
+// The whole stack on this machine: local Kafka, ClickHouse and PostgreSQL, migrations, the three built apps
 // with a generated PULSE_CONFIG, and the load generator (@pulse/loadgen runLoad, open loop at a
 // fixed rate) in a child process of its own (scripts/bench/e2e/loadgen-child.ts), so its CPU is
 // measured apart from this process's.
@@ -20,8 +20,9 @@
 //      highest passing step and at --rate (scripts/bench/e2e/component-cost.ts).
 // An "event" is the load generator's: one transaction, one error or one session update.
 //
-// A local Kafka (port 29292) and ClickHouse (chdb, port 28223) start under .local/bench-e2e
-// (wiped first) unless KAFKA_BROKERS / CLICKHOUSE_URL are set. Everything listens on 127.0.0.1
+// A local Kafka (port 29292), ClickHouse (chdb, port 28223) and PostgreSQL (a free port) start
+// under .local/bench-e2e (wiped first) unless KAFKA_BROKERS / CLICKHOUSE_URL / DATABASE_URL are
+// set; the run's PostgreSQL database (bench_e2e_<hex>) is created there and dropped at the end. Everything listens on 127.0.0.1
 // and is stopped at the end, also on failure or Ctrl-C. Results: tables on stdout, JSON in
 // bench/results/<timestamp>-e2e.json (or --out).
 import type { LoadProgress, LoadSummary } from '@pulse/loadgen';
@@ -202,7 +203,7 @@ async function main(): Promise<number> {
       expected_rows: expected,
       freshness_polls: pollStats,
       lag_read_failures: lag.failures,
-      options: { ...options, kafka: process.env.KAFKA_BROKERS ? 'external' : `local, port ${KAFKA_PORT}`, clickhouse: process.env.CLICKHOUSE_URL ? 'external' : `local (chdb), port ${CLICKHOUSE_PORT}`, tuning_env: tuningEnv() },
+      options: { ...options, kafka: process.env.KAFKA_BROKERS ? 'external' : `local, port ${KAFKA_PORT}`, clickhouse: process.env.CLICKHOUSE_URL ? 'external' : `local (chdb), port ${CLICKHOUSE_PORT}`, postgres: process.env.DATABASE_URL ? 'external' : 'local', tuning_env: tuningEnv() },
       machine: machine(root),
     };
     printResult(result, [...phases, ...steps], options);

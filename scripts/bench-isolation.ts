@@ -4,7 +4,7 @@
 //                                        [--grace-seconds 30] [--seed 42] [--out FILE]
 //
 // Does one tenant's flood of heavy SQL queries starve the others' reads and ingestion? The whole
-// stack on this machine (local Kafka and ClickHouse, migrations, the three built apps) under a
+// stack on this machine (local Kafka, ClickHouse and PostgreSQL, migrations, the three built apps) under a
 // steady ingest load from the load generator (its own process) at --rate events/s, in two phases:
 //   1. baseline (--baseline-seconds): the load alone;
 //   2. heavy (--heavy-seconds): the load plus --heavy-clients clients of project 1's token, each
@@ -16,10 +16,11 @@
 // second. The heavy phase's figures are compared with the baseline of the same run; targets: the
 // simple query's p95 ≤ 1 s and freshness p95 ≤ 5 s under the heavy load.
 //
-// Kafka and ClickHouse start on free ports under .local/bench-isolation (wiped first) unless
-// KAFKA_BROKERS / CLICKHOUSE_URL are set; everything listens on 127.0.0.1 and is stopped at the
-// end, also on failure or Ctrl-C. Results: tables on stdout, JSON in
-// bench/results/<timestamp>-isolation.json (or --out).
+// Kafka, ClickHouse and PostgreSQL start on free ports under .local/bench-isolation (wiped first)
+// unless KAFKA_BROKERS / CLICKHOUSE_URL / DATABASE_URL are set (the run's PostgreSQL database,
+// bench_isolation_<hex>, is created there and dropped at the end); everything listens on
+// 127.0.0.1 and is stopped at the end, also on failure or Ctrl-C. Results: tables on stdout, JSON
+// in bench/results/<timestamp>-isolation.json (or --out).
 import { waitUntil } from '@pulse/local-infra';
 import type { LoadSummary } from '@pulse/loadgen';
 import { randomBytes } from 'node:crypto';
@@ -124,7 +125,7 @@ async function main(): Promise<number> {
       stored_rows: stored,
       expected_rows: expected,
       freshness_polls: poller.pollStats(),
-      options: { ...options, kafka: process.env.KAFKA_BROKERS ? 'external' : 'local', clickhouse: process.env.CLICKHOUSE_URL ? 'external' : 'local (chdb)', tuning_env: tuningEnv() },
+      options: { ...options, kafka: process.env.KAFKA_BROKERS ? 'external' : 'local', clickhouse: process.env.CLICKHOUSE_URL ? 'external' : 'local (chdb)', postgres: process.env.DATABASE_URL ? 'external' : 'local', tuning_env: tuningEnv() },
       machine: machine(root),
     };
     printResult(result, [baseline, heavy]);

@@ -11,7 +11,11 @@
 // slower than --profile-over-ms at p95 are answered again through a recording proxy that shows
 // which tables they read and how many rows.
 //
-// A local ClickHouse runs under .local/bench-queries on port 28124 unless CLICKHOUSE_URL is set.
+// A local ClickHouse runs under .local/bench-queries on port 28124 unless CLICKHOUSE_URL is set,
+// and a local PostgreSQL (the query app serves issues from it; its /ready checks it) on a free port
+// under .local/bench-queries/postgres, started empty and stopped and removed at the end, unless
+// DATABASE_URL is set; either way the app gets a migrated database of the run's own
+// (bench_queries_<hex>; on DATABASE_URL's server it is dropped at the end, also with --keep).
 // Without --keep its state is wiped before and after the run (one database, topped up from one
 // --rows count to the next). With --keep each --rows count has its own database
 // (bench_queries_<rows>), kept for the next run and reused when it holds that count.
@@ -26,6 +30,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BenchDatabase, dropDatabase } from './bench/bench-database';
+import { BenchPostgres } from './bench/bench-postgres';
 import { DAYS, PER_TRANSACTION, PROJECTS, RELEASES, TRANSACTION_NAMES } from './bench/dataset-shape';
 import { EXTRAPOLATION_METHOD, extrapolate, ExtrapolatedFigure } from './bench/extrapolate';
 import { fillTo, FillStep } from './bench/fill';
@@ -59,7 +64,14 @@ function databaseName(options: BenchOptions, rows: number, external: boolean, ru
   return external ? `bench_queries_${runId}` : 'bench_queries';
 }
 
-async function runSteps(options: BenchOptions, connection: Omit<ClickHouseConnection, 'database'>, external: boolean, stateDir: string, apps: Set<AppProcess>): Promise<Step[]> {
+async function runSteps(
+  options: BenchOptions,
+  connection: Omit<ClickHouseConnection, 'database'>,
+  external: boolean,
+  stateDir: string,
+  databaseUrl: string,
+  apps: Set<AppProcess>,
+): Promise<Step[]> {
   const runId = randomBytes(4).toString('hex');
   const configPath = join(stateDir, 'pulse-config.json');
   const token = writePulseConfig(configPath, benchProjects(PROJECTS));
@@ -78,7 +90,7 @@ async function runSteps(options: BenchOptions, connection: Omit<ClickHouseConnec
         else log(`  filled ${fill.rows.toLocaleString('en-US')} rows in ${fill.seconds} s: ${fill.rowsPerSecond.toLocaleString('en-US')} rows/s (${fill.transactionsPerSecond.toLocaleString('en-US')} transactions/s)`);
         const merges = await waitForMerges(db, MERGE_SETTLE_TIMEOUT_MS);
         log(`  merges ${merges.settled ? 'settled' : 'still running'} after ${merges.settleSeconds} s; active parts ${JSON.stringify(merges.activePartsByTable)}`);
-        const result = await measureStep(db, rows, { root, configPath, token, iterations: options.iterations, profileOverMs: options.profileOverMs, maxPoints, apps, log });
+        const result = await measureStep(db, rows, { root, databaseUrl, configPath, token, iterations: options.iterations, profileOverMs: options.profileOverMs, maxPoints, apps, log });
         steps.push({ rows, fill, merges, result });
       } finally {
         if (options.keep) await db.close();
@@ -93,7 +105,7 @@ async function runSteps(options: BenchOptions, connection: Omit<ClickHouseConnec
   return steps;
 }
 
-function report(options: BenchOptions, steps: Step[], startedAt: Date, external: boolean): void {
+function report(options: BenchOptions, steps: Step[], startedAt: Date, external: boolean, postgres: BenchPostgres['kind']): void {
   const figures: QueryFigure[] = steps.flatMap((step) => step.result.figures);
   const notMeasured: NotMeasured[] = steps.flatMap((step) => step.result.notMeasured);
   const profiles: Array<CaseProfile & { stored_rows: number }> = steps.flatMap((step) => step.result.profiles.map((profile) => ({ ...profile, stored_rows: step.rows })));
@@ -123,7 +135,7 @@ function report(options: BenchOptions, steps: Step[], startedAt: Date, external:
     benchmark: 'queries',
     startedAt: startedAt.toISOString(),
     options,
-    infra: { clickhouse: external ? 'external' : 'local (chdb)' },
+    infra: { clickhouse: external ? 'external' : 'local (chdb)', postgres },
     machine: machine(root),
     dataset: {
       generatorVersion: GENERATOR_VERSION,
@@ -178,18 +190,21 @@ async function main(): Promise<number> {
     password: externalUrl ? (process.env.CLICKHOUSE_PASSWORD ?? '') : '',
   };
   const apps = new Set<AppProcess>();
+  const postgres = new BenchPostgres(stateDir);
   let cleaning: Promise<void> | undefined;
   const cleanUp = (): Promise<void> =>
     (cleaning ??= (async () => {
       await Promise.allSettled([...apps].map((app) => app.stop()));
+      await postgres.stop().catch((error: unknown) => log(`could not stop PostgreSQL or drop its database: ${String(error)}`));
       if (clickhouse && startedClickHouse) await clickhouse.stop();
       // Without --keep nothing of the run stays on disk (10M transactions take a few GB).
       if (!options.keep && !externalUrl) rmSync(stateDir, { recursive: true, force: true });
     })());
   stopOnSignal(log, cleanUp);
   try {
-    const steps = await runSteps(options, connection, externalUrl !== undefined, stateDir, apps);
-    report(options, steps, startedAt, externalUrl !== undefined);
+    const databaseUrl = await postgres.start(`bench_queries_${randomBytes(4).toString('hex')}`, log);
+    const steps = await runSteps(options, connection, externalUrl !== undefined, stateDir, databaseUrl, apps);
+    report(options, steps, startedAt, externalUrl !== undefined, postgres.kind);
     return 0;
   } finally {
     await cleanUp();

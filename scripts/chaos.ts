@@ -7,8 +7,8 @@
 //                              [--partitions 3] [--max-in-flight 2000] [--request-timeout-ms 30000] [--out FILE]
 //
 // One stack for every scenario (scripts/chaos/stack.ts): a 3-broker KRaft cluster (replication
-// factor 3, min.insync.replicas 2), a ClickHouse server of its own, the migrations and the three
-// built apps, all on free ports of 127.0.0.1 under .local/chaos (wiped first and at the end; app
+// factor 3, min.insync.replicas 2), a ClickHouse and a PostgreSQL server of its own, the migrations
+// and the three built apps, all on free ports of 127.0.0.1 under .local/chaos (wiped first and at the end; app
 // logs stay in .local/chaos-logs). Each scenario sends a steady open-loop load of envelopes with
 // known event ids to ingest, applies its fault mid-run, stops the load, waits until the consumer's
 // lag is 0, and then every event id is counted in ClickHouse:
@@ -37,7 +37,7 @@ const log = (line: string): void => console.log(`pulse chaos: ${line}`);
 
 async function main(): Promise<number> {
   const options = readChaosOptions();
-  checkPrerequisites(root, [appMain('ingest'), appMain('consumer'), appMain('query'), join('dist', 'libs', 'local-infra', 'src', 'clickhouse', 'main.js')]);
+  checkPrerequisites(root, [appMain('ingest'), appMain('consumer'), appMain('query'), join('dist', 'libs', 'local-infra', 'src', 'clickhouse', 'main.js'), join('dist', 'libs', 'local-infra', 'src', 'postgres', 'main.js')]);
   const startedAt = new Date();
   const stack = await ChaosStack.create(root, options, log);
   let load: SteadyLoad | undefined;

@@ -1,11 +1,11 @@
 /**
  * The local development services, started in the background and found again by pid file:
- *   node dist/scripts/local-infra.js <kafka|clickhouse|all> <start|stop|status> [--port N] [--state-dir D]
+ *   node dist/scripts/local-infra.js <kafka|clickhouse|postgres|all> <start|stop|status> [--port N] [--state-dir D]
  * (`npm run infra -- kafka start`). The defaults are the ones `npm start` uses, so both see the
  * same processes. `status` exits 3 when a service is down.
  */
 import { join, resolve } from 'node:path';
-import { type LocalInfraArgs, LocalClickHouse, LocalKafka, parseLocalInfraArgs } from '@pulse/local-infra';
+import { type LocalInfraArgs, LocalClickHouse, LocalKafka, LocalPostgres, parseLocalInfraArgs } from '@pulse/local-infra';
 
 const root = resolve(__dirname, '..', '..');
 /** What scripts/start.ts passes to bringUpInfra as its stateDir. */
@@ -13,21 +13,25 @@ const DEV_STATE_DIR = join(root, '.local', 'dev');
 
 interface Managed {
   label: string;
-  service: LocalKafka | LocalClickHouse;
+  service: LocalKafka | LocalClickHouse | LocalPostgres;
 }
 
-/** The layout of bringUpInfra (libs/local-infra/src/infra.ts): <stateDir>/kafka and <stateDir>/clickhouse/data. */
+/** The layout of bringUpInfra (libs/local-infra/src/infra.ts): <stateDir>/kafka, <stateDir>/clickhouse/data and <stateDir>/postgres/data. */
 function services({ target, port, stateDir }: LocalInfraArgs): Managed[] {
   const own = stateDir === undefined ? undefined : resolve(process.cwd(), stateDir);
   const base = target === 'all' && own ? own : DEV_STATE_DIR;
   const managed: Managed[] = [];
-  if (target !== 'clickhouse') {
+  if (target === 'kafka' || target === 'all') {
     const dir = target === 'kafka' && own ? own : join(base, 'kafka');
     managed.push({ label: 'Kafka broker', service: new LocalKafka({ port: port ?? 9092, stateDir: dir }) });
   }
-  if (target !== 'kafka') {
+  if (target === 'clickhouse' || target === 'all') {
     const dir = target === 'clickhouse' && own ? own : join(base, 'clickhouse');
     managed.push({ label: 'ClickHouse', service: new LocalClickHouse({ port: port ?? 8123, dataDir: join(dir, 'data') }) });
+  }
+  if (target === 'postgres' || target === 'all') {
+    const dir = target === 'postgres' && own ? own : join(base, 'postgres');
+    managed.push({ label: 'PostgreSQL', service: new LocalPostgres({ port: port ?? 5432, stateDir: dir }) });
   }
   return managed;
 }

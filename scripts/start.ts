@@ -1,5 +1,6 @@
-// `npm start`: local Kafka and ClickHouse (unless KAFKA_BROKERS / CLICKHOUSE_URL are set),
-// migrations, the three apps in the foreground; Ctrl-C stops everything it started.
+// `npm start`: local Kafka, ClickHouse and PostgreSQL (unless KAFKA_BROKERS / CLICKHOUSE_URL /
+// DATABASE_URL are set), migrations of both stores, the three apps in the foreground; Ctrl-C stops
+// everything it started.
 import { loadConsumerConfig, loadIngestConfig, loadQueryConfig, publicKeyOf, PulseConfigDto } from '@pulse/config';
 import { bringUpInfra, PulseStack, tearDownInfra } from '@pulse/local-infra';
 import { join, resolve } from 'node:path';
@@ -16,8 +17,10 @@ async function main(): Promise<void> {
     stateDir: join(root, '.local', 'dev'),
     kafkaPort: 9092,
     clickhousePort: 8123,
+    postgresPort: 5432,
     externalKafkaBrokers: process.env.KAFKA_BROKERS || undefined,
     externalClickHouseUrl: process.env.CLICKHOUSE_URL || undefined,
+    externalDatabaseUrl: process.env.DATABASE_URL || undefined,
     log,
   });
   let stack: PulseStack | undefined;
@@ -42,10 +45,12 @@ async function main(): Promise<void> {
       root,
       kafkaBrokers: infra.kafkaBrokers,
       clickhouse: { ...env.clickhouse, url: infra.clickhouseUrl },
+      databaseUrl: infra.databaseUrl,
       pulseConfig: { path: configPath },
       ports: { ingest: env.ingestPort, consumer: env.consumerPort, query: env.queryPort },
       onLine: (_app, line) => console.log(line),
-      onMigrated: (applied) => log(applied.length > 0 ? `applied migrations ${applied.join(', ')}` : 'migrations up to date'),
+      onMigrated: (applied) => log(applied.length > 0 ? `applied ClickHouse migrations ${applied.join(', ')}` : 'ClickHouse migrations up to date'),
+      onPostgresMigrated: (applied) => log(applied.length > 0 ? `applied PostgreSQL migrations ${applied.join(', ')}` : 'PostgreSQL migrations up to date'),
       onUnexpectedExit: (app, exit) => {
         log(`${app} exited unexpectedly (${exit.signal ?? `code ${exit.code}`}); stopping the stack`);
         void stop(1);

@@ -1,6 +1,6 @@
-// `npm test` (after lint and build): brings up a throw-away Kafka and ClickHouse on their own
-// ports under .local/test (or uses KAFKA_BROKERS / CLICKHOUSE_URL), runs the unit, integration
-// and end-to-end jest projects against them, and tears down what it started.
+// `npm test` (after lint and build): brings up a throw-away Kafka, ClickHouse and PostgreSQL on
+// their own ports under .local/test (or uses KAFKA_BROKERS / CLICKHOUSE_URL / DATABASE_URL), runs
+// the unit, integration and end-to-end jest projects against them, and tears down what it started.
 // PULSE_TEST_INFRA=containers uses Docker containers (testcontainers) instead of local processes.
 import { bringUpInfra, ensureChromium, tearDownInfra } from '@pulse/local-infra';
 import { spawn } from 'node:child_process';
@@ -21,8 +21,10 @@ async function main(): Promise<number> {
     stateDir,
     kafkaPort: 19092,
     clickhousePort: 18123,
+    postgresPort: 15432,
     externalKafkaBrokers: process.env.KAFKA_BROKERS || undefined,
     externalClickHouseUrl: process.env.CLICKHOUSE_URL || undefined,
+    externalDatabaseUrl: process.env.DATABASE_URL || undefined,
     containers: process.env.PULSE_TEST_INFRA === 'containers',
     log,
   });
@@ -35,6 +37,7 @@ async function main(): Promise<number> {
         ...process.env,
         KAFKA_BROKERS: infra.kafkaBrokers,
         CLICKHOUSE_URL: infra.clickhouseUrl,
+        DATABASE_URL: infra.databaseUrl,
         ...(infra.clickhouseCredentials && { CLICKHOUSE_USER: infra.clickhouseCredentials.user, CLICKHOUSE_PASSWORD: infra.clickhouseCredentials.password }),
       },
     });

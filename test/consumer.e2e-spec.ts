@@ -19,6 +19,7 @@ const TABLE_OF: Record<RecordKind, string> = {
   [RecordKind.WebVital]: Tables.webVitals,
   [RecordKind.Error]: Tables.errors,
   [RecordKind.Session]: Tables.sessions,
+  [RecordKind.ClientReport]: Tables.clientReports,
 };
 /** Each rollup and the expression that counts the raw rows it was fed. */
 const ROLLUP_COUNTS = {
@@ -77,7 +78,7 @@ describe('consumer → ClickHouse', () => {
   it('stores every record kind in its raw table and rollup', async () => {
     await startStack();
     const generator = new RecordGenerator(1, { projects: [41, 42] });
-    const counts = { transactions: 3000, spans: 2000, webVitals: 1500, errors: 1000, sessions: 800 } as const;
+    const counts = { transactions: 3000, spans: 2000, webVitals: 1500, errors: 1000, sessions: 800, clientReports: 400 } as const;
     await stack.startApp('consumer', 'consumer');
     for (const kind of ALL_KINDS) await producer.send(kind, generate(generator, kind, counts[kind]));
     await progress.waitUntilCaughtUp(ALL_KINDS);

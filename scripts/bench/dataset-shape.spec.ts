@@ -17,6 +17,9 @@ describe('DATASET_SHAPE', () => {
     const generator = chunkGenerator(DATASET_SHAPE, 42, Date.UTC(2026, 0, 1), plan);
     const chunk = [generator.generate(500), generator.generate(1_500)];
     expect(GENERATOR_VERSION).toBe(1);
-    expect(createHash('sha256').update(stableJson(chunk)).digest('hex')).toBe('4cf24290fa8080424117d19981e5e3dc1ff496851fcf9fd6078d74fbe6587076');
+    // Re-pinned when error records gained constant fields (groupingConfig, secondaryFingerprint,
+    // eventJson '') and the records an empty clientReports list: without those keys the hash is
+    // the old 4cf24290…87076, so the values are those of version 1 and kept databases stay valid.
+    expect(createHash('sha256').update(stableJson(chunk)).digest('hex')).toBe('0520fa4d77b0b5fb5dbdd25666d1b21516e999ae5af2e8461c29260ce4cd1cb1');
   });
 });

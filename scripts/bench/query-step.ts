@@ -16,6 +16,8 @@ const RSS_INTERVAL_MS = 250;
 /** What the measuring needs besides the database. */
 export interface StepEnvironment {
   root: string;
+  /** DATABASE_URL of the run's migrated PostgreSQL database (the query app serves issues from it and /ready checks it). */
+  databaseUrl: string;
   configPath: string;
   token: string;
   iterations: number;
@@ -67,7 +69,7 @@ export async function measureStep(db: BenchDatabase, storedRows: number, env: St
     maxPoints: env.maxPoints,
   };
   const cases = endpointCases(context);
-  const app = await startQueryApp(env.root, db.connection, env.configPath, (line) => env.log(`[query] ${line}`));
+  const app = await startQueryApp(env.root, db.connection, env.databaseUrl, env.configPath, (line) => env.log(`[query] ${line}`));
   env.apps.add(app);
   const figures: QueryFigure[] = [];
   const notMeasured: NotMeasured[] = [];
@@ -120,7 +122,7 @@ async function profileSlowCases(db: BenchDatabase, env: StepEnvironment, slow: A
   env.log(`profiling ${slow.length} case(s) with p95 over ${env.profileOverMs} ms…`);
   const recorder = new ClickHouseRecorder(db.connection.url);
   const recorderUrl = await recorder.listen();
-  const app = await startQueryApp(env.root, { ...db.connection, url: recorderUrl }, env.configPath, (line) => env.log(`[query, profiled] ${line}`));
+  const app = await startQueryApp(env.root, { ...db.connection, url: recorderUrl }, env.databaseUrl, env.configPath, (line) => env.log(`[query, profiled] ${line}`));
   env.apps.add(app);
   try {
     const api = new ApiClient(app.url, env.token);

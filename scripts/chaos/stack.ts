@@ -1,6 +1,6 @@
 import { createKafka, TopicNames } from '@pulse/kafka';
 import { RecordKind } from '@pulse/model';
-import { AppName, AppProcess, freePorts, LocalClickHouse, LocalKafkaCluster, PulseStack, waitUntil } from '@pulse/local-infra';
+import { AppName, AppProcess, freePorts, LocalClickHouse, LocalKafkaCluster, LocalPostgres, PulseStack, waitUntil } from '@pulse/local-infra';
 import { createClickHouse } from '@pulse/storage';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
@@ -19,14 +19,17 @@ const BROKERS = 3;
 
 /**
  * Everything a chaos run needs, on free ports of 127.0.0.1 and under one state dir: a 3-broker
- * KRaft cluster (replication factor 3, min.insync.replicas 2), a ClickHouse server of its own,
- * and on them a PulseStack (the migrations, topics and the three built apps); and the probes the scenarios read (consumer
- * lag, cluster writability, RSS of every process once a second). stop() undoes all of it, also
- * after a partial start.
+ * KRaft cluster (replication factor 3, min.insync.replicas 2), a ClickHouse server and a
+ * PostgreSQL server of its own, and on them a PulseStack (the migrations, topics and the three
+ * built apps); and the probes the scenarios read (consumer lag, cluster writability, RSS of every
+ * process once a second). stop() undoes all of it, also after a partial start. The apps use the
+ * `pulse` database of that PostgreSQL as it is: the server is initialized on an empty folder every
+ * run and nothing else connects to it, so it is as fresh as a database made for the run.
  */
 export class ChaosStack {
   readonly cluster: LocalKafkaCluster;
   readonly clickhouse: LocalClickHouse;
+  readonly postgres: LocalPostgres;
   readonly apps = new Map<AppName, AppProcess>();
   readonly monitor = new ProcessMonitor(1000);
   readonly database = `chaos_${randomBytes(4).toString('hex')}`;
@@ -58,6 +61,7 @@ export class ChaosStack {
       log,
     });
     this.clickhouse = new LocalClickHouse({ port: ports[2 * BROKERS], dataDir: join(stateDir, 'clickhouse', 'data') });
+    this.postgres = new LocalPostgres({ port: ports[2 * BROKERS + 1], stateDir: join(stateDir, 'postgres') });
   }
 
   static async create(root: string, options: ChaosOptions, log: (line: string) => void): Promise<ChaosStack> {
@@ -67,7 +71,7 @@ export class ChaosStack {
     rmSync(logDir, { recursive: true, force: true });
     mkdirSync(stateDir, { recursive: true });
     mkdirSync(logDir, { recursive: true });
-    return new ChaosStack(root, stateDir, logDir, options, await freePorts(2 * BROKERS + 1), log);
+    return new ChaosStack(root, stateDir, logDir, options, await freePorts(2 * BROKERS + 2), log);
   }
 
   get brokers(): string[] {
@@ -90,8 +94,8 @@ export class ChaosStack {
 
   async start(): Promise<void> {
     const started = performance.now();
-    await Promise.all([this.cluster.start(), this.clickhouse.start()]);
-    this.log(`3 Kafka brokers (${this.cluster.endpoint}) and ClickHouse (${this.clickhouse.endpoint}) ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    await Promise.all([this.cluster.start(), this.clickhouse.start(), this.postgres.start()]);
+    this.log(`3 Kafka brokers (${this.cluster.endpoint}), ClickHouse (${this.clickhouse.endpoint}) and PostgreSQL (port ${this.postgres.port}) ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     const projects = benchProjects(Array.from({ length: this.options.projects }, (_, i) => i + 1));
     this.targets = projects.map((p) => ({ projectId: p.id, key: p.key }));
     const configPath = join(this.stateDir, 'pulse-config.json');
@@ -103,6 +107,7 @@ export class ChaosStack {
       apps: APPS,
       kafkaBrokers: this.cluster.endpoint,
       clickhouse: this.clickhouseConnection,
+      databaseUrl: this.postgres.endpoint,
       pulseConfig: { path: configPath },
       namespace: this.database,
       partitions: this.options.partitions,
@@ -202,7 +207,7 @@ export class ChaosStack {
     await this.monitorAdmin?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
     await this.stack?.stop();
-    await Promise.allSettled([this.cluster.stop(), this.clickhouse.stop()]);
+    await Promise.allSettled([this.cluster.stop(), this.clickhouse.stop(), this.postgres.stop()]);
     await Promise.all(this.logs.map((file) => new Promise((resolve) => file.end(resolve))));
     rmSync(this.stateDir, { recursive: true, force: true });
   }

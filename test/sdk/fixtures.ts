@@ -55,6 +55,14 @@ export function listRecordedFixtures(): string[] {
     .sort();
 }
 
+/** The native-SDK fixture names (`<python|go|java|rust>-<scenario>`) in test/fixtures/recorded. */
+export function listNativeFixtures(): string[] {
+  return readdirSync(RECORDED_FIXTURES_DIR)
+    .filter((name) => /^(python|go|java|rust)-.+\.json$/.test(name))
+    .map((name) => name.slice(0, -'.json'.length))
+    .sort();
+}
+
 export function loadRecordedFixture(name: string): RecordedFixtureRequest[] {
   return JSON.parse(readFileSync(join(RECORDED_FIXTURES_DIR, `${name}.json`), 'utf8')) as RecordedFixtureRequest[];
 }

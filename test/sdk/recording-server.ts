@@ -40,6 +40,11 @@ export interface RecordingServer {
   serve(path: string, file: StaticFile): void;
   /** A DSN for this server: `http://<key>@127.0.0.1:<port>/<projectId>`. */
   dsn(publicKey: string, projectId: string | number): string;
+  /**
+   * Answers the next `count` envelope POSTs with 429, `Retry-After` and `X-Sentry-Rate-Limits:
+   * <rateLimits>` (e.g. `60:error:key`) instead of 200, so an SDK drops and reports what follows.
+   */
+  rateLimitNext(count: number, rateLimits: string): void;
   /** Drops and returns the requests recorded so far. */
   take(): RecordedRequest[];
   /** Resolves once `predicate` holds for the recorded requests, or rejects after `timeoutMs`. */
@@ -97,6 +102,7 @@ export async function startRecordingServer(options: { log?: (line: string) => vo
   const requests: RecordedRequest[] = [];
   const files = new Map<string, StaticFile>();
   const listeners = new Set<() => void>();
+  const rateLimit = { remaining: 0, header: '' };
   const notify = (): void => listeners.forEach((listener) => listener());
 
   const handle = (request: IncomingMessage, response: ServerResponse, raw: Buffer): void => {
@@ -143,6 +149,13 @@ export async function startRecordingServer(options: { log?: (line: string) => vo
       response.end(JSON.stringify({ detail: `failed to decode body: ${decodeError}` }));
       return;
     }
+    if (rateLimit.remaining > 0) {
+      rateLimit.remaining -= 1;
+      const retryAfter = rateLimit.header.split(':', 1)[0];
+      response.writeHead(429, { ...CORS_HEADERS, 'content-type': 'application/json', 'retry-after': retryAfter, 'x-sentry-rate-limits': rateLimit.header });
+      response.end(JSON.stringify({ detail: 'rate limited by the recording server' }));
+      return;
+    }
     const id = eventIdOf(body);
     response.writeHead(200, { ...CORS_HEADERS, 'content-type': 'application/json' });
     response.end(JSON.stringify(id ? { id } : {}));
@@ -187,6 +200,10 @@ export async function startRecordingServer(options: { log?: (line: string) => vo
     requests,
     serve: (path, file) => void files.set(path, file),
     dsn: (publicKey, projectId) => `http://${publicKey}@127.0.0.1:${port}/${projectId}`,
+    rateLimitNext: (count, header) => {
+      rateLimit.remaining = count;
+      rateLimit.header = header;
+    },
     take: () => requests.splice(0, requests.length),
     waitFor: (predicate, timeoutMs) => waitUntil(() => predicate(requests), timeoutMs, 'the expected SDK requests'),
     waitForQuiet: async (quietMs, timeoutMs) => {

@@ -1,6 +1,6 @@
 import { TopicNames } from '@pulse/kafka';
 import { AppName, AppProcess, PulseStack } from '@pulse/local-infra';
-import { testInfra, uniqueName } from '@pulse/testing';
+import { FreshDatabase, freshDatabase, testInfra, uniqueName } from '@pulse/testing';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,8 +15,8 @@ export interface TestProject {
 }
 
 /**
- * The three built apps as child processes (a PulseStack) against the real Kafka and ClickHouse of
- * the test run, with their own database, topic prefix and consumer group, and a PULSE_CONFIG of
+ * The three built apps as child processes (a PulseStack) against the real Kafka, ClickHouse and
+ * PostgreSQL of the test run, with their own databases, topic prefix and consumer group, and a PULSE_CONFIG of
  * two projects with random keys and tokens.
  */
 export class E2EStack {
@@ -25,6 +25,8 @@ export class E2EStack {
   /** The PULSE_CONFIG `metricsToken`: GET /metrics of every app needs it. */
   readonly metricsToken = `metrics_${randomBytes(16).toString('hex')}`;
   private stack: PulseStack | undefined;
+  /** This stack's own PostgreSQL database (issues), migrated by the PulseStack before the apps start. */
+  private postgres: FreshDatabase | undefined;
 
   /** Projects by id (keys and tokens are random); default: projects 7 and 8. */
   constructor(projects: Array<{ id: number; rateLimits?: TestProject['rateLimits'] }> = [{ id: 7 }, { id: 8 }]) {
@@ -55,10 +57,12 @@ export class E2EStack {
       if (!existsSync(join(ROOT, 'dist', 'apps', app, 'src', 'main.js'))) throw new Error('dist/ is missing: run `npm test` (it builds first)');
     }
     const { kafkaBrokers, clickhouse } = testInfra();
+    this.postgres = await freshDatabase('e2e', { migrate: false });
     this.stack = new PulseStack({
       root: ROOT,
       apps,
       kafkaBrokers,
+      databaseUrl: this.postgres.url,
       clickhouse: { ...clickhouse, database: this.database },
       pulseConfig: {
         contents: {
@@ -97,6 +101,13 @@ export class E2EStack {
 
   async stop(): Promise<void> {
     await this.stack?.stop();
+    await this.postgres?.drop();
+  }
+
+  /** A client pool on this stack's PostgreSQL database. */
+  get postgresPool(): FreshDatabase['pool'] {
+    if (!this.postgres) throw new Error('the stack has not been started');
+    return this.postgres.pool;
   }
 
   private started(): PulseStack {

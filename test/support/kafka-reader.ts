@@ -15,6 +15,7 @@ export class KafkaRecordReader {
     [RecordKind.WebVital]: [],
     [RecordKind.Error]: [],
     [RecordKind.Session]: [],
+    [RecordKind.ClientReport]: [],
   };
   readonly undecodable: string[] = [];
 

@@ -1,5 +1,5 @@
 import { ConsumedMessage, decodeMessage, SCHEMA_HEADER, singleRecordGroupValue } from '@pulse/kafka';
-import type { RecordKind } from '@pulse/model';
+import type { RecordKind, RecordTypes } from '@pulse/model';
 import { EncodedRows, recordKey, RowBinaryBuffer, STORED_KINDS, ValueDoesNotFit } from '@pulse/storage';
 import type { DeadLetter } from './dead-letter.sink';
 
@@ -132,4 +132,27 @@ export function keepRows(encoded: EncodedBatch, keep: (pending: PendingRow) => b
 /** Rows `from` (inclusive) to `to` (exclusive) of `encoded`, as one insert of `table`. */
 export function rowsOf(encoded: EncodedBatch, from: number, to: number, table: { table: string; columnList: string }): EncodedRows {
   return { table: table.table, columnList: table.columnList, data: encoded.data.subarray(encoded.starts[from], encoded.starts[to]), rows: to - from };
+}
+
+/**
+ * The records of `rows` read again from their messages, in row order: each message is parsed once,
+ * however many of its records are rows. For a kind whose later step needs the records themselves
+ * (errors, for issues); a message that decoded when the batch was prepared decodes the same way now.
+ */
+export function recordsOfRows<K extends RecordKind>(kind: K, rows: readonly PendingRow[]): Array<RecordTypes[K]> {
+  const decoded = new Map<ConsumedMessage, Map<number, RecordTypes[K]>>();
+  const records: Array<RecordTypes[K]> = [];
+  for (const row of rows) {
+    let byIndex = decoded.get(row.message);
+    if (!byIndex) {
+      byIndex = new Map();
+      const result = decodeMessage(kind, row.message.value, row.message.headers[SCHEMA_HEADER]);
+      if (result.ok) for (const entry of result.records) if (entry.ok) byIndex.set(entry.index, entry.record);
+      decoded.set(row.message, byIndex);
+    }
+    const record = byIndex.get(row.place?.index ?? 0);
+    if (record === undefined) throw new Error(`offset ${row.message.offset}: a record stored from this message no longer decodes`);
+    records.push(record);
+  }
+  return records;
 }

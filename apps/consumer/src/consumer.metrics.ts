@@ -1,6 +1,6 @@
 import { MetricsRegistry } from '@pulse/platform';
 
-/** Rows inserted, batches, insert latency and retries, dead-lettered messages, pauses and lag per partition. */
+/** Rows inserted, batches, insert latency and retries, dead-lettered messages, pauses, lag per partition, and the issue processor's outcomes. */
 export class ConsumerMetrics {
   readonly rowsInserted;
   readonly batches;
@@ -15,6 +15,10 @@ export class ConsumerMetrics {
   readonly restarts;
   readonly running;
   readonly stalled;
+  readonly issuesCreated;
+  readonly issuesRegressed;
+  readonly issuesEscalated;
+  readonly issueBatchesSkipped;
 
   constructor(metrics: MetricsRegistry) {
     this.rowsInserted = metrics.counter('pulse_consumer_rows_inserted_total', 'Rows inserted into ClickHouse', ['table']);
@@ -29,6 +33,10 @@ export class ConsumerMetrics {
     this.crashes = metrics.counter('pulse_consumer_crashes_total', 'Crashes of a kind\'s kafkajs consumer (restarted by kafkajs or by Pulse)', ['kind']);
     this.restarts = metrics.counter('pulse_consumer_restarts_total', 'Fresh consumers Pulse started after a crash kafkajs does not restart from', ['kind']);
     this.running = metrics.gauge('pulse_consumer_running', '1 while the kind\'s consumer is a member of its group', ['kind']);
+    this.issuesCreated = metrics.counter('pulse_issues_created_total', 'Issues the issue processor created (a fingerprint seen for the first time)');
+    this.issuesRegressed = metrics.counter('pulse_issues_regressed_total', 'Resolved issues reopened as regressed by a new event');
+    this.issuesEscalated = metrics.counter('pulse_issues_escalated_total', 'Ignored issues reopened as escalating (an ignore condition was met)');
+    this.issueBatchesSkipped = metrics.counter('pulse_issues_batches_skipped_total', 'Error batches whose offsets PostgreSQL had applied already (a replay), so not applied again');
     this.stalled = metrics.gauge('pulse_consumer_stalled', '1 while the kind has lag and its committed offset has not moved for CONSUMER_STALL_TIMEOUT_MS', ['kind']);
   }
 }

@@ -1,12 +1,16 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { ConsumerConfig, ProjectRegistry } from '@pulse/config';
+import { IssueRecorder } from '@pulse/issues';
 import { LagMonitor, ProgressWatch, ReadinessProbe, TopicNames } from '@pulse/kafka';
 import { HealthController, MetricsRegistry, READINESS_CHECKS, ReadinessCheck } from '@pulse/platform';
+import { checkPostgres, createPostgresPool } from '@pulse/state';
 import { checkClickHouse, BinaryRowWriter, ClickHouseBinaryRowWriter, ClickHouseRecordKeyStore, createClickHouse, RecordKeyStore } from '@pulse/storage';
 import type { Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
 import { ConsumerMetrics } from './consumer.metrics';
 import { DeadLetterSink, KafkaDeadLetterSink } from './dead-letter.sink';
+import { IssueSink } from './issue.step';
 import { RecordBatchService } from './record-batch.service';
 import { RecordsConsumer } from './records.consumer';
 import { RetentionPolicy } from './retention-policy';
@@ -25,12 +29,15 @@ export interface ConsumerModuleOptions {
 }
 
 const CLICKHOUSE = Symbol('CLICKHOUSE');
+/** The PostgreSQL pool of the issue processor (DATABASE_URL). */
+const POSTGRES = Symbol('POSTGRES');
 
 @Module({})
 export class ConsumerModule implements OnApplicationShutdown {
   constructor(
     @Inject(DeadLetterSink) private readonly deadLetters: KafkaDeadLetterSink,
     @Inject(CLICKHOUSE) private readonly clickhouse: ClickHouseClient,
+    @Inject(POSTGRES) private readonly postgres: Pool,
     private readonly kafkaProbe: ReadinessProbe,
     private readonly lagMonitor: LagMonitor,
   ) {}
@@ -48,6 +55,9 @@ export class ConsumerModule implements OnApplicationShutdown {
         { provide: CLICKHOUSE, useFactory: () => createClickHouse(config.clickhouse, { requestTimeoutMs: config.consumerInsertTimeoutMs }) },
         { provide: BinaryRowWriter, inject: [CLICKHOUSE], useFactory: (client: ClickHouseClient) => new ClickHouseBinaryRowWriter(client) },
         { provide: RecordKeyStore, inject: [CLICKHOUSE], useFactory: (client: ClickHouseClient) => new ClickHouseRecordKeyStore(client) },
+        // One transaction per error batch and partition at a time: a connection per partition worked on concurrently, plus the readiness check.
+        { provide: POSTGRES, useFactory: () => createPostgresPool({ url: config.databaseUrl, maxConnections: config.consumerPartitionsConcurrently + 2, applicationName: 'pulse-consumer' }) },
+        { provide: IssueSink, inject: [POSTGRES], useFactory: (pool: Pool) => new IssueRecorder(pool) },
         {
           provide: DeadLetterSink,
           useFactory: async () => {
@@ -59,10 +69,11 @@ export class ConsumerModule implements OnApplicationShutdown {
         { provide: ReadinessProbe, useFactory: () => new ReadinessProbe(kafka) },
         {
           provide: READINESS_CHECKS,
-          inject: [ReadinessProbe, CLICKHOUSE],
-          useFactory: (probe: ReadinessProbe, client: ClickHouseClient): ReadinessCheck[] => [
+          inject: [ReadinessProbe, CLICKHOUSE, POSTGRES],
+          useFactory: (probe: ReadinessProbe, client: ClickHouseClient, pool: Pool): ReadinessCheck[] => [
             { name: 'kafka', check: () => probe.check() },
             { name: 'clickhouse', check: () => checkClickHouse(client) },
+            { name: 'postgres', check: () => checkPostgres(pool) },
             { name: 'consumers', check: async () => assertMoving(progress) },
           ],
         },
@@ -77,6 +88,7 @@ export class ConsumerModule implements OnApplicationShutdown {
     await this.deadLetters.close();
     await this.kafkaProbe.close();
     await this.clickhouse.close();
+    await this.postgres.end();
   }
 }
 

@@ -1,11 +1,15 @@
 import { ProjectRegistry } from '@pulse/config';
 import { encodeRecord, encodeRecordGroup, RecordBatch } from '@pulse/kafka';
+import { IssueRecorder } from '@pulse/issues';
+import { errorRecord } from '@pulse/issues/testing';
 import { RecordKind, TransactionRecord } from '@pulse/model';
 import { MetricsRegistry } from '@pulse/platform';
 import { BinaryRowWriter, ClickHouseBinaryRowWriter, ClickHouseRecordKeyStore, EncodedRows, RecordKeyStore } from '@pulse/storage';
 import { MigratedDatabase, migratedDatabase, selectRows } from '@pulse/storage/testing';
+import { freshDatabase, FreshDatabase } from '@pulse/testing';
 import { ConsumerMetrics } from './consumer.metrics';
 import { DeadLetter, DeadLetterSink } from './dead-letter.sink';
+import { IssueSink } from './issue.step';
 import { RecordBatchService } from './record-batch.service';
 import { RetentionPolicy } from './retention-policy';
 
@@ -91,13 +95,18 @@ function batch(token: string, ids: number[], grouped = false): RecordBatch {
 
 describe('RecordBatchService against ClickHouse: crashes at each step, then a replay', () => {
   let db: MigratedDatabase;
+  let pg: FreshDatabase;
+  beforeAll(async () => {
+    pg = await freshDatabase('p6a_consumer');
+  });
+  afterAll(async () => pg?.drop());
   beforeEach(async () => {
     db = await migratedDatabase('pulse_batch_resend');
   });
   afterEach(() => db?.client.close());
 
-  const service = (writer: BinaryRowWriter, keys: RecordKeyStore) =>
-    new RecordBatchService(writer, new NoDeadLetters(), new RetentionPolicy(registry, 30), new ConsumerMetrics(new MetricsRegistry('test')), keys);
+  const service = (writer: BinaryRowWriter, keys: RecordKeyStore, issues: IssueSink = new IssueRecorder(pg.pool)) =>
+    new RecordBatchService(writer, new NoDeadLetters(), new RetentionPolicy(registry, 30), new ConsumerMetrics(new MetricsRegistry('test')), keys, issues);
   const counts = async () => {
     const [row] = await selectRows<Record<string, string>>(
       db.client,
@@ -127,5 +136,48 @@ describe('RecordBatchService against ClickHouse: crashes at each step, then a re
     // Later batches still see every key: re-sends of 1, 3 and 5 are dropped, 6 is stored.
     await service(real.writer, real.keys).handle(batch('pulse.transactions/0/7-10', [5, 6, 3, 1], grouped));
     expect(await counts()).toEqual({ raw: 6, minute: 6, hour: 6, events: 6 });
+  });
+
+  it('turns a batch of errors into issues with exact counts; the batch replayed (also after a PostgreSQL failure) changes nothing', async () => {
+    const real = { writer: new ClickHouseBinaryRowWriter(db.client), keys: new ClickHouseRecordKeyStore(db.client) };
+    const [a, b] = ['a1', 'b1'].map((seed) => seed.padEnd(32, '0'));
+    const errors = [errorRecord({ projectId: 5, fingerprint: a }), errorRecord({ projectId: 5, fingerprint: a }), errorRecord({ projectId: 5, fingerprint: b })];
+    const encoded = errors.map((error) => encodeRecord(RecordKind.Error, error));
+    // A client re-send of the first error: dropped as a duplicate before ClickHouse and before PostgreSQL.
+    encoded.push(encodeRecord(RecordKind.Error, errors[0]));
+    const errorBatch = (token: string, first: number): RecordBatch => ({
+      kind: RecordKind.Error,
+      topic: 'pulse.errors',
+      partition: 0,
+      range: { first: String(first), last: String(first + encoded.length - 1) },
+      dedupToken: token,
+      messages: encoded.map((message, i) => ({ offset: String(first + i), key: message.key, value: message.value, headers: message.headers })),
+    });
+    const issueCounts = async () => {
+      const { rows } = await pg.pool.query<{ hash: string; times_seen: string }>(
+        'SELECT h.hash, i.times_seen FROM issues i JOIN issue_hashes h ON h.issue_id = i.id WHERE i.project_id = 5 ORDER BY h.hash',
+      );
+      return rows.map((row) => [row.hash, Number(row.times_seen)]);
+    };
+    const rawErrors = async () => Number((await selectRows<{ n: string }>(db.client, 'SELECT count() AS n FROM errors'))[0].n);
+
+    const postgresDown = new (class extends IssueSink {
+      async record(): Promise<never> {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      }
+    })();
+    await expect(service(real.writer, real.keys, postgresDown).handle(errorBatch('pulse.errors/0/0-3', 0))).rejects.toThrow('ECONNREFUSED');
+    expect(await rawErrors()).toBe(3);
+    expect(await issueCounts()).toEqual([]);
+
+    await service(real.writer, real.keys).handle(errorBatch('pulse.errors/0/0-3', 0));
+    expect(await issueCounts()).toEqual([[a, 2], [b, 1]]);
+    // Committed in PostgreSQL, not in Kafka: the replay finds its offsets applied.
+    await service(real.writer, real.keys).handle(errorBatch('pulse.errors/0/0-3', 0));
+    expect(await issueCounts()).toEqual([[a, 2], [b, 1]]);
+    expect(await rawErrors()).toBe(3);
+    // The same records at later offsets are re-sends: stored and counted nowhere.
+    await service(real.writer, real.keys).handle(errorBatch('pulse.errors/0/4-7', 4));
+    expect(await issueCounts()).toEqual([[a, 2], [b, 1]]);
   });
 });

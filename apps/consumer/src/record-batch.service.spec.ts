@@ -1,13 +1,16 @@
 import { ClickHouseError } from '@clickhouse/client';
 import { ProjectRegistry } from '@pulse/config';
 import { EncodedMessage, encodeRecord, encodeRecordGroup, RecordBatch } from '@pulse/kafka';
+import type { AppliedPosition, RecordOutcome } from '@pulse/issues';
+import { errorRecord } from '@pulse/issues/testing';
 import { transactionRecord as record } from '@pulse/kafka/testing';
-import { RecordKind, SessionRecord } from '@pulse/model';
+import { ErrorRecord, RecordKind, SessionRecord } from '@pulse/model';
 import { MetricsRegistry } from '@pulse/platform';
 import { batchHash, BinaryRowWriter, EncodedRows, recordKey, RecordKeyStore, STORED_KINDS } from '@pulse/storage';
 import { readRowBinary } from '@pulse/storage/testing';
 import { ConsumerMetrics } from './consumer.metrics';
 import { DeadLetter, DeadLetterSink } from './dead-letter.sink';
+import { IssueSink } from './issue.step';
 import { RecordBatchService } from './record-batch.service';
 import { RetentionPolicy } from './retention-policy';
 
@@ -65,6 +68,18 @@ class FakeDeadLetters extends DeadLetterSink {
   }
 }
 
+/** Records what the errors step hands to the issue processor; fails when told to (PostgreSQL down). */
+class FakeIssues extends IssueSink {
+  readonly calls: Array<{ eventIds: string[]; position: AppliedPosition }> = [];
+  failWith: Error | undefined;
+  applied = true;
+  async record(records: readonly ErrorRecord[], position: AppliedPosition): Promise<RecordOutcome> {
+    if (this.failWith) throw this.failWith;
+    this.calls.push({ eventIds: records.map((r) => r.eventId), position });
+    return { applied: this.applied, created: this.applied ? records.length : 0, updated: 0, regressed: 0, escalated: 0 };
+  }
+}
+
 const registry = new ProjectRegistry({ projects: [{ id: 3, name: 'p', keys: ['a'.repeat(32)], retentionDays: 14 }], tokens: [] });
 
 function batchOf(values: Array<{ value: Buffer | null; schema?: string }>): RecordBatch {
@@ -82,7 +97,7 @@ function batchOf(values: Array<{ value: Buffer | null; schema?: string }>): Reco
 function serviceWithFakes(): { writer: FakeWriter; deadLetters: FakeDeadLetters; service: RecordBatchService } {
   const writer = new FakeWriter();
   const deadLetters = new FakeDeadLetters();
-  const service = new RecordBatchService(writer, deadLetters, new RetentionPolicy(registry, 90), new ConsumerMetrics(new MetricsRegistry('test')), new FakeKeys());
+  const service = new RecordBatchService(writer, deadLetters, new RetentionPolicy(registry, 90), new ConsumerMetrics(new MetricsRegistry('test')), new FakeKeys(), new FakeIssues());
   return { writer, deadLetters, service };
 }
 
@@ -125,7 +140,7 @@ describe('RecordBatchService', () => {
     for (const token of tokens) expect(token).toMatch(/^pulse\.transactions\/0\/0-9(\/[ab])+$/);
     // The same batch again is split the same way: every half keeps its token.
     const again = new FakeWriter();
-    await new RecordBatchService(again, new FakeDeadLetters(), new RetentionPolicy(registry, 90), new ConsumerMetrics(new MetricsRegistry('test')), new FakeKeys()).handle(batchOf(ids.map(message)));
+    await new RecordBatchService(again, new FakeDeadLetters(), new RetentionPolicy(registry, 90), new ConsumerMetrics(new MetricsRegistry('test')), new FakeKeys(), new FakeIssues()).handle(batchOf(ids.map(message)));
     expect(again.inserts.map((insert) => insert.token)).toEqual(tokens);
   });
 
@@ -163,7 +178,7 @@ describe('RecordBatchService: a record sent again is stored once', () => {
     keys = new FakeKeys(log);
     deadLetters = new FakeDeadLetters();
     metrics = new ConsumerMetrics(new MetricsRegistry('test'));
-    service = new RecordBatchService(writer, deadLetters, new RetentionPolicy(registry, 90), metrics, keys);
+    service = new RecordBatchService(writer, deadLetters, new RetentionPolicy(registry, 90), metrics, keys, new FakeIssues());
   });
   const stored = () => writer.inserts.flatMap((insert) => insert.rows.map((row) => row.event_id));
   const duplicates = async (kind: string) => (await metrics.duplicates.get()).values.find((v) => v.labels.kind === kind)?.value ?? 0;
@@ -295,5 +310,55 @@ describe('RecordBatchService: schema version 2, the records of one request in on
     await service.handle(batchOf([asMessage(message)]));
     expect(stored()).toEqual([id(1), id(3), id(4)]);
     expect(deadLetters.sent.map((letter) => letter.reason)).toEqual(['record 1 of 4: ClickHouse rejected the row: Too large value for FixedString(32)']);
+  });
+});
+
+describe('RecordBatchService: the errors step hands the stored errors to the issue processor', () => {
+  const id = (n: number | string) => String(n).padEnd(32, '0');
+  const error = (eventId: string) => encodeRecord(RecordKind.Error, errorRecord({ projectId: 3, eventId }));
+  const batch = (token: string, messages: EncodedMessage[], kind = RecordKind.Error): RecordBatch => ({
+    kind,
+    topic: `pulse.${kind}`,
+    partition: 2,
+    range: { first: '10', last: String(10 + messages.length - 1) },
+    dedupToken: token,
+    messages: messages.map((encoded, i) => ({ offset: String(10 + i), key: encoded.key, value: encoded.value, headers: encoded.headers })),
+  });
+  let writer: FakeWriter;
+  let issues: FakeIssues;
+  let metrics: ConsumerMetrics;
+  let service: RecordBatchService;
+  beforeEach(() => {
+    writer = new FakeWriter();
+    issues = new FakeIssues();
+    metrics = new ConsumerMetrics(new MetricsRegistry('test'));
+    service = new RecordBatchService(writer, new FakeDeadLetters(), new RetentionPolicy(registry, 90), metrics, new FakeKeys(), issues);
+  });
+  const counter = async (name: 'issuesCreated' | 'issueBatchesSkipped') => (await metrics[name].get()).values[0]?.value ?? 0;
+
+  it('passes the fresh records (no repeats, no re-sends, none ClickHouse refused) with the batch position', async () => {
+    await service.handle(batch('e/2/0-0', [error(id(1))]));
+    const grouped = encodeRecordGroup(RecordKind.Error, [errorRecord({ projectId: 3, eventId: id(2) }), errorRecord({ projectId: 3, eventId: id('bad') })]);
+    await service.handle(batch('e/2/1-4', [error(id(1)), ...grouped, error(id(3)), error(id(3))]));
+    expect(issues.calls).toEqual([
+      { eventIds: [id(1)], position: { consumer: 'issues', topic: 'pulse.errors', partition: 2, lastOffset: '10' } },
+      { eventIds: [id(2), id(3)], position: { consumer: 'issues', topic: 'pulse.errors', partition: 2, lastOffset: '13' } },
+    ]);
+    expect(await counter('issuesCreated')).toBe(3);
+  });
+
+  it('fails the batch when the issue processor fails, after the insert (the retry is deduplicated by token)', async () => {
+    issues.failWith = new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    await expect(service.handle(batch('e/2/0-0', [error(id(1))]))).rejects.toThrow('ECONNREFUSED');
+    expect(writer.inserts.map((insert) => insert.token)).toEqual(['e/2/0-0']);
+  });
+
+  it('counts a batch the processor had applied as skipped, and never calls it for other kinds or without fresh errors', async () => {
+    issues.applied = false;
+    await service.handle(batch('e/2/0-0', [error(id(1))]));
+    expect(await counter('issueBatchesSkipped')).toBe(1);
+    await service.handle(batch('e/2/1-1', [error(id(1))]));
+    await service.handle(batch('t/2/0-0', [encodeRecord(RecordKind.Transaction, record)], RecordKind.Transaction));
+    expect(issues.calls).toHaveLength(1);
   });
 });

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { kafkaNameOf, RecordBatch } from '@pulse/kafka';
+import { RecordKind } from '@pulse/model';
 import { batchHash, BinaryRowWriter, isRejectedRows, RecordKeyStore, STORED_KINDS, TableEncoder } from '@pulse/storage';
 import { EncodedBatch, keepRows, letterOf, PendingRow, prepareBatch, rowsOf } from './batch-rows';
 import { ConsumerMetrics } from './consumer.metrics';
 import { DeadLetter, DeadLetterSink } from './dead-letter.sink';
+import { IssueSink, recordIssues } from './issue.step';
 import { RetentionPolicy } from './retention-policy';
 
 /** Longest ClickHouse message kept as a dead-letter reason. */
@@ -38,6 +40,9 @@ const MAX_REASON_CHARS = 1000;
  * each writes its keys before it is committed; a project's records all go to one partition.
  * Because 3 and 4 run together, the keys of rows ClickHouse then refuses (dead-lettered) are
  * remembered too: a re-send of such a record is dropped as a duplicate rather than refused again.
+ * 5. errors only: the stored rows become issues in PostgreSQL (issue.step.ts), before the commit.
+ *    On a replay the same rows are fresh (step 2 ignores the batch's own keys) and PostgreSQL finds
+ *    the offset range applied, so an event is counted into its issue once.
  */
 @Injectable()
 export class RecordBatchService {
@@ -47,6 +52,7 @@ export class RecordBatchService {
     private readonly retention: RetentionPolicy,
     private readonly metrics: ConsumerMetrics,
     private readonly keys: RecordKeyStore,
+    private readonly issues: IssueSink,
   ) {}
 
   async handle(batch: RecordBatch): Promise<void> {
@@ -57,10 +63,15 @@ export class RecordBatchService {
     const storedBefore = await this.keys.storedByOthers(keyKind, keys, batchId);
     const fresh = storedBefore.size === 0 ? encoded : keepRows(encoded, (pending) => pending.key === undefined || !storedBefore.has(pending.key));
     this.metrics.duplicates.inc({ kind: kafkaNameOf(kind) }, repeats + encoded.records.length - fresh.records.length);
+    const rejected = new Set<PendingRow>();
     await Promise.all([
-      this.insert(encoder as TableEncoder<unknown>, fresh, 0, fresh.records.length, batch.dedupToken, letters),
+      this.insert(encoder as TableEncoder<unknown>, fresh, 0, fresh.records.length, batch.dedupToken, letters, rejected),
       this.keys.remember(keyKind, keysOf(fresh.records), batchId, `${batch.dedupToken}/keys`),
     ]);
+    if (kind === RecordKind.Error) {
+      const stored = rejected.size === 0 ? fresh.records : fresh.records.filter((pending) => !rejected.has(pending));
+      await recordIssues(this.issues, this.metrics, batch, stored);
+    }
     await this.deadLetters.send(batch.topic, batch.partition, letters);
     this.metrics.deadLettered.inc({ topic: batch.topic }, letters.length);
   }
@@ -70,9 +81,9 @@ export class RecordBatchService {
    * insert was written (one insert is one block), so the rows are halved and each half inserted
    * under a token derived from the batch's, until each rejected row stands alone and is
    * dead-lettered. The halving depends only on the rows, so a redelivered batch is split the same
-   * way and every half is deduplicated.
+   * way and every half is deduplicated. Rows dead-lettered this way are added to `rejected`.
    */
-  private async insert(encoder: TableEncoder<unknown>, rows: EncodedBatch, from: number, to: number, token: string, letters: DeadLetter[]): Promise<void> {
+  private async insert(encoder: TableEncoder<unknown>, rows: EncodedBatch, from: number, to: number, token: string, letters: DeadLetter[], rejected: Set<PendingRow>): Promise<void> {
     if (to === from) return;
     const { table } = encoder;
     const stopTimer = this.metrics.insertSeconds.startTimer({ table });
@@ -85,11 +96,12 @@ export class RecordBatchService {
       this.metrics.rejectedInserts.inc({ table });
       if (to - from === 1) {
         letters.push(letterOf(rows.records[from], `ClickHouse rejected the row: ${describe(error)}`));
+        rejected.add(rows.records[from]);
         return;
       }
       const middle = from + Math.ceil((to - from) / 2);
-      await this.insert(encoder, rows, from, middle, `${token}/a`, letters);
-      await this.insert(encoder, rows, middle, to, `${token}/b`, letters);
+      await this.insert(encoder, rows, from, middle, `${token}/a`, letters, rejected);
+      await this.insert(encoder, rows, middle, to, `${token}/b`, letters, rejected);
     }
   }
 }

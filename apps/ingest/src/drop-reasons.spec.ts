@@ -62,10 +62,10 @@ describe('drop reasons', () => {
 
   it('counts types Pulse does not store under their own name, and unknown types as `unknown`', async () => {
     const { metrics, counts } = eventMetrics();
-    countSkippedItem(metrics, 'client_report', 'dropped');
-    countSkippedItem(metrics, 'client_report', 'dropped');
+    countSkippedItem(metrics, 'attachment', 'dropped');
+    countSkippedItem(metrics, 'attachment', 'dropped');
     countSkippedItem(metrics, 'anything<script>', 'unknown');
-    expect(await counts()).toEqual({ 'client_report/not_stored': 2, 'unknown/unknown_type': 1 });
+    expect(await counts()).toEqual({ 'attachment/not_stored': 2, 'unknown/unknown_type': 1 });
   });
 });
 

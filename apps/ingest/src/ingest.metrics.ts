@@ -17,7 +17,7 @@ export type EventOutcome =
   | 'unknown_type';
 
 /** The `kind` label of each record kind, as `accepted`, `invalid_timestamp` and the clamped counter count them. */
-export const RECORD_KIND_LABEL: { [K in RecordKind]: string } = { transactions: 'transaction', spans: 'span', webVitals: 'web_vital', errors: 'error', sessions: 'session' };
+export const RECORD_KIND_LABEL: { [K in RecordKind]: string } = { transactions: 'transaction', spans: 'span', webVitals: 'web_vital', errors: 'error', sessions: 'session', clientReports: 'client_report' };
 
 /** What ingest counts beyond HTTP requests: events by kind and outcome, producer batches. */
 export class IngestMetrics {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { IngestConfig, ProjectRegistry } from '@pulse/config';
 import { TopicNames } from '@pulse/kafka';
-import type { NormalizedRecords } from '@pulse/model';
+import type { ClientReportEnvelope, NormalizedRecords } from '@pulse/model';
 import type { EnvelopeHeader, PublicKeyResult } from '@pulse/protocol';
 import { randomUUID } from 'node:crypto';
 import { describeDrop, Drop, isRefusal, refuse, Refusal } from './drop-reasons';
@@ -80,7 +80,7 @@ export class IngestService {
     const drops: Drop[] = [];
     const stored = this.admit(readItems(framed.items, this.config.ingestMaxSessionsPerEnvelope, drops, this.metrics));
     const quota = this.admit(takeQuotas(this.limiter, publicKey, this.registry.rateLimitsOfKey(publicKey), stored));
-    const ctx = { projectId, receivedAtMs, generateEventId: randomUUID, transactionNameOf: this.transactionNameOf };
+    const ctx = { projectId, receivedAtMs, generateEventId: randomUUID, transactionNameOf: this.transactionNameOf, envelope: clientReportEnvelope(framed.header) };
     const normalized = this.admit(normalizeItems(stored, quota.limited, ctx, this.segmentNames, drops, this.metrics));
     const records = applyRecordTimeRules(normalized, framed.header.sent_at, receivedAtMs, drops, this.metrics);
     this.admit(await produce(this.publisher, this.topics, records, stored, this.metrics));
@@ -92,6 +92,15 @@ export class IngestService {
     if (isRefusal(outcome)) throw refuse(this.metrics, outcome);
     return outcome;
   }
+}
+
+/** What a client report takes from the envelope header (`trace` and `sdk` values stay as sent: only strings are read). */
+function clientReportEnvelope(header: EnvelopeHeader): ClientReportEnvelope {
+  return { release: text(header.trace?.release), environment: text(header.trace?.environment), sdkName: text(header.sdk?.name), sdkVersion: text(header.sdk?.version) };
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** 200: the event id (the envelope's, else the first transaction's or error's) and what was left out. */

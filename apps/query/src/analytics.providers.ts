@@ -3,9 +3,11 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import {
   AnalyticsRepository,
   CachedRollupTiers,
+  ClientOutcomesService,
   ClickHouseAnalyticsRepository,
   DimensionValuesService,
   ErrorsService,
+  IssueEventsService,
   LatencyService,
   ReleasesService,
   RollupTiers,
@@ -50,6 +52,8 @@ export function analyticsProviders(clickhouse: symbol, limits: ReadClassLimits):
     service(ReleasesService, [AnalyticsRepository, RollupTiers]),
     service(WebVitalsService, [AnalyticsRepository, RollupTiers]),
     service(ErrorsService, [AnalyticsRepository]),
+    service(IssueEventsService, [AnalyticsRepository]),
+    service(ClientOutcomesService, [AnalyticsRepository]),
     service(TracesService, [AnalyticsRepository]),
     service(DimensionValuesService, [AnalyticsRepository]),
   ];

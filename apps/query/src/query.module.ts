@@ -3,17 +3,25 @@ import { APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { ProjectRegistry, QueryConfig } from '@pulse/config';
 import { HealthController, MetricsRegistry, READINESS_CHECKS, ReadinessCheck } from '@pulse/platform';
+import { IssueStore, IssueWorkflow } from '@pulse/issues';
+import { checkPostgres, createPostgresPool } from '@pulse/state';
 import { checkClickHouse, createClickHouse } from '@pulse/storage';
+import type { Pool } from 'pg';
 import { TOKEN_ADMISSION, TokenAdmissionInterceptor } from './admission/token-admission.interceptor';
 import { TokenAdmission } from './admission/token-admission';
 import { AnalyticsErrorsInterceptor } from './analytics-errors';
 import { analyticsProviders } from './analytics.providers';
 import { BearerTokenGuard } from './bearer-token.guard';
+import { ClientOutcomesController } from './client-outcomes/client-outcomes.controller';
 import { ErrorsController } from './errors/errors.controller';
 import { GrafanaController } from './grafana/grafana.controller';
 import { GrafanaService } from './grafana/grafana.service';
+import { issueReaderProvider } from './issues/issue-read.providers';
+import { IssuesController } from './issues/issues.controller';
 import { LatencyController } from './latency.controller';
-import { PROJECT_REGISTRY, QUERY_LIMITS, QueryLimits, readClassLimitsFrom } from './query.tokens';
+import { IssueStatusController } from './issues/issue-status.controller';
+import { IssueStatusService } from './issues/issue-status.service';
+import { POSTGRES_POOL, PROJECT_REGISTRY, QUERY_LIMITS, QueryLimits, readClassLimitsFrom } from './query.tokens';
 import { ReadRefusals } from './read-refusals';
 import { SqlQueryController } from './sql/sql-query.controller';
 import { SqlQueryService } from './sql/sql-query.service';
@@ -34,13 +42,16 @@ const CLICKHOUSE = Symbol('CLICKHOUSE');
 
 @Module({})
 export class QueryModule implements OnApplicationShutdown {
-  constructor(@Inject(CLICKHOUSE) private readonly clickhouse: ClickHouseClient) {}
+  constructor(
+    @Inject(CLICKHOUSE) private readonly clickhouse: ClickHouseClient,
+    @Inject(POSTGRES_POOL) private readonly postgres: Pool,
+  ) {}
 
   static forRoot({ config, registry, metrics }: QueryModuleOptions): DynamicModule {
     const limits: QueryLimits = { maxExecutionSeconds: config.queryMaxExecutionSeconds, maxRangeDays: config.queryMaxRangeDays, maxPoints: config.queryMaxPoints };
     return {
       module: QueryModule,
-      controllers: [LatencyController, TransactionsController, ReleasesController, WebVitalsController, ErrorsController, TracesController, SqlQueryController, GrafanaController, HealthController],
+      controllers: [LatencyController, TransactionsController, ReleasesController, WebVitalsController, ErrorsController, IssuesController, ClientOutcomesController, TracesController, SqlQueryController, GrafanaController, IssueStatusController, HealthController],
       providers: [
         { provide: PROJECT_REGISTRY, useValue: registry },
         { provide: QUERY_LIMITS, useValue: limits },
@@ -56,11 +67,19 @@ export class QueryModule implements OnApplicationShutdown {
         },
         ReadRefusals,
         ...analyticsProviders(CLICKHOUSE, readClassLimitsFrom(config)),
+        issueReaderProvider,
         {
           provide: READINESS_CHECKS,
-          inject: [CLICKHOUSE],
-          useFactory: (client: ClickHouseClient): ReadinessCheck[] => [{ name: 'clickhouse', check: () => checkClickHouse(client) }],
+          inject: [CLICKHOUSE, POSTGRES_POOL],
+          useFactory: (client: ClickHouseClient, postgres: Pool): ReadinessCheck[] => [
+            { name: 'clickhouse', check: () => checkClickHouse(client) },
+            { name: 'postgres', check: () => checkPostgres(postgres) },
+          ],
         },
+        { provide: POSTGRES_POOL, useFactory: () => createPostgresPool({ url: config.databaseUrl, applicationName: 'pulse-query' }) },
+        { provide: IssueStore, inject: [POSTGRES_POOL], useFactory: (pool: Pool) => new IssueStore(pool) },
+        { provide: IssueWorkflow, inject: [POSTGRES_POOL], useFactory: (pool: Pool) => new IssueWorkflow(pool) },
+        IssueStatusService,
         { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
         { provide: TOKEN_ADMISSION, useValue: tokenAdmission(config, metrics) },
         { provide: APP_INTERCEPTOR, useClass: TokenAdmissionInterceptor },
@@ -75,7 +94,7 @@ export class QueryModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.clickhouse.close();
+    await Promise.all([this.clickhouse.close(), this.postgres.end()]);
   }
 }
 

@@ -4,6 +4,8 @@ import type { ReadClassLimits } from '@pulse/analytics';
 /** Injection tokens of the query app. */
 export const PROJECT_REGISTRY = Symbol('PROJECT_REGISTRY');
 export const QUERY_LIMITS = Symbol('QUERY_LIMITS');
+/** The app's PostgreSQL pool (pg `Pool`, DATABASE_URL): issues and their workflow. */
+export const POSTGRES_POOL = Symbol('POSTGRES_POOL');
 
 export interface QueryLimits {
   maxExecutionSeconds: number;

@@ -62,6 +62,25 @@ export class EnvReader {
     }
   }
 
+  /**
+   * A `postgres://` or `postgresql://` URL naming a host. The value is not repeated in the message:
+   * it usually holds a password.
+   */
+  postgresUrl(name: string, fallback: string): string {
+    const raw = this.string(name, fallback);
+    let url: URL | undefined;
+    try {
+      url = new URL(raw);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || url.hostname === '') {
+      this.problems.push(`${name} must be a postgres:// or postgresql:// URL with a host (postgres://user:password@host:5432/database)`);
+      return fallback;
+    }
+    return raw;
+  }
+
   matching(name: string, fallback: string, pattern: RegExp, what: string): string {
     const value = this.string(name, fallback);
     if (!pattern.test(value)) this.problems.push(`${name}=${JSON.stringify(value)} must be ${what}`);

@@ -8,20 +8,23 @@ describe('the configuration of each app', () => {
     const kafka = { kafkaBrokers: ['127.0.0.1:9092'], kafkaClientId: 'pulse', kafkaTopicPrefix: 'pulse.', kafkaPartitions: 4 };
     const clickhouse = { url: 'http://127.0.0.1:8123', database: 'pulse', user: 'default', password: '' };
     expect(loadIngestConfig({})).toMatchObject({ ingestPort: 3000, ...shared, ...kafka });
-    expect(loadQueryConfig({})).toMatchObject({ queryPort: 3001, ...shared, clickhouse, sqlMaxResultRows: 10_000, sqlMaxBytesToRead: 10 * 1024 ** 3 });
+    const databaseUrl = 'postgres://pulse:pulse@127.0.0.1:5432/pulse';
+    expect(loadQueryConfig({})).toMatchObject({ queryPort: 3001, ...shared, clickhouse, databaseUrl, sqlMaxResultRows: 10_000, sqlMaxBytesToRead: 10 * 1024 ** 3 });
     const consumer = loadConsumerConfig({});
     expect(consumer).toMatchObject({
       consumerPort: 3002,
       ...shared,
       ...kafka,
       clickhouse,
+      databaseUrl,
       consumerGroupId: 'pulse-consumer',
       consumerMaxBatchRows: 20_000,
       consumerMaxWaitMs: 1000,
       defaultRetentionDays: 90,
     });
     expect(consumer.clickhouse.cluster).toBeUndefined();
-    expect(loadMigrateConfig({})).toEqual({ clickhouse: { ...clickhouse, cluster: undefined } });
+    expect(loadMigrateConfig({})).toEqual({ clickhouse: { ...clickhouse, cluster: undefined }, databaseUrl });
+    expect(loadIngestConfig({})).not.toHaveProperty('databaseUrl');
   });
 
   it('reads the HTTP timeouts, with defaults that close stalled requests', () => {
@@ -88,6 +91,17 @@ describe('the configuration of each app', () => {
     expect(ingest.kafkaBrokers).toEqual(['a:1', 'b:2']);
     expect(ingest.pulseConfigPath).toBe('/etc/pulse.json');
     expect(loadQueryConfig({ CLICKHOUSE_DATABASE: 'pulse_test' }).clickhouse.database).toBe('pulse_test');
+  });
+
+  it('reads DATABASE_URL as a postgres:// or postgresql:// URL, and names it without its password when it is not one', () => {
+    expect(loadConsumerConfig({ DATABASE_URL: 'postgresql://app:s3cret@db.internal:6432/pulse_prod' }).databaseUrl).toBe('postgresql://app:s3cret@db.internal:6432/pulse_prod');
+    expect(loadQueryConfig({ DATABASE_URL: 'postgres://app:s3cret@db/pulse' }).databaseUrl).toBe('postgres://app:s3cret@db/pulse');
+    for (const bad of ['mysql://app:s3cret@db/pulse', 'http://app:s3cret@db/pulse', 'db:5432/pulse', 'postgres://']) {
+      expect(() => loadQueryConfig({ DATABASE_URL: bad })).toThrow(/^invalid environment: DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/);
+      expect(() => loadConsumerConfig({ DATABASE_URL: bad })).not.toThrow(/s3cret/);
+      expect(() => loadMigrateConfig({ DATABASE_URL: bad })).toThrow(/DATABASE_URL/);
+    }
+    expect(() => loadIngestConfig({ DATABASE_URL: 'mysql://db' })).not.toThrow();
   });
 
   it('runs one ingest process unless INGEST_WORKERS asks for more, or auto for every core', () => {

@@ -28,6 +28,12 @@ export interface KafkaConnectionConfig {
   kafkaPartitions: number;
 }
 
+/** The PostgreSQL database of Pulse's mutable state (issues and their workflow): consumer, query and migrations. */
+export interface PostgresConnectionConfig {
+  /** DATABASE_URL: `postgres://user:password@host:5432/database`. */
+  databaseUrl: string;
+}
+
 /** Where ClickHouse is and which database holds Pulse's tables: consumer, query and migrations. */
 export interface ClickHouseConnectionConfig {
   clickhouse: { url: string; database: string; user: string; password: string; cluster?: string };
@@ -59,7 +65,7 @@ export interface IngestConfig extends SharedConfig, KafkaConnectionConfig {
   producerCompression: ProducerCompression;
 }
 
-export interface ConsumerConfig extends SharedConfig, KafkaConnectionConfig, ClickHouseConnectionConfig {
+export interface ConsumerConfig extends SharedConfig, KafkaConnectionConfig, ClickHouseConnectionConfig, PostgresConnectionConfig {
   consumerPort: number;
   /** Prefix of the consumer groups, one per record kind (`<prefix>.transactions`, …). */
   consumerGroupId: string;
@@ -86,7 +92,7 @@ export interface ConsumerConfig extends SharedConfig, KafkaConnectionConfig, Cli
   defaultRetentionDays: number;
 }
 
-export interface QueryConfig extends SharedConfig, ClickHouseConnectionConfig {
+export interface QueryConfig extends SharedConfig, ClickHouseConnectionConfig, PostgresConnectionConfig {
   queryPort: number;
   /** Server-side cap on one analytics query, seconds. */
   queryMaxExecutionSeconds: number;
@@ -115,8 +121,8 @@ export interface QueryConfig extends SharedConfig, ClickHouseConnectionConfig {
   queryOsThreadPriority: number;
 }
 
-/** `npm run migrate`: the ClickHouse connection alone. */
-export type MigrateConfig = ClickHouseConnectionConfig;
+/** `npm run migrate`: the ClickHouse and PostgreSQL connections. */
+export type MigrateConfig = ClickHouseConnectionConfig & PostgresConnectionConfig;
 
 /** kafkajs compresses with gzip itself; snappy, lz4 and zstd would need codec packages. */
 export const PRODUCER_COMPRESSIONS = ['none', 'gzip'] as const;
@@ -154,6 +160,7 @@ export const loadConsumerConfig = loader((read): ConsumerConfig => {
     ...readShared(read),
     ...readKafkaConnection(read),
     ...readClickHouseConnection(read),
+    ...readPostgresConnection(read),
     consumerGroupId: read.string('CONSUMER_GROUP_ID', 'pulse-consumer'),
     consumerMaxBatchRows: read.int('CONSUMER_MAX_BATCH_ROWS', 20_000, 1, 1_000_000),
     consumerMaxWaitMs: read.int('CONSUMER_MAX_WAIT_MS', 1000, 10, 60_000),
@@ -173,6 +180,7 @@ export const loadQueryConfig = loader(
     queryPort: read.port('QUERY_PORT', 3001),
     ...readShared(read),
     ...readClickHouseConnection(read),
+    ...readPostgresConnection(read),
     queryMaxExecutionSeconds: read.int('QUERY_MAX_EXECUTION_SECONDS', 30, 1, 3600),
     queryMaxRangeDays: read.int('QUERY_MAX_RANGE_DAYS', 90, 1, 3650),
     queryMaxPoints: read.int('QUERY_MAX_POINTS', 1000, 10, 100_000),
@@ -189,7 +197,7 @@ export const loadQueryConfig = loader(
   }),
 );
 
-export const loadMigrateConfig = loader((read): MigrateConfig => readClickHouseConnection(read));
+export const loadMigrateConfig = loader((read): MigrateConfig => ({ ...readClickHouseConnection(read), ...readPostgresConnection(read) }));
 
 function readShared(read: EnvReader): SharedConfig {
   return {
@@ -224,6 +232,13 @@ function readClickHouseConnection(read: EnvReader): ClickHouseConnectionConfig {
       cluster: read.optionalMatching('CLICKHOUSE_CLUSTER', IDENTIFIER, 'a plain identifier (a cluster of the server\'s remote_servers)'),
     },
   };
+}
+
+/** The local development server's database (`npm start` runs it) unless DATABASE_URL names another. */
+export const DEV_DATABASE_URL = 'postgres://pulse:pulse@127.0.0.1:5432/pulse';
+
+function readPostgresConnection(read: EnvReader): PostgresConnectionConfig {
+  return { databaseUrl: read.postgresUrl('DATABASE_URL', DEV_DATABASE_URL) };
 }
 
 /** A loader of one app's configuration: every bad variable it reads is named in one ConfigError. */

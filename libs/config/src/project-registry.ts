@@ -1,4 +1,5 @@
-import { DataCategory, KeyEntry, publicKeyOf, PulseConfigDto } from './pulse-config.dto';
+import { createHash } from 'node:crypto';
+import { DataCategory, KeyEntry, publicKeyOf, PulseConfigDto, TOKEN_SCOPES, TokenScope } from './pulse-config.dto';
 
 export interface Project {
   id: number;
@@ -18,15 +19,23 @@ export type RateLimits = Readonly<Partial<Record<DataCategory, RateLimit>>>;
 
 const NO_LIMITS: RateLimits = Object.freeze({});
 
+/** What a query API token opens: its projects, what it may do there, and who it is in an issue's history. */
+export interface TokenAccess {
+  readonly projects: ReadonlySet<number>;
+  readonly scopes: ReadonlySet<TokenScope>;
+  /** The token's `name`, or `token:` and the first 8 hex digits of its SHA-256: never the token. */
+  readonly actor: string;
+}
+
 /**
- * Lookups over the validated PULSE_CONFIG: which key opens which project, which token reads which,
- * and which quotas a key has.
+ * Lookups over the validated PULSE_CONFIG: which key opens which project, which token reads (or
+ * changes) which, and which quotas a key has.
  */
 export class ProjectRegistry {
   private readonly projects = new Map<number, Project>();
   private readonly projectByKey = new Map<string, number>();
   private readonly limitsByKey = new Map<string, RateLimits>();
-  private readonly projectsByToken = new Map<string, ReadonlySet<number>>();
+  private readonly accessByToken = new Map<string, TokenAccess>();
   /** The bearer token GET /metrics requires; undefined when the config sets none. */
   readonly metricsToken: string | undefined;
 
@@ -41,7 +50,14 @@ export class ProjectRegistry {
         if (limits) this.limitsByKey.set(key, limits);
       }
     }
-    for (const token of config.tokens) this.projectsByToken.set(token.token, new Set(token.projects));
+    for (const token of config.tokens) {
+      this.accessByToken.set(token.token, {
+        projects: new Set(token.projects),
+        // Tokens from before scopes existed read and write.
+        scopes: new Set(token.scopes ?? TOKEN_SCOPES),
+        actor: token.name ?? `token:${createHash('sha256').update(token.token).digest('hex').slice(0, 8)}`,
+      });
+    }
   }
 
   project(id: number): Project | undefined {
@@ -60,7 +76,12 @@ export class ProjectRegistry {
 
   /** The projects a query API token may read; undefined for an unknown token. */
   projectsOfToken(token: string): ReadonlySet<number> | undefined {
-    return this.projectsByToken.get(token);
+    return this.accessByToken.get(token)?.projects;
+  }
+
+  /** A query API token's projects, scopes and actor name; undefined for an unknown token. */
+  tokenAccess(token: string): TokenAccess | undefined {
+    return this.accessByToken.get(token);
   }
 }
 

@@ -5,6 +5,7 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
+  IsIn,
   IsInt,
   IsNotEmpty,
   IsNumber,
@@ -13,6 +14,7 @@ import {
   IsPositive,
   IsString,
   Max,
+  MaxLength,
   Min,
   MinLength,
   Validate,
@@ -27,6 +29,10 @@ export const DATA_CATEGORIES = ['error', 'transaction', 'span', 'session', 'atta
 export type DataCategory = (typeof DATA_CATEGORIES)[number];
 
 const PUBLIC_KEY = /^[0-9a-f]{32}$/;
+
+/** What a query API token may do: `read` is needed by every endpoint, `write` by those that change issues. */
+export const TOKEN_SCOPES = ['read', 'write'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 /** One category's quota: a token bucket refilled at `perSecond`, holding at most `burst`. */
 export class RateLimitDto {
@@ -142,6 +148,31 @@ export class TokenConfigDto {
   @ArrayMinSize(1)
   @IsInt({ each: true })
   projects!: number[];
+
+  /**
+   * What the token may do: `read` (every endpoint), `write` (also change issues). Absent: both,
+   * as before scopes existed.
+   */
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(TOKEN_SCOPES, {
+    each: true,
+    message: (args: ValidationArguments) =>
+      `unknown scope ${(args.value as unknown[])
+        .filter((scope) => !(TOKEN_SCOPES as readonly unknown[]).includes(scope))
+        .map((scope) => JSON.stringify(scope))
+        .join(', ')} (scopes are ${TOKEN_SCOPES.join(', ')})`,
+  })
+  scopes?: TokenScope[];
+
+  /** Who the token is in the history of an issue it changes; by default `token:` and 8 hex of its SHA-256. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name?: string;
 }
 
 export class PulseConfigDto {

@@ -79,6 +79,9 @@ function crossCheck(config: PulseConfigDto): string[] {
     for (const id of token.projects ?? []) {
       if (!ids.has(id)) problems.push(`tokens[${index}] names unknown project ${id}`);
     }
+    if (Array.isArray(token.scopes) && token.scopes.includes('write') && !token.scopes.includes('read')) {
+      problems.push(`tokens[${index}] has scope "write" without "read": every endpoint needs read`);
+    }
   });
   // A query token that also opened /metrics would hand a tenant every project's traffic figures.
   if (config.metricsToken !== undefined && tokens.has(config.metricsToken)) problems.push('metricsToken must differ from every API token');

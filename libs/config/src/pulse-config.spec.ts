@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConfigError } from './env-reader';
 import { DATA_CATEGORIES, publicKeyOf } from './pulse-config.dto';
 import { parsePulseConfig } from './pulse-config.loader';
@@ -23,6 +24,19 @@ describe('parsePulseConfig', () => {
     expect(registry.projectsOfToken('nope')).toBeUndefined();
   });
 
+  it('reads token scopes (absent: read and write) and names the actor of a token by its name or a hash, never the token', () => {
+    const config = valid();
+    config.tokens.push({ token: 'read-only-token-0123456789', projects: [2], scopes: ['read'], name: 'grafana' } as (typeof config.tokens)[number]);
+    const registry = new ProjectRegistry(parsePulseConfig(config));
+    const full = registry.tokenAccess('secret-token-0123456789');
+    expect([...full!.scopes]).toEqual(['read', 'write']);
+    expect(full!.actor).toMatch(/^token:[0-9a-f]{8}$/);
+    expect(full!.actor).toBe(`token:${createHash('sha256').update('secret-token-0123456789').digest('hex').slice(0, 8)}`);
+    const readOnly = registry.tokenAccess('read-only-token-0123456789');
+    expect({ projects: [...readOnly!.projects], scopes: [...readOnly!.scopes], actor: readOnly!.actor }).toEqual({ projects: [2], scopes: ['read'], actor: 'grafana' });
+    expect(registry.tokenAccess('nope')).toBeUndefined();
+  });
+
   it('reads the optional metrics token', () => {
     expect(new ProjectRegistry(parsePulseConfig(valid())).metricsToken).toBeUndefined();
     expect(new ProjectRegistry(parsePulseConfig({ ...valid(), metricsToken: 'metrics-token-0123456789' })).metricsToken).toBe('metrics-token-0123456789');
@@ -38,6 +52,10 @@ describe('parsePulseConfig', () => {
     ['an unknown field', (c: ReturnType<typeof valid>) => ((c as Record<string, unknown>).extra = 1), /extra: property extra should not exist/],
     ['a short metricsToken', (c: ReturnType<typeof valid>) => ((c as Record<string, unknown>).metricsToken = 'short'), /metricsToken: metricsToken must be longer than or equal to 16/],
     ['a metricsToken that is also an API token', (c: ReturnType<typeof valid>) => ((c as Record<string, unknown>).metricsToken = 'secret-token-0123456789'), /metricsToken must differ from every API token/],
+    ['an unknown token scope', (c: ReturnType<typeof valid>) => ((c.tokens[0] as Record<string, unknown>).scopes = ['read', 'admin']), /tokens\[0\]\.scopes: unknown scope "admin" \(scopes are read, write\)/],
+    ['empty token scopes', (c: ReturnType<typeof valid>) => ((c.tokens[0] as Record<string, unknown>).scopes = []), /tokens\[0\]\.scopes: scopes must contain at least 1 elements/],
+    ['a write scope without read', (c: ReturnType<typeof valid>) => ((c.tokens[0] as Record<string, unknown>).scopes = ['write']), /tokens\[0\] has scope "write" without "read"/],
+    ['an empty token name', (c: ReturnType<typeof valid>) => ((c.tokens[0] as Record<string, unknown>).name = ''), /tokens\[0\]\.name/],
   ])('rejects %s, naming it', (_what, mutate, message) => {
     const config = valid();
     mutate(config);

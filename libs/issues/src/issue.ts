@@ -106,3 +106,20 @@ export function shortIdOf(projectName: string, shortNumber: number): string {
   } while (n > 0);
   return `${slug}-${digits}`;
 }
+
+/**
+ * The short number of a short id (`PULSE-1A` → 42), the inverse of shortIdOf's base 32; the slug
+ * before the last `-` is not checked here. Undefined for anything that is not one (lower case is
+ * accepted, as people type it).
+ */
+export function parseShortId(shortId: string): number | undefined {
+  const match = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*-([0-9A-Za-z]{1,10})$/.exec(shortId);
+  if (!match) return undefined;
+  let n = 0;
+  for (const digit of match[1].toUpperCase()) {
+    const value = SHORT_ID_ALPHABET.indexOf(digit);
+    if (value < 0) return undefined;
+    n = n * 32 + value;
+  }
+  return n;
+}

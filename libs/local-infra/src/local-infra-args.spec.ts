@@ -10,6 +10,7 @@ describe('parseLocalInfraArgs', () => {
       stateDir: 'tmp/ch',
     });
     expect(parseLocalInfraArgs(['all', 'stop', '--state-dir', '/x'])).toEqual({ target: 'all', command: 'stop', stateDir: '/x' });
+    expect(parseLocalInfraArgs(['postgres', 'start', '--port', '25432', '--state-dir', 'tmp/pg'])).toEqual({ target: 'postgres', command: 'start', port: 25432, stateDir: 'tmp/pg' });
   });
 
   it('refuses unknown services, commands and options, and bad values', () => {

@@ -1,5 +1,5 @@
 /** Command line of scripts/local-infra.ts, parsed without touching the file system. */
-export type InfraTarget = 'kafka' | 'clickhouse' | 'all';
+export type InfraTarget = 'kafka' | 'clickhouse' | 'postgres' | 'all';
 export type InfraCommand = 'start' | 'stop' | 'status';
 
 export interface LocalInfraArgs {
@@ -7,19 +7,20 @@ export interface LocalInfraArgs {
   command: InfraCommand;
   /** Only for a single service. */
   port?: number;
-  /** As given (relative to the working directory); for `all` the folder above kafka/ and clickhouse/. */
+  /** As given (relative to the working directory); for `all` the folder above kafka/, clickhouse/ and postgres/. */
   stateDir?: string;
 }
 
 export const LOCAL_INFRA_USAGE = [
-  'usage: local-infra <kafka|clickhouse|all> <start|stop|status> [--port <port>] [--state-dir <dir>]',
+  'usage: local-infra <kafka|clickhouse|postgres|all> <start|stop|status> [--port <port>] [--state-dir <dir>]',
   '  kafka       port 9092, state .local/dev/kafka',
   '  clickhouse  port 8123, state .local/dev/clickhouse (data in <state>/data)',
-  '  all         both; --state-dir names the folder holding kafka/ and clickhouse/ (default .local/dev)',
+  '  postgres    port 5432, state .local/dev/postgres (data in <state>/data); postgres://pulse:pulse@127.0.0.1:5432/pulse',
+  '  all         the three; --state-dir names the folder holding kafka/, clickhouse/ and postgres/ (default .local/dev)',
   '  status exits 3 when a service is down',
 ].join('\n');
 
-const TARGETS: readonly string[] = ['kafka', 'clickhouse', 'all'];
+const TARGETS: readonly string[] = ['kafka', 'clickhouse', 'postgres', 'all'];
 const COMMANDS: readonly string[] = ['start', 'stop', 'status'];
 
 export function parseLocalInfraArgs(argv: string[]): LocalInfraArgs {
@@ -32,7 +33,7 @@ export function parseLocalInfraArgs(argv: string[]): LocalInfraArgs {
     if (flag === '--port') {
       const port = Number(value);
       if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid port "${value}"`);
-      if (args.target === 'all') throw new Error('--port applies to one service: use kafka or clickhouse');
+      if (args.target === 'all') throw new Error('--port applies to one service: use kafka, clickhouse or postgres');
       args.port = port;
     } else if (flag === '--state-dir') {
       args.stateDir = value;

@@ -1,4 +1,5 @@
 import { applyTimeRules, clockDriftMs, MAX_FUTURE_MS, MAX_PAST_MS } from './clock';
+import type { ClientReportRecord } from './client-report.record';
 import type { ErrorRecord } from './error.record';
 import { emptyRecords, NormalizedRecords } from './record-kinds';
 import type { SessionRecord } from './session.record';
@@ -51,7 +52,7 @@ describe('applyTimeRules', () => {
     expect(out.transactions[0]).toMatchObject({ startTimestampMs: RECEIVED - 250, timestampMs: RECEIVED, durationMs: 250, originalTimestampMs: RECEIVED + 600_250 });
     expect(out.transactions[1]).toMatchObject({ timestampMs: RECEIVED + 30_250 }); // small skew is left alone
     expect(out.transactions[1].originalTimestampMs ?? null).toBeNull();
-    expect(clamped).toEqual({ transactions: 1, spans: 0, webVitals: 0, errors: 0, sessions: 0 });
+    expect(clamped).toEqual({ transactions: 1, spans: 0, webVitals: 0, errors: 0, sessions: 0, clientReports: 0 });
   });
 
   it('keeps records older than 30 days, moved to end at the receive time with the original (they were dropped before)', () => {
@@ -64,6 +65,17 @@ describe('applyTimeRules', () => {
     expect(dropped).toEqual([]);
     expect(clamped).toMatchObject({ sessions: 1, errors: 1 });
     expect(input.sessions[0]).toEqual(old); // the input is not changed
+  });
+
+  it('moves a client report from the future or older than 30 days to the receive time, like every kind', () => {
+    const report = (atMs: number) => ({ reason: 'queue_overflow', category: 'error', quantity: 2, timestampMs: atMs }) as ClientReportRecord;
+    const { records: out, clamped } = applyTimeRules(records({ clientReports: [report(RECEIVED + 2 * DAY), report(RECEIVED - 31 * DAY), report(RECEIVED - DAY)] }), 0, RECEIVED);
+    expect(out.clientReports).toEqual([
+      { ...report(RECEIVED), originalTimestampMs: RECEIVED + 2 * DAY },
+      { ...report(RECEIVED), originalTimestampMs: RECEIVED - 31 * DAY },
+      report(RECEIVED - DAY),
+    ]);
+    expect(clamped.clientReports).toBe(2);
   });
 
   it('applies the window exactly at its edges: 30 days and 60 s are kept as sent', () => {
@@ -102,7 +114,7 @@ describe('applyTimeRules', () => {
     expect(out.webVitals[0]).toMatchObject({ timestampMs: RECEIVED - 1000, originalTimestampMs: end - 1000 });
     // A span of another transaction (not in this request) is moved on its own.
     expect(out.spans[1]).toMatchObject({ startTimestampMs: RECEIVED - 5, timestampMs: RECEIVED, durationMs: 5 });
-    expect(clamped).toEqual({ transactions: 1, spans: 2, webVitals: 1, errors: 0, sessions: 0 });
+    expect(clamped).toEqual({ transactions: 1, spans: 2, webVitals: 1, errors: 0, sessions: 0, clientReports: 0 });
   });
 
   it('moves a child that its transaction’s move leaves outside the window on its own', () => {

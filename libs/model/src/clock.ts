@@ -57,7 +57,7 @@ const startedSpan = <T extends TimedRecord & { startTimestampMs: number }>(): Ki
   fields: [['start_timestamp', (r) => r.startTimestampMs], END],
   move: (r, by) => ({ ...r, startTimestampMs: r.startTimestampMs + by, timestampMs: r.timestampMs + by }),
 });
-/** Web Vitals and errors: one time. */
+/** Web Vitals, errors and client reports: one time. */
 const instant = <T extends TimedRecord>(): KindTimes<T> => ({ fields: [END], move: (r, by) => ({ ...r, timestampMs: r.timestampMs + by }) });
 const SESSION: KindTimes<NormalizedRecords['sessions'][number]> = {
   fields: [['started', (r) => r.startedMs], END],
@@ -123,6 +123,7 @@ export function applyTimeRules(records: NormalizedRecords, driftMs: number, rece
       webVitals: apply(RecordKind.WebVital, records.webVitals, instant(), inherited),
       errors: apply(RecordKind.Error, records.errors, instant()),
       sessions: apply(RecordKind.Session, records.sessions, SESSION),
+      clientReports: apply(RecordKind.ClientReport, records.clientReports, instant()),
     },
     dropped,
     clamped,

@@ -56,7 +56,7 @@ export interface ErrorRecord {
   sdkVersion: string;
   tags: Record<string, string>;
   /**
-   * The event as the SDK sent it (JSON text), within ERROR_LIMITS.eventJson: what the issue detail
+   * The event as the SDK sent it (JSON text), within EVENT_JSON_LIMITS (event-json.ts): what the issue detail
    * shows beyond the modelled fields (breadcrumbs, request, contexts, frames' context lines…). ''
    * for records written before it existed.
    */

@@ -6,7 +6,6 @@ import {
   nodeCaptureMessageEvent,
   nodeUncaughtExceptionEvent,
 } from '@pulse/testing/fixtures';
-import { computeFingerprint } from './grouping';
 import { normalizeError } from './normalize-error';
 import type { NormalizeContext } from './normalize-context';
 import { normalizedRecord } from './testing';
@@ -33,6 +32,9 @@ describe('normalizeError', () => {
       message: '',
       culprit: 'GET /api/orders/:id',
       fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
+      groupingConfig: 'pulse:2026-12',
+      secondaryFingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
+      eventJson: expect.any(String),
       handled: true,
       exceptions: [{ type: 'Error', value: 'Order 7 not found', mechanism: 'generic', handled: true, frames: expect.any(Array) }],
       transaction: 'GET /api/orders/:id',
@@ -78,21 +80,25 @@ describe('normalizeError', () => {
   it('maps a @sentry/browser event: all frames in-app, culprit from the URL path without a transaction', () => {
     const record = normalize(browserCaptureExceptionEvent());
     expect(record).toMatchObject({ platform: 'javascript', culprit: '/checkout', title: 'Error: Payment failed: card_declined', browserName: 'Chrome', osName: 'Windows' });
-    expect(frames(record).every((f) => f.inApp && f.module === '' && f.absPath === f.filename)).toBe(true);
+    // Relay: the URL the SDK sent as filename becomes abs_path, the filename its path.
+    expect(frames(record).every((f) => f.inApp && f.module === '' && f.filename === new URL(f.absPath).pathname)).toBe(true);
     expect(normalize(browserCaptureExceptionEvent({ transaction: undefined })).culprit).toBe('submitPayment(/assets/index-BXk2aQ9f.js)');
   });
 
   it('groups the same error raised from another line (and an edited line) together', () => {
     const moved = nodeCaptureExceptionEvent();
     const frame = (moved.exception as { values: { stacktrace: { frames: { lineno: number; context_line: string }[] } }[] }).values[0]!.stacktrace.frames[3]!;
-    Object.assign(frame, { lineno: 58, context_line: '      throw new Error(`Order ${id} not found!`);' });
+    Object.assign(frame, { lineno: 58, colno: 3 });
     expect(normalize({ ...moved, event_id: undefined }).fingerprint).toBe(normalize(nodeCaptureExceptionEvent()).fingerprint);
+    // Node frames' context line counts (Sentry's contextline_platforms): an edited line is another group.
+    Object.assign(frame, { context_line: '      throw new Error(`Order ${id} not found!`);' });
+    expect(normalize({ ...moved, event_id: undefined }).fingerprint).not.toBe(normalize(nodeCaptureExceptionEvent()).fingerprint);
     expect(normalize(nodeUncaughtExceptionEvent()).fingerprint).not.toBe(normalize(nodeCaptureExceptionEvent()).fingerprint);
   });
 
   it('uses an explicit fingerprint', () => {
     const record = normalize(nodeCaptureExceptionEvent({ fingerprint: ['{{ default }}', 'tenant-1'] }));
-    expect(record.fingerprint).toBe(computeFingerprint({ fingerprint: ['{{ default }}', 'tenant-1'], platform: 'node', exceptions: record.exceptions }));
+    expect(record.fingerprint).toBe(normalize(nodeCaptureExceptionEvent({ fingerprint: ['{{ default }}', 'tenant-1'], event_id: undefined })).fingerprint);
     expect(record.fingerprint).not.toBe(normalize(nodeCaptureExceptionEvent()).fingerprint);
   });
 
@@ -114,10 +120,10 @@ describe('normalizeError', () => {
     });
   });
 
-  it('groups messages from one call site on the message without its numbers', () => {
+  it('groups messages with a call-site stack on the stack (Sentry ignores a synthetic exception\'s value), messages without one on the parameterized text', () => {
     const base = message('Payment provider latency above 2000 ms for order 7').fingerprint;
     expect(message('Payment provider latency above 3100 ms for order 12').fingerprint).toBe(base);
-    expect(message('Payment provider unreachable').fingerprint).not.toBe(base);
+    expect(message('Payment provider unreachable').fingerprint).toBe(base);
     const withoutStack = (text: string) => normalize(nodeCaptureMessageEvent({ message: text, exception: undefined }));
     expect(withoutStack('Cache miss for key 42')).toMatchObject({ exceptions: [], culprit: '', title: 'Cache miss for key 42' });
     expect(withoutStack('Cache miss for key 42').fingerprint).toBe(withoutStack('Cache miss for key 7').fingerprint);
@@ -180,15 +186,16 @@ describe('normalizeError', () => {
     expect(record).toMatchObject({ browserName: 'Firefox', osName: 'Ubuntu', traceId: '', spanId: '', tags: { a: '1', b: 'true' } });
   });
 
-  it('decides in_app when the SDK did not: node_modules and node internals are not, browser frames are', () => {
+  it('decides in_app with the frame rules: node_modules and node internals are not, even when the SDK says they are', () => {
     const event = (platform: string, paths: string[]) =>
       nodeCaptureExceptionEvent({ platform, exception: [{ type: 'Error', stacktrace: { frames: paths.map((filename) => ({ filename, function: 'f' })) } }] });
     const paths = ['/app/node_modules/router/index.js', 'node:internal/timers', '/app/dist/main.js', 'C:\\app\\node_modules\\x\\y.js'];
     expect(frames(normalize(event('node', paths))).map((f) => f.inApp)).toEqual([false, false, true, false]);
-    expect(frames(normalize(event('javascript', paths))).map((f) => f.inApp)).toEqual([true, true, true, true]);
-    expect(frames(normalize(event('python', ['app/views.py']))).map((f) => f.inApp)).toEqual([false]);
+    expect(frames(normalize(event('javascript', paths))).map((f) => f.inApp)).toEqual([false, false, true, false]);
+    expect(frames(normalize(event('python', ['app/views.py', '/usr/lib/python3.12/json/decoder.py']))).map((f) => f.inApp)).toEqual([true, false]);
+    expect(frames(normalize(event('other', ['app/views.py']))).map((f) => f.inApp)).toEqual([false]);
     const explicit = nodeCaptureExceptionEvent({ exception: [{ type: 'Error', stacktrace: { frames: [{ filename: '/app/node_modules/@shop/core/index.js', in_app: true }] } }] });
-    expect(frames(normalize(explicit))[0]!.inApp).toBe(true);
+    expect(frames(normalize(explicit))[0]!.inApp).toBe(false);
   });
 
   it('is unhandled when any exception of the chain is, and titles the captured (last) exception', () => {

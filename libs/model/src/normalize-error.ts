@@ -1,7 +1,7 @@
 import { normalizeTags } from './tags';
-import { ErrorEvent, ExceptionValue, exceptionValues, Frame, LogEntry, threadValues } from '@pulse/protocol';
+import { ErrorEvent, ExceptionValue, exceptionValues, Frame, LogEntry, Thread, threadValues } from '@pulse/protocol';
 import type { ErrorRecord, ExceptionRecord, StackFrame } from './error.record';
-import { computeFingerprint, GROUPING_CONFIG } from './grouping';
+import { computeGrouping, platformFamily, PlatformFamily, resolveInApp } from './grouping';
 import { LIMITS, truncate } from './limits';
 import { eventDistOf, eventEnvironmentOf, eventIdOf, NormalizeContext, NormalizeResult, eventPlatformOf, eventReleaseOf, eventSdkNameOf, eventSdkVersionOf } from './normalize-context';
 import { toEpochMs } from './timestamps';
@@ -30,6 +30,7 @@ const LEVELS = new Map<string, ErrorRecord['level']>([
   ['warn', 'warning'], ['info', 'info'], ['log', 'info'], ['debug', 'debug'],
 ]);
 const JS_PLATFORMS = new Set(['javascript', 'node']);
+const NATIVE_CULPRIT_PLATFORMS = new Set(['native', 'objc', 'cocoa']);
 
 /** Maps a validated error event onto an ErrorRecord. Pure: no I/O, no clock. */
 export function normalizeError(event: ErrorEvent, ctx: NormalizeContext): NormalizeResult<ErrorRecord> {
@@ -37,28 +38,34 @@ export function normalizeError(event: ErrorEvent, ctx: NormalizeContext): Normal
   const message = truncate(messageOf(event), ERROR_LIMITS.message);
   const chain = exceptionValues(event);
   const values = chain.length > ERROR_LIMITS.maxExceptions ? chain.slice(-ERROR_LIMITS.maxExceptions) : chain;
-  const exceptions = values.map((value) => exceptionRecord(value, platform));
-  if (exceptions.length === 0) {
-    const frames = threadFrames(event);
-    if (frames.length > 0) exceptions.push(exceptionRecord({ value: message, stacktrace: { frames } }, platform));
+  const threads = threadValues(event);
+  const family = platformFamily(platform);
+  const exceptions = values.map((value, i) => exceptionRecord(withThreadStack(value, threads, i === values.length - 1), family));
+  const fromThread = exceptions.length === 0 && threads.length > 0;
+  if (fromThread) {
+    const frames = threadStack(threads)?.stacktrace?.frames ?? [];
+    if (frames.length > 0) exceptions.push(exceptionRecord({ value: message, stacktrace: { frames } }, family));
   }
   const transaction = truncate(event.transaction, LIMITS.transactionName);
   const trace = event.contexts?.trace;
   const client = clientOfEvent(event);
+  const level = LEVELS.get(String(event.level ?? 'error').toLowerCase()) ?? 'error';
+  const tags = normalizeTags(event.tags);
+  const grouping = computeGrouping({ event, platform, exceptions, fromThread: fromThread && exceptions.length > 0, message, template: templateOf(event), level, tags });
   return {
     ok: true,
     record: {
       projectId: ctx.projectId,
       eventId: eventIdOf(event.event_id, ctx),
       timestampMs: event.timestamp === undefined || event.timestamp === null ? ctx.receivedAtMs : toEpochMs(event.timestamp),
-      level: LEVELS.get(String(event.level ?? 'error').toLowerCase()) ?? 'error',
+      level,
       platform,
       title: titleOf(exceptions, message),
       message,
       culprit: transaction || culpritOf(exceptions, platform),
-      fingerprint: fingerprintOf(event, platform, exceptions, message),
-      groupingConfig: GROUPING_CONFIG,
-      secondaryFingerprint: '',
+      fingerprint: grouping.fingerprint,
+      groupingConfig: grouping.groupingConfig,
+      secondaryFingerprint: grouping.secondaryFingerprint,
       handled: !values.some((value) => value.mechanism?.handled === false),
       exceptions,
       transaction,
@@ -72,25 +79,32 @@ export function normalizeError(event: ErrorEvent, ctx: NormalizeContext): Normal
       osName: client.osName,
       sdkName: eventSdkNameOf(event),
       sdkVersion: eventSdkVersionOf(event),
-      tags: normalizeTags(event.tags),
+      tags,
       eventJson: '',
       receivedAtMs: ctx.receivedAtMs,
     },
   };
 }
 
-/** A log template groups better than its formatted text, also as the value of a synthetic (type-less) exception. */
-function fingerprintOf(event: ErrorEvent, platform: string, exceptions: ExceptionRecord[], message: string): string {
-  const template = templateOf(event);
-  return computeFingerprint({
-    fingerprint: event.fingerprint ?? undefined,
-    platform,
-    exceptions: template ? exceptions.map((e) => (e.type === '' ? { ...e, value: template } : e)) : exceptions,
-    message: template || message,
-  });
+/**
+ * An exception without a stack takes its thread's: the one whose `id` is its `thread_id`; for the
+ * captured (last) exception, when no thread has that id or it has none, the crashed thread, else the
+ * current one, else the only one (docs/issues.md, "Frames, threads and item types").
+ */
+function withThreadStack(value: ExceptionValue, threads: readonly Thread[], captured: boolean): ExceptionValue {
+  if (threads.length === 0 || (value.stacktrace?.frames?.length ?? 0) > 0) return value;
+  const id = value.thread_id;
+  const own = id === undefined || id === null ? undefined : threads.find((thread) => thread.id !== undefined && thread.id !== null && String(thread.id) === String(id));
+  const frames = (own ?? (captured ? threadStack(threads) : undefined))?.stacktrace?.frames;
+  return frames && frames.length > 0 ? { ...value, stacktrace: { frames } } : value;
 }
 
-function exceptionRecord(value: ExceptionValue, platform: string): ExceptionRecord {
+/** The thread whose stack stands for the event's: the crashed one, else the current one, else the only one. */
+function threadStack(threads: readonly Thread[]): Thread | undefined {
+  return threads.find((t) => t.crashed) ?? threads.find((t) => t.current) ?? (threads.length === 1 ? threads[0] : undefined);
+}
+
+function exceptionRecord(value: ExceptionValue, family: PlatformFamily): ExceptionRecord {
   const frames = value.stacktrace?.frames ?? [];
   const half = ERROR_LIMITS.maxFrames / 2;
   const kept = frames.length > ERROR_LIMITS.maxFrames ? frames.slice(0, half).concat(frames.slice(-half)) : frames;
@@ -99,40 +113,43 @@ function exceptionRecord(value: ExceptionValue, platform: string): ExceptionReco
     value: truncate(value.value, ERROR_LIMITS.exceptionValue),
     mechanism: truncate(value.mechanism?.type, ERROR_LIMITS.mechanism),
     handled: value.mechanism?.handled !== false,
-    frames: kept.map((frame) => stackFrame(frame, platform)),
-  };
-}
-
-function stackFrame(frame: Frame, eventPlatform: string): StackFrame {
-  const filename = frame.filename ?? '';
-  return {
-    filename: truncate(filename, ERROR_LIMITS.path),
-    absPath: truncate(frame.abs_path ?? filename, ERROR_LIMITS.path),
-    function: truncate(frame.function, ERROR_LIMITS.function),
-    module: truncate(frame.module, ERROR_LIMITS.path),
-    lineno: frame.lineno ?? null,
-    colno: frame.colno ?? null,
-    inApp: frame.in_app ?? defaultInApp(frame.abs_path || filename, frame.platform ?? eventPlatform),
-    contextLine: truncate(frame.context_line, ERROR_LIMITS.contextLine),
+    frames: kept.map((frame) => stackFrame(frame, family)),
   };
 }
 
 /**
- * Used only when the SDK did not say. Browser frames are the app's own code (bundles included).
- * Node: code under node_modules and Node's own modules (`node:internal/...`) is not.
- * Other platforms' SDKs always say; without a rule a frame counts as not in-app.
+ * Relay's frame paths (relay-event-normalization/src/stacktrace.rs `process_non_raw_frame`): no
+ * abs_path → the filename is it; no filename → the abs_path, or its URL path for an http(s)/file
+ * URL (`http://x/assets/app.js` → `/assets/app.js`). In-app: frame-rules.ts over the SDK's flag.
  */
-function defaultInApp(path: string, platform: string): boolean {
-  if (platform === 'javascript') return true;
-  if (platform !== 'node') return false;
-  return path !== '' && !/[/\\]node_modules[/\\]/.test(path) && !/^(?:node:|internal[/\\])/.test(path);
+function stackFrame(frame: Frame, family: PlatformFamily): StackFrame {
+  // Without abs_path, the filename moves there and is derived back from it (a URL becomes its path).
+  const absPath = frame.abs_path || frame.filename || '';
+  const filename = (frame.abs_path && frame.filename) || filenameFromAbsPath(absPath);
+  const record = {
+    filename: truncate(filename, ERROR_LIMITS.path),
+    absPath: truncate(absPath, ERROR_LIMITS.path),
+    function: truncate(frame.function, ERROR_LIMITS.function),
+    module: truncate(frame.module, ERROR_LIMITS.path),
+    lineno: frame.lineno ?? null,
+    colno: frame.colno ?? null,
+    inApp: false,
+    contextLine: truncate(frame.context_line, ERROR_LIMITS.contextLine),
+  };
+  record.inApp = resolveInApp(record, frame.in_app, frame.platform ? platformFamily(frame.platform) : family);
+  return record;
 }
 
-/** Message events may carry their stack in `threads`: the crashed thread, else the current one, else the first. */
-function threadFrames(event: ErrorEvent): Frame[] {
-  const threads = threadValues(event).filter((thread) => (thread.stacktrace?.frames?.length ?? 0) > 0);
-  const thread = threads.find((t) => t.crashed) ?? threads.find((t) => t.current) ?? threads[0];
-  return thread?.stacktrace?.frames ?? [];
+const URL_FILENAME = /^(?:file|https?|applewebdata):/;
+
+function filenameFromAbsPath(absPath: string): string {
+  if (!URL_FILENAME.test(absPath)) return absPath;
+  try {
+    const path = new URL(absPath).pathname;
+    return path === '' || path === '/' ? absPath : path;
+  } catch {
+    return absPath;
+  }
 }
 
 /** `logentry.formatted`, `message.formatted`, then the template (formatted with `%s` params), then a plain `message`. */
@@ -172,13 +189,15 @@ function titleOf(exceptions: ExceptionRecord[], message: string): string {
 }
 
 /**
- * Sentry's culprit for the raising frame of the captured exception: the last in-app frame, else
- * the last frame. JS: `function(module or file)`; other platforms: `module or file in function`.
+ * Sentry's culprit for the raising frame of the captured exception (`get_frame_culprit`): the last
+ * in-app frame, else the last frame. Native code: the function alone; JS: `function(module or
+ * file)`; other platforms: `module or file in function`.
  */
 function culpritOf(exceptions: ExceptionRecord[], platform: string): string {
   const frames = [...exceptions].reverse().find((exception) => exception.frames.length > 0)?.frames ?? [];
   const frame = frames.filter((f) => f.inApp).pop() ?? frames[frames.length - 1];
   if (!frame) return '';
+  if (NATIVE_CULPRIT_PLATFORMS.has(platform)) return truncate(frame.function || '?', ERROR_LIMITS.culprit);
   const location = frame.module || displayPath(frame.filename || frame.absPath);
   const fn = frame.function || '?';
   if (!location) return truncate(frame.function, ERROR_LIMITS.culprit);

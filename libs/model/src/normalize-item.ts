@@ -1,4 +1,5 @@
-import { readErrorEvent, readSessionAggregates, readSessionUpdate, readSpanBatch, readTransactionEvent } from '@pulse/protocol';
+import { readClientReport, readErrorEvent, readSessionAggregates, readSessionUpdate, readSpanBatch, readTransactionEvent } from '@pulse/protocol';
+import { ClientReportContext, normalizeClientReport } from './normalize-client-report';
 import { normalizeError } from './normalize-error';
 import { normalizeSession, normalizeSessionAggregates } from './normalize-session';
 import { normalizeSpanBatch, SpanBatchContext } from './normalize-spans';
@@ -8,7 +9,7 @@ import { NormalizedRecords, RecordKind, recordsOf } from './record-kinds';
 import { childrenOfTransaction } from './transaction-children';
 
 /** The envelope item types Pulse stores. */
-export type StoredItemKind = 'event' | 'transaction' | 'span' | 'session' | 'sessions';
+export type StoredItemKind = 'event' | 'transaction' | 'span' | 'session' | 'sessions' | 'client_report';
 
 export type ItemResult =
   | { ok: true; records: NormalizedRecords; /** parts of the item left out (one bad span of a batch) */ partial: string[] }
@@ -28,7 +29,7 @@ export function parseItemJson(payload: Buffer): { ok: true; json: unknown } | { 
  * (libs/protocol: hand-written checks on the parsed JSON, no copy) then normalization. Pure; every
  * failure is a reason, never an exception.
  */
-export function normalizeItem(kind: StoredItemKind, payload: unknown, ctx: NormalizeContext & SpanBatchContext): ItemResult {
+export function normalizeItem(kind: StoredItemKind, payload: unknown, ctx: NormalizeContext & SpanBatchContext & ClientReportContext): ItemResult {
   switch (kind) {
     case 'transaction': {
       const parsed = readTransactionEvent(payload);
@@ -73,6 +74,12 @@ export function normalizeItem(kind: StoredItemKind, payload: unknown, ctx: Norma
       const normalized = normalizeSessionAggregates(parsed.value, ctx);
       if (!normalized.ok) return { ok: false, reason: `invalid session aggregates: ${normalized.reason}`, causes: [] };
       return { ok: true, records: recordsOf(RecordKind.Session, normalized.record), partial: [] };
+    }
+    case 'client_report': {
+      const parsed = readClientReport(payload);
+      if (!parsed.ok) return { ok: false, reason: parsed.detail, causes: parsed.causes };
+      const normalized = normalizeClientReport(parsed.value, ctx);
+      return { ok: true, records: recordsOf(RecordKind.ClientReport, normalized.records), partial: normalized.dropped };
     }
   }
 }

@@ -26,6 +26,6 @@ describe('record kinds', () => {
     const records = recordsOf(RecordKind.Error, errors);
     expect(records.errors).toBe(errors);
     expect(Object.keys(records)).toEqual(RECORD_KINDS);
-    expect(RECORD_KINDS.filter((kind) => kind !== RecordKind.Error).map((kind) => records[kind])).toEqual([[], [], [], []]);
+    expect(RECORD_KINDS.filter((kind) => kind !== RecordKind.Error).map((kind) => records[kind])).toEqual([[], [], [], [], []]);
   });
 });

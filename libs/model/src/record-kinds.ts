@@ -1,3 +1,4 @@
+import type { ClientReportRecord } from './client-report.record';
 import type { ErrorRecord } from './error.record';
 import type { SessionRecord } from './session.record';
 import type { SpanRecord } from './span.record';
@@ -20,9 +21,10 @@ export enum RecordKind {
   WebVital = 'webVitals',
   Error = 'errors',
   Session = 'sessions',
+  ClientReport = 'clientReports',
 }
 
-/** Every kind, in the order layers list them (transactions first, sessions last). */
+/** Every kind, in the order layers list them (transactions first, client reports last). */
 export const RECORD_KINDS: readonly RecordKind[] = Object.freeze(Object.values(RecordKind));
 
 /** The record type of each kind. */
@@ -32,6 +34,7 @@ export interface RecordTypes {
   [RecordKind.WebVital]: WebVitalRecord;
   [RecordKind.Error]: ErrorRecord;
   [RecordKind.Session]: SessionRecord;
+  [RecordKind.ClientReport]: ClientReportRecord;
 }
 
 /** Everything one event or envelope item normalizes into: the records of each kind. */
@@ -45,11 +48,11 @@ export type RecordCounts = { [K in RecordKind]: number };
  * envelope item, and the mapped types make the compiler name a kind missing from them.
  */
 export function emptyRecords(): NormalizedRecords {
-  return { transactions: [], spans: [], webVitals: [], errors: [], sessions: [] };
+  return { transactions: [], spans: [], webVitals: [], errors: [], sessions: [], clientReports: [] };
 }
 
 export function emptyRecordCounts(): RecordCounts {
-  return { transactions: 0, spans: 0, webVitals: 0, errors: 0, sessions: 0 };
+  return { transactions: 0, spans: 0, webVitals: 0, errors: 0, sessions: 0, clientReports: 0 };
 }
 
 /** Records of one kind, none of the others (an item that normalizes into one kind). */

@@ -307,9 +307,9 @@ describe('parseEnvelope: errors name the item', () => {
 
 describe('itemKind', () => {
   it('names what Pulse stores, drops and does not know', () => {
-    const stored = ['event', 'transaction', 'span', 'session', 'sessions'];
+    const stored = ['event', 'transaction', 'span', 'session', 'sessions', 'client_report'];
     expect(stored.map(itemKind)).toEqual(stored);
-    const dropped = ['client_report', 'attachment', 'replay_event', 'replay_recording', 'profile', 'profile_chunk', 'check_in', 'feedback', 'user_report', 'log', 'otel_log', 'statsd', 'metric_buckets'];
+    const dropped = ['attachment', 'replay_event', 'replay_recording', 'profile', 'profile_chunk', 'check_in', 'feedback', 'user_report', 'log', 'otel_log', 'statsd', 'metric_buckets'];
     for (const type of dropped) expect(itemKind(type)).toBe('dropped');
     for (const type of ['brand_new', '', 'Event', 'constructor', '__proto__']) expect(itemKind(type)).toBe('unknown');
   });

@@ -24,7 +24,7 @@ import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth';
  * Only headers are JSON-parsed here; payloads stay zero-copy slices of the body for the caller.
  */
 
-export type ItemKind = 'event' | 'transaction' | 'span' | 'session' | 'sessions' | 'dropped' | 'unknown';
+export type ItemKind = 'event' | 'transaction' | 'span' | 'session' | 'sessions' | 'client_report' | 'dropped' | 'unknown';
 
 export interface EnvelopeLimits {
   /** Most items one envelope may hold; parsing stops at the first item past it. */
@@ -106,9 +106,9 @@ export const ENVELOPE_ERROR_STATUS: Record<EnvelopeErrorCode, number> = {
 };
 
 const KINDS = new Map<string, ItemKind>([
-  ...(['event', 'transaction', 'span', 'session', 'sessions'] as const).map((kind) => [kind, kind] as const),
+  ...(['event', 'transaction', 'span', 'session', 'sessions', 'client_report'] as const).map((kind) => [kind, kind] as const),
   // Accepted and counted, never stored. otel_span carries OTLP JSON, not the span v2 format.
-  ...['client_report', 'attachment', 'replay_event', 'replay_recording', 'replay_video', 'profile', 'profile_chunk',
+  ...['attachment', 'replay_event', 'replay_recording', 'replay_video', 'profile', 'profile_chunk',
     'profile_chunk_ui', 'check_in', 'feedback', 'user_report', 'log', 'otel_log', 'trace_metric', 'statsd',
     'metric_buckets', 'metric_meta', 'security', 'raw_security', 'nel', 'form_data', 'unreal_report', 'otel_span',
     'otel_traces_data'].map((type) => [type, 'dropped'] as const),
@@ -120,7 +120,7 @@ export function itemKind(type: string): ItemKind {
 }
 
 const NEWLINE = 10;
-const STORED: ReadonlySet<ItemKind> = new Set(['event', 'transaction', 'span', 'session', 'sessions']);
+const STORED: ReadonlySet<ItemKind> = new Set(['event', 'transaction', 'span', 'session', 'sessions', 'client_report']);
 const EVENT_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 export function parseEnvelope(body: Buffer, limits: EnvelopeLimits): EnvelopeResult {

@@ -67,12 +67,23 @@ describe('readErrorEvent', () => {
     }
   });
 
+  it('reads an event item whose payload says it is a transaction as an error event: the item header decides (Relay clears the payload type)', () => {
+    expect(validate(nodeCaptureExceptionEvent({ type: 'transaction' }))).toMatchObject({ ok: true });
+  });
+
+  it('accepts thread ids as numbers or strings', () => {
+    const threads = { values: [{ id: 1, crashed: true }, { id: 'main' }] };
+    expect(validate(nodeCaptureExceptionEvent({ threads, exception: { values: [{ type: 'Error', thread_id: 1 }] } }))).toMatchObject({ ok: true });
+  });
+
   const frames = (frame: Record<string, unknown>) => ({ values: [{ type: 'Error', stacktrace: { frames: [frame] } }] });
 
   it.each([
     ['a bad event id', { event_id: 'nope' }, /event_id must be 32 hex characters or a UUID/],
     ['an unparsable timestamp', { timestamp: 'yesterday' }, /timestamp must be seconds since the epoch or an RFC 3339 string/],
-    ['a transaction', { type: 'transaction' }, /type must be "error" or "default" when present/],
+    ['a numeric type', { type: 7 }, /type must be a string/],
+    ['a thread id that is an object', { exception: { values: [{ type: 'Error', thread_id: {} }] } }, /exception\.values\.0\.thread_id must be an integer or a string/],
+    ['a thread id that is a boolean', { threads: { values: [{ id: true }] } }, /threads\.values\.0\.id must be an integer or a string/],
     ['a fingerprint with a number', { fingerprint: ['{{ default }}', 7] }, /fingerprint must be an array of strings/],
     ['a fingerprint that is a string', { fingerprint: 'checkout' }, /fingerprint must be an array of strings/],
     ['a numeric message', { message: 42 }, /message must be a string or an object \{message, formatted, params\}/],

@@ -49,9 +49,13 @@ export interface ExceptionValue {
   module?: string | null;
   mechanism?: { type?: string | null; handled?: boolean | null } | null;
   stacktrace?: Stacktrace | null;
+  /** The `id` of the thread that raised it: its stack is that thread's when the exception has none. */
+  thread_id?: number | string | null;
 }
 
 export interface Thread {
+  /** Java and Go send a number, Cocoa and .NET sometimes a string. */
+  id?: number | string | null;
   crashed?: boolean | null;
   current?: boolean | null;
   stacktrace?: Stacktrace | null;
@@ -65,8 +69,8 @@ export interface LogEntry {
 }
 
 export interface ErrorEvent extends EventCommon {
-  /** The SDKs send no type for errors; `transaction` and other types are other items. */
-  type?: 'error' | 'default' | null;
+  /** As sent; not read: Relay clears it for `event` items (see errorProblem). */
+  type?: string | null;
   event_id?: string | null;
   /** Optional: the caller defaults it to the receive time. */
   timestamp?: number | string | null;
@@ -109,7 +113,10 @@ function valuesOf<T>(list: { values?: T[] | null } | T[] | null | undefined): re
 function errorProblem(event: JsonObject): Problem {
   return (
     eventCommonProblem(event) ??
-    (isAbsent(event.type) || event.type === 'error' || event.type === 'default' ? undefined : 'type must be "error" or "default" when present') ??
+    // No check of `type`: the envelope item header decides what an item is. Relay clears an event
+    // item's own `type` (relay-server/src/services/processor/event.rs `extract`), so
+    // `{"type":"transaction"}` inside an `event` item is read as an error event.
+    optionalString(event.type, 'type') ??
     hex32OrUuid(event.event_id, 'event_id', true) ??
     timestamp(event.timestamp, true, 'timestamp must be seconds since the epoch or an RFC 3339 string') ??
     optionalString(event.level, 'level') ??
@@ -169,6 +176,7 @@ function listProblem(raw: unknown, path: string, shapeMessage: string, check: (v
 const isOptionalString = (value: unknown): boolean => isAbsent(value) || typeof value === 'string';
 const isOptionalBoolean = (value: unknown): boolean => isAbsent(value) || typeof value === 'boolean';
 const isOptionalInteger = (value: unknown): boolean => isAbsent(value) || isInteger(value);
+const isOptionalThreadId = (value: unknown): boolean => isOptionalInteger(value) || typeof value === 'string';
 
 function exceptionProblem(value: JsonObject): Problem {
   if (!isOptionalString(value.type)) return 'type must be a string';
@@ -179,10 +187,12 @@ function exceptionProblem(value: JsonObject): Problem {
     if (!isOptionalString(mechanism.type)) return 'mechanism.type must be a string';
     if (!isOptionalBoolean(mechanism.handled)) return 'mechanism.handled must be a boolean';
   } else if (!isAbsent(mechanism) && !Array.isArray(mechanism)) return 'mechanism must be an object';
+  if (!isOptionalThreadId(value.thread_id)) return 'thread_id must be an integer or a string';
   return stacktraceProblem(value.stacktrace);
 }
 
 function threadProblem(thread: JsonObject): Problem {
+  if (!isOptionalThreadId(thread.id)) return 'id must be an integer or a string';
   if (!isOptionalBoolean(thread.crashed)) return 'crashed must be a boolean';
   if (!isOptionalBoolean(thread.current)) return 'current must be a boolean';
   return stacktraceProblem(thread.stacktrace);

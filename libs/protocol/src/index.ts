@@ -1,3 +1,4 @@
+export * from './client-report';
 export * from './content-encoding';
 export * from './dsn';
 export * from './envelope.parser';

@@ -31,7 +31,8 @@ export interface TraceContext {
 }
 
 export interface TransactionEvent extends EventCommon {
-  type: 'transaction';
+  /** Not read: the item header says it is a transaction (see transactionProblem). */
+  type?: unknown;
   event_id?: string | null;
   transaction: string;
   transaction_info?: { source?: string | null } | null;
@@ -58,7 +59,9 @@ export function readTransactionEvent(json: unknown): PayloadResult<TransactionEv
 function transactionProblem(event: JsonObject): Problem {
   return (
     eventCommonProblem(event) ??
-    (event.type === 'transaction' ? undefined : 'type must be "transaction"') ??
+    // The `transaction` item header is authoritative: Relay forces the type to transaction whatever
+    // the payload says or omits (relay-server/src/services/processor/event.rs `extract`); the Rust
+    // SDK 0.49 sends no `type`. The store endpoint routes on `type` before this reader runs.
     hex32OrUuid(event.event_id, 'event_id', true) ??
     (typeof event.transaction === 'string' ? optionalBoundedString(event.transaction, 'transaction', MAX_NAME) : 'transaction must be a string') ??
     transactionInfoProblem(event.transaction_info) ??

@@ -41,7 +41,7 @@ describe('cluster-mode DDL against the real ClickHouse parser', () => {
       .flatMap((migration) => migration.statements)
       .map((statement) => /^\{distributed:(\w+):(.+)\}$/s.exec(statement.trim()))
       .filter((match): match is RegExpExecArray => match !== null);
-    expect(keys.map((match) => match[1])).toEqual(['transactions', 'spans', 'web_vitals', 'errors', 'sessions', 'record_keys']);
+    expect(keys.map((match) => match[1])).toEqual(['transactions', 'spans', 'web_vitals', 'errors', 'sessions', 'record_keys', 'client_outcomes']);
     for (const [, table, key] of keys) {
       const described = await selectRows<{ type: string }>(db.client, `DESCRIBE (SELECT ${key} FROM ${table})`);
       expect([table, described[0].type]).toEqual([table, 'UInt64']);

@@ -32,6 +32,8 @@ export interface ErrorRow {
   sdk_name: string;
   sdk_version: string;
   tags: Record<string, string>;
+  /** The event as the SDK sent it, bounded at ingest (0010_error_event_json.sql); '' for older records. */
+  event_json: string;
   received_at: string;
   retention_days: number;
 }
@@ -65,6 +67,7 @@ export function toErrorRow(record: ErrorRecord, retentionDays: number): ErrorRow
     sdk_name: record.sdkName,
     sdk_version: record.sdkVersion,
     tags: record.tags,
+    event_json: record.eventJson,
     received_at: toDateTime64(record.receivedAtMs),
     retention_days: retentionDays,
   };

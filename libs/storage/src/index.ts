@@ -1,5 +1,6 @@
 export * from './clickhouse.factory';
 export * from './clickhouse.readiness';
+export * from './client-outcome.row';
 export * from './date-time64';
 export * from './error.row';
 export * from './migrate';

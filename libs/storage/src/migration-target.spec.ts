@@ -77,6 +77,7 @@ describe('renderStatements', () => {
     const distributed = rendered.map((statement) => /^CREATE TABLE IF NOT EXISTS pulse\.(\w+) ON CLUSTER main AS pulse\.\1_local ENGINE = Distributed/.exec(statement)?.[1]).filter(Boolean);
     expect(distributed.sort()).toEqual(
       [
+        'client_outcomes',
         'errors',
         'errors_minute',
         'record_keys',

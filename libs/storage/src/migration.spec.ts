@@ -12,7 +12,7 @@ function dirWith(files: Record<string, string>): string {
 describe('loadMigrations', () => {
   it('loads the project migrations in order, each with statements and a checksum', () => {
     const migrations = loadMigrations();
-    expect(migrations.map((m) => m.name)).toEqual(['transactions', 'spans', 'web_vitals', 'errors', 'sessions', 'hourly_rollups', 'record_keys', 'original_timestamps', 'daily_rollups']);
+    expect(migrations.map((m) => m.name)).toEqual(['transactions', 'spans', 'web_vitals', 'errors', 'sessions', 'hourly_rollups', 'record_keys', 'original_timestamps', 'daily_rollups', 'error_event_json', 'client_outcomes']);
     expect(migrations[0].statements[0]).toMatch(/^CREATE TABLE IF NOT EXISTS \{local:transactions\} \{on_cluster\}/);
     expect(migrations[0].checksum).toMatch(/^[0-9a-f]{64}$/);
   });

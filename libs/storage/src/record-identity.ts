@@ -1,4 +1,4 @@
-import type { ErrorRecord, SessionRecord, SpanRecord, TransactionRecord, WebVitalRecord } from '@pulse/model';
+import type { ClientReportRecord, ErrorRecord, SessionRecord, SpanRecord, TransactionRecord, WebVitalRecord } from '@pulse/model';
 import { createHash, hash } from 'node:crypto';
 
 /**
@@ -40,6 +40,16 @@ export function webVitalIdentity(record: WebVitalRecord): string {
 export function sessionIdentity(record: SessionRecord): string | undefined {
   if (record.sessionId === '') return undefined;
   return [record.sessionId, record.init, record.status, record.errors, record.startedMs, record.timestampMs, record.durationS, record.distinctId].join(':');
+}
+
+/**
+ * A client report has no id, and two equal reports are two real reports (an SDK that dropped 3
+ * errors for a full queue twice in a row sends the same report twice), exactly as session
+ * aggregate buckets: never deduplicated. An envelope sent again counts its outcomes twice; the
+ * consumer's replay of a Kafka range is still exact (ClickHouse's insert deduplication token).
+ */
+export function clientReportIdentity(_record: ClientReportRecord): undefined {
+  return undefined;
 }
 
 /**

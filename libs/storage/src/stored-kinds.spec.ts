@@ -10,6 +10,7 @@ describe('STORED_KINDS', () => {
       ['web_vitals', 'web-vitals'],
       ['errors', 'errors'],
       ['sessions', 'sessions'],
+      ['client_outcomes', 'client-reports'],
     ]);
   });
 
@@ -18,6 +19,6 @@ describe('STORED_KINDS', () => {
   });
 
   it('names each raw table by its kind in Tables', () => {
-    expect(Tables).toEqual({ transactions: 'transactions', spans: 'spans', webVitals: 'web_vitals', errors: 'errors', sessions: 'sessions' });
+    expect(Tables).toEqual({ transactions: 'transactions', spans: 'spans', webVitals: 'web_vitals', errors: 'errors', sessions: 'sessions', clientReports: 'client_outcomes' });
   });
 });

@@ -1,6 +1,6 @@
 import { RECORD_KINDS, RecordKind, RecordTypes } from '@pulse/model';
-import { errorIdentity, sessionIdentity, spanIdentity, transactionIdentity, webVitalIdentity } from './record-identity';
-import { Column, ERROR_COLUMNS, SESSION_COLUMNS, SPAN_COLUMNS, TableEncoder, TRANSACTION_COLUMNS, WEB_VITAL_COLUMNS } from './row-binary';
+import { clientReportIdentity, errorIdentity, sessionIdentity, spanIdentity, transactionIdentity, webVitalIdentity } from './record-identity';
+import { CLIENT_OUTCOME_COLUMNS, Column, ERROR_COLUMNS, SESSION_COLUMNS, SPAN_COLUMNS, TableEncoder, TRANSACTION_COLUMNS, WEB_VITAL_COLUMNS } from './row-binary';
 
 /**
  * Storage's table of the record kinds (the kinds themselves: libs/model/src/record-kinds.ts): where
@@ -32,6 +32,7 @@ const STORED = {
   [RecordKind.WebVital]: storedKind('web_vitals', WEB_VITAL_COLUMNS, webVitalIdentity, 'web-vitals'),
   [RecordKind.Error]: storedKind('errors', ERROR_COLUMNS, errorIdentity, 'errors'),
   [RecordKind.Session]: storedKind('sessions', SESSION_COLUMNS, sessionIdentity, 'sessions'),
+  [RecordKind.ClientReport]: storedKind('client_outcomes', CLIENT_OUTCOME_COLUMNS, clientReportIdentity, 'client-reports'),
 } satisfies { readonly [K in RecordKind]: StoredKind<K> };
 
 export const STORED_KINDS: { readonly [K in RecordKind]: StoredKind<K> } = STORED;

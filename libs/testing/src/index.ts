@@ -1,4 +1,5 @@
 export * from './consumer-progress';
+export * from './fresh-database';
 export * from './http';
 export * from './numbers';
 export * from './processes';

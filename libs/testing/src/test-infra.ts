@@ -4,14 +4,15 @@ import { randomBytes } from 'node:crypto';
  * The infrastructure the test command brought up (`npm test` sets these). Tests fail loudly when
  * run outside it rather than skip.
  */
-export function testInfra(): { kafkaBrokers: string; clickhouse: { url: string; user: string; password: string } } {
+export function testInfra(): { kafkaBrokers: string; clickhouse: { url: string; user: string; password: string }; databaseUrl: string } {
   const kafkaBrokers = process.env.KAFKA_BROKERS;
   const clickhouseUrl = process.env.CLICKHOUSE_URL;
-  if (!kafkaBrokers || !clickhouseUrl) {
-    throw new Error('KAFKA_BROKERS and CLICKHOUSE_URL are not set: run integration and e2e tests through `npm test`');
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!kafkaBrokers || !clickhouseUrl || !databaseUrl) {
+    throw new Error('KAFKA_BROKERS, CLICKHOUSE_URL and DATABASE_URL are not all set: run integration and e2e tests through `npm test`');
   }
   const clickhouse = { url: clickhouseUrl, user: process.env.CLICKHOUSE_USER || 'default', password: process.env.CLICKHOUSE_PASSWORD ?? '' };
-  return { kafkaBrokers, clickhouse };
+  return { kafkaBrokers, clickhouse, databaseUrl };
 }
 
 /** A name no other test run uses: databases, topic prefixes and consumer groups stay apart. */

@@ -45,6 +45,8 @@ export interface Bench {
   stateDir: string;
   kafkaBrokers: string;
   clickhouse: ClickHouseConnection;
+  /** DATABASE_URL of the run's migrated PostgreSQL database, where every consumer it starts records issues. */
+  databaseUrl: string;
   kafka: Kafka;
   /** The same instant for the produced records and the baseline's, so both are the same rows. */
   nowMs: number;

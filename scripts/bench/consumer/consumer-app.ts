@@ -1,5 +1,7 @@
-// The built consumer app as the benchmark runs it: started on its own database and consumer group,
-// watched until its group has committed everything, asked for a CPU profile, and stopped.
+// The built consumer app as the benchmark runs it: started on its own ClickHouse database and
+// consumer group (the run's PostgreSQL database is shared: migrated once, and a backlog of
+// transactions makes no issues), watched until its group has committed everything, asked for a
+// CPU profile, and stopped.
 import { RecordKind } from '@pulse/model';
 import { AppProcess, freePorts, StopWaiting, waitUntil } from '@pulse/local-infra';
 import { migrateUp } from '@pulse/storage';
@@ -28,6 +30,7 @@ export async function startConsumer(
     CLICKHOUSE_USER: bench.clickhouse.user,
     CLICKHOUSE_PASSWORD: bench.clickhouse.password,
     CLICKHOUSE_DATABASE: database,
+    DATABASE_URL: bench.databaseUrl,
     KAFKA_TOPIC_PREFIX: topics.prefix,
     KAFKA_TOPIC_PARTITIONS: String(bench.options.partitions),
     CONSUMER_GROUP_ID: groupId,

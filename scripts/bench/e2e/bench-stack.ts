@@ -6,6 +6,7 @@ import type { Admin } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRunDatabase, RunDatabase } from '../bench-postgres';
 import { ProcessMonitor } from './process-monitor';
 
 export const BENCH_APPS: readonly AppName[] = ['consumer', 'ingest', 'query'];
@@ -18,7 +19,7 @@ export interface ClickHouseConnection {
 }
 
 export interface BenchStackOptions {
-  /** Names the state folder (`.local/<name>`), the database (`<name>_<hex>`) and the log lines. */
+  /** Names the state folder (`.local/<name>`), the databases (`<name>_<hex>`) and the log lines. */
   name: string;
   root: string;
   /** Fixed ports for the local Kafka and ClickHouse; free ones when left out. */
@@ -31,10 +32,12 @@ export interface BenchStackOptions {
 }
 
 /**
- * The whole stack of an end-to-end benchmark on this machine: local Kafka and ClickHouse (unless
- * KAFKA_BROKERS / CLICKHOUSE_URL are set) and a PulseStack on them: the migrations in a database
- * of the run's own, the record topics, and the three built apps on free ports with that database,
- * topic prefix and consumer groups. `stop()` undoes whatever `start()` got to, so a benchmark calls it from its
+ * The whole stack of an end-to-end benchmark on this machine: local Kafka, ClickHouse and PostgreSQL
+ * (unless KAFKA_BROKERS / CLICKHOUSE_URL / DATABASE_URL are set) and a PulseStack on them: the
+ * migrations in a ClickHouse and a PostgreSQL database of the run's own (same name; the
+ * PostgreSQL one is created here, bench-postgres.ts says why even on the run's own server, and
+ * dropped by stop()), the record topics, and the three built apps on free ports with those
+ * databases, topic prefix and consumer groups. `stop()` undoes whatever `start()` got to, so a benchmark calls it from its
  * clean-up whether the start finished or not.
  */
 export class BenchStack {
@@ -45,8 +48,9 @@ export class BenchStack {
   admin: Admin | undefined;
   clickhouse!: ClickHouseConnection;
   topics!: TopicNames;
-  /** The run's database; also the topic prefix (with a dot) and the consumer group prefix. */
+  /** The run's database (ClickHouse and PostgreSQL); also the topic prefix (with a dot) and the consumer group prefix. */
   database!: string;
+  postgres: RunDatabase | undefined;
   ingestPort = 0;
   private stack: PulseStack | undefined;
 
@@ -74,6 +78,7 @@ export class BenchStack {
       clickhousePort: options.clickhousePort ?? clickhousePort,
       externalKafkaBrokers: process.env.KAFKA_BROKERS || undefined,
       externalClickHouseUrl: process.env.CLICKHOUSE_URL || undefined,
+      externalDatabaseUrl: process.env.DATABASE_URL || undefined,
       log: options.log,
     });
     options.log(`infrastructure ready in ${((performance.now() - infraStarted) / 1000).toFixed(1)} s`);
@@ -85,6 +90,8 @@ export class BenchStack {
       user: infra.clickhouseCredentials?.user ?? (process.env.CLICKHOUSE_USER || 'default'),
       password: infra.clickhouseCredentials?.password ?? process.env.CLICKHOUSE_PASSWORD ?? '',
     };
+    // PulseStack migrates it.
+    this.postgres = await createRunDatabase(infra.databaseUrl, this.database, { migrate: false, log: options.log });
     const configPath = join(this.stateDir, 'pulse-config.json');
     options.writeConfig(configPath);
     this.ingestPort = ingestPort;
@@ -93,6 +100,7 @@ export class BenchStack {
       apps: BENCH_APPS,
       kafkaBrokers: infra.kafkaBrokers,
       clickhouse: this.clickhouse,
+      databaseUrl: this.postgres.url,
       pulseConfig: { path: configPath },
       namespace: this.database,
       partitions: options.partitions,
@@ -122,6 +130,7 @@ export class BenchStack {
     this.monitor.stop();
     await this.admin?.disconnect().catch(() => undefined);
     await this.stack?.stop();
+    await this.postgres?.drop().catch((error: unknown) => this.options.log(`could not drop PostgreSQL database ${this.database}: ${String(error)}`));
     if (this.infra) await Promise.allSettled(this.infra.started.map((service) => service.stop()));
     rmSync(this.stateDir, { recursive: true, force: true });
   }

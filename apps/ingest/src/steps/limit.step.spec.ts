@@ -1,6 +1,6 @@
 import type { RateLimits } from '@pulse/config';
 import { RateLimiter } from '../rate-limiter';
-import { takeQuotas, WITHIN_QUOTA } from './limit.step';
+import { CATEGORY, takeQuotas, WITHIN_QUOTA } from './limit.step';
 import type { StoredItem } from './read-items.step';
 
 const KEY = '0123456789abcdef0123456789abcdef';
@@ -8,7 +8,7 @@ const KEY = '0123456789abcdef0123456789abcdef';
 /** A limiter on a fake clock that never moves: only what a test takes leaves a bucket. */
 const frozenLimiter = (divisor?: number) => new RateLimiter({ now: () => 1_000_000, divisor });
 
-const item = (index: number, kind: StoredItem['kind'], quantity = 1): StoredItem => ({ index, kind, quantity, json: {} });
+const item = (index: number, kind: StoredItem['kind'], quantity = 1): StoredItem => ({ index, kind, quantity, json: {}, payload: Buffer.from('{}') });
 const transaction = item(0, 'transaction');
 const spans = (quantity: number) => item(1, 'span', quantity);
 
@@ -64,6 +64,22 @@ describe('takeQuotas', () => {
     const limits: RateLimits = { session: { perSecond: 1, burst: 2 } };
     expect(takeQuotas(limiter, KEY, limits, [item(0, 'session'), item(1, 'sessions')])).toBe(WITHIN_QUOTA);
     expect(takeQuotas(limiter, KEY, limits, [item(0, 'sessions')])).toMatchObject({ refusal: 'rate_limited', headers: { 'X-Sentry-Rate-Limits': '1:session:key' } });
+  });
+
+  // Relay: client reports are internal items, with no data category: no quota charges or refuses them.
+  it('never charges or limits client reports, and stores them when every category is over quota', () => {
+    const limiter = frozenLimiter();
+    const limits: RateLimits = { transaction: { perSecond: 1, burst: 1 }, default: { perSecond: 1, burst: 1 } };
+    const reports = [item(0, 'client_report'), item(1, 'client_report'), item(2, 'client_report')];
+    expect(takeQuotas(limiter, KEY, limits, reports)).toBe(WITHIN_QUOTA);
+    expect(takeQuotas(limiter, KEY, limits, [transaction])).toBe(WITHIN_QUOTA);
+    // The transaction quota is spent: alone, a transaction is refused; beside a client report, only it is limited.
+    expect(takeQuotas(limiter, KEY, limits, [transaction])).toMatchObject({ refusal: 'rate_limited' });
+    expect(takeQuotas(limiter, KEY, limits, [transaction, item(1, 'client_report')])).toEqual({
+      limited: new Set(['transaction']),
+      headers: { 'X-Sentry-Rate-Limits': '1:transaction:key' },
+    });
+    expect(CATEGORY.client_report).toBeUndefined();
   });
 
   it('admits 1/N of the limit per worker process (the limiter provided with INGEST_WORKERS as divisor)', () => {

@@ -5,8 +5,19 @@ import type { Refusal } from '../drop-reasons';
 import type { RateLimiter } from '../rate-limiter';
 import type { StoredItem } from './read-items.step';
 
-/** The quota category of each stored item kind. */
-export const CATEGORY: Record<StoredItemKind, DataCategory> = { event: 'error', transaction: 'transaction', span: 'span', session: 'session', sessions: 'session' };
+/**
+ * The quota category of each stored item kind. Client reports have none: they are what an SDK
+ * says it dropped, which Relay treats as internal items that never consume a quota and are never
+ * rate limited (relay-server/src/envelope/item.rs, `ItemType::ClientReport` has no data category).
+ */
+export const CATEGORY: { readonly [K in StoredItemKind]: DataCategory | undefined } = {
+  event: 'error',
+  transaction: 'transaction',
+  span: 'span',
+  session: 'session',
+  sessions: 'session',
+  client_report: undefined,
+};
 
 export interface Quota {
   /** The categories over quota: their items are dropped. */
@@ -26,11 +37,18 @@ export const WITHIN_QUOTA: Quota = { limited: undefined, headers: undefined };
  */
 export function takeQuotas(limiter: RateLimiter, publicKey: string, limits: RateLimits, stored: readonly StoredItem[]): Quota | Refusal {
   if (!hasAnyLimit(limits)) return WITHIN_QUOTA;
-  const demands = stored.map(({ kind, quantity }) => ({ category: CATEGORY[kind], quantity }));
+  const demands: Array<{ category: DataCategory; quantity: number }> = [];
+  let quotaFree = false;
+  for (const { kind, quantity } of stored) {
+    const category = CATEGORY[kind];
+    if (category === undefined) quotaFree = true;
+    else demands.push({ category, quantity });
+  }
   const { limited, allLimited, retryAfterS } = limiter.takeMany(publicKey, demands, limits);
   if (limited.length === 0) return WITHIN_QUOTA;
   const headers = { [RATE_LIMITS_HEADER]: formatRateLimits(limited.map((l) => ({ retryAfterS: l.retryAfterS, categories: [l.category], scope: 'key' }))) };
-  if (allLimited) return { refusal: 'rate_limited', items: stored, headers, retryAfterS };
+  // Items without a quota (client reports) are stored even when every category is limited.
+  if (allLimited && !quotaFree) return { refusal: 'rate_limited', items: stored, headers, retryAfterS };
   return { limited: new Set(limited.map((l) => l.category)), headers };
 }
 

@@ -1,4 +1,4 @@
-import { applyTimeRules, clockDriftMs, emptyRecords, mergeRecords, NormalizeContext, NormalizedRecords, RECORD_KINDS, SpanBatchContext } from '@pulse/model';
+import { applyTimeRules, ClientReportContext, clockDriftMs, emptyRecords, EventJsonBudget, mergeRecords, NormalizeContext, NormalizedRecords, RECORD_KINDS, SpanBatchContext } from '@pulse/model';
 import { countDrop, Drop, recordDrop, Refusal } from '../drop-reasons';
 import { IngestMetrics, RECORD_KIND_LABEL } from '../ingest.metrics';
 import type { SegmentNames } from '../segment-names';
@@ -11,20 +11,23 @@ import type { StoredItem } from './read-items.step';
  * normalized into records (an exception costs that item only: stored-item.ts); transactions'
  * names are remembered for later Web Vitals (segment-names.ts). Parts of an item left out are
  * named in `drops`; invalid items too, after the rest, unless every item is invalid: then the
- * request is refused, naming them.
+ * request is refused, naming them. Each error keeps its item's bytes as its event JSON, bounded
+ * per event and per request (@pulse/model event-json.ts): the text as sent, no re-serialization.
  */
 export function normalizeItems(
   stored: readonly StoredItem[],
   limited: Quota['limited'],
-  ctx: NormalizeContext & SpanBatchContext,
+  ctx: NormalizeContext & SpanBatchContext & ClientReportContext,
   segmentNames: SegmentNames,
   drops: Drop[],
   metrics: IngestMetrics,
 ): NormalizedRecords | Refusal {
   const records = emptyRecords();
   let invalid: Drop[] | undefined;
+  const eventJson = new EventJsonBudget();
   for (const item of stored) {
-    if (limited?.has(CATEGORY[item.kind])) {
+    const category = CATEGORY[item.kind];
+    if (category !== undefined && limited?.has(category)) {
       recordDrop(metrics, drops, { drop: 'rate_limited', index: item.index, kind: item.kind });
       continue;
     }
@@ -35,6 +38,8 @@ export function normalizeItems(
       (invalid ??= []).push(drop);
       continue;
     }
+    // An `event` item yields exactly one error; the normalizer leaves eventJson '' for this step.
+    if (item.kind === 'event') for (const error of result.records.errors) error.eventJson = eventJson.take(item.payload, item.json);
     mergeRecords(records, result.records);
     for (const transaction of result.records.transactions) segmentNames.remember(transaction.spanId, transaction.name);
     for (const reason of result.partial) recordDrop(metrics, drops, { drop: 'partial', index: item.index, kind: item.kind, reason });

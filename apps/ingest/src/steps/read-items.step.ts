@@ -11,6 +11,8 @@ export interface StoredItem {
   kind: StoredItemKind;
   quantity: number;
   json: unknown;
+  /** The item's bytes as sent (decompressed): an error keeps them as its event JSON (normalize.step.ts). */
+  payload: Buffer;
 }
 
 /**
@@ -39,7 +41,7 @@ export function readItems(items: readonly RequestItem[], maxSessions: number, dr
       recordDrop(metrics, drops, { drop: read.drop, index, kind, reason: read.reason });
       continue;
     }
-    stored.push({ index, kind, quantity: read.quantity, json: read.json });
+    stored.push({ index, kind, quantity: read.quantity, json: read.json, payload: item.payload });
   }
   if (stored.length === 0 && drops.length > 0) return { refusal: 'nothing_stored', drops };
   return stored;

@@ -6,11 +6,13 @@ import {
   DEFAULT_SERIES_RELEASES,
   ErrorGroup,
   ErrorsService,
+  FILTER_NAMES,
   Filters,
   ReleaseHealth,
   ReleaseSeriesPoint,
   ReleasesService,
   REPORTED_VITALS,
+  QueryParameterError,
   ScopeLimits,
   TimeRange,
   TransactionPoint,
@@ -20,6 +22,7 @@ import {
   WebVitalsService,
 } from '@pulse/analytics';
 import type { RatedVitalName } from '@pulse/model';
+import type { QueryIssueReader } from '../issues/issue-read.providers';
 import { ColumnSpec, GrafanaFrame, seriesName, table, timeSeries } from './grafana-frames';
 import type { PayloadName, TargetPayload } from './grafana-request';
 
@@ -37,6 +40,7 @@ export interface GrafanaServices {
   releases: ReleasesService;
   webVitals: WebVitalsService;
   errors: ErrorsService;
+  issues: Pick<QueryIssueReader, 'eventCounts'>;
 }
 
 /** One target of a /query request, read and checked. */
@@ -265,6 +269,27 @@ const errorsTable: CatalogEntry = {
   },
 };
 
+/**
+ * Events per bucket of one issue (GET issues/:issueId/series): the issue is the `issue` payload
+ * (its id or short id, e.g. a `$issue` variable); release and environment filter its events, and
+ * any other filter is a 400 rather than ignored.
+ */
+const issueEvents: CatalogEntry = {
+  value: 'issue.events',
+  label: 'Events of one issue per bucket (payload issue: its id or short id)',
+  kind: 'series',
+  payloads: ['issue', 'release', 'environment'],
+  async run(services, request) {
+    const issue = request.payload.issue;
+    if (issue === undefined) throw new QueryParameterError('issue.events needs the payload issue: an issue id or short id, e.g. SHOP-1A');
+    const { range, intervalMs, filters } = targetScope(request);
+    const refused = [...FILTER_NAMES.filter((name) => name !== 'release' && name !== 'environment' && filters[name] !== undefined), ...(filters.tags?.length ? ['tag'] : [])];
+    if (refused.length > 0) throw new QueryParameterError(`issue.events can be filtered by release and environment, not ${refused.join(', ')}`);
+    const points = await services.issues.eventCounts(request.projectId, issue, { range, intervalMs, filters: { release: filters.release, environment: filters.environment } });
+    return [timeSeries(seriesName('events', request.payload.labels), points.map((point) => ({ t: point.timestampMs, count: point.count })), (point) => point.count)];
+  },
+};
+
 /** Every target, in the order POST /metrics lists them. */
 export const GRAFANA_CATALOG: readonly CatalogEntry[] = [
   transactionSeries('transaction.p50', 'Transaction duration p50 (ms)', 'p50', percentile(50), 50),
@@ -282,6 +307,7 @@ export const GRAFANA_CATALOG: readonly CatalogEntry[] = [
   releasesTable,
   errorsTable,
   webVitalsTable,
+  issueEvents,
 ];
 
 export function findTarget(value: string): CatalogEntry | undefined {

@@ -78,9 +78,12 @@ export function readAdhocFilters(filters: AdhocFilter[] = [], adhocFilters: Adho
   return result;
 }
 
-/** Payload fields a catalog entry may declare. `page` filters web vitals by page (the `transaction` filter of that dataset). */
-export type PayloadName = 'release' | 'environment' | 'transaction' | 'page' | 'vital' | 'group_by';
-export const PAYLOAD_NAMES: readonly PayloadName[] = ['release', 'environment', 'transaction', 'page', 'vital', 'group_by'];
+/**
+ * Payload fields a catalog entry may declare. `page` filters web vitals by page (the `transaction`
+ * filter of that dataset); `issue` names one issue (id or short id), not a filter.
+ */
+export type PayloadName = 'release' | 'environment' | 'transaction' | 'page' | 'vital' | 'group_by' | 'issue';
+export const PAYLOAD_NAMES: readonly PayloadName[] = ['release', 'environment', 'transaction', 'page', 'vital', 'group_by', 'issue'];
 
 /** The value that means "no filter": a template variable's custom All value in the shipped dashboard. */
 export const ALL_VALUE = '*';
@@ -100,6 +103,8 @@ export interface TargetPayload {
   labels: Record<string, string>;
   vital?: string;
   groupBy?: 'release';
+  /** The issue of `issue.events`: an id or a short id. */
+  issue?: string;
 }
 
 /**
@@ -125,6 +130,9 @@ export function readPayload(target: string, payload: Record<string, unknown> | u
     if (field === 'group_by') {
       if (value !== 'release') throw new QueryParameterError(`payload group_by of ${target} must be "release", got ${JSON.stringify(value)}`);
       result.groupBy = value;
+    } else if (field === 'issue') {
+      result.issue = value;
+      result.labels.issue = value;
     } else if (field === 'vital') {
       if (!vitals.includes(value)) throw new QueryParameterError(`payload vital of ${target} must be one of ${vitals.join(', ')}, got ${JSON.stringify(value)}`);
       result.vital = value;

@@ -23,8 +23,11 @@ export class GrafanaMetricPayloadDto {
   @ApiProperty({ example: 'Release' })
   label!: string;
 
-  @ApiProperty({ enum: ['select'], description: 'A dropdown; its values come from POST /metric-payload-options unless `options` lists them.' })
-  type!: 'select';
+  @ApiProperty({
+    enum: ['select', 'input'],
+    description: '`select`: a dropdown, its values from POST /metric-payload-options unless `options` lists them; `input`: typed in (an issue id).',
+  })
+  type!: 'select' | 'input';
 
   @ApiPropertyOptional({ example: 'any release' })
   placeholder?: string;

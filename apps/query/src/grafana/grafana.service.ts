@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Dimension, DimensionValuesService, ErrorsService, QueryParameterError, ReleasesService, REPORTED_VITALS, TransactionsService, WebVitalsService } from '@pulse/analytics';
 import { ApiError, ErrorBody } from '@pulse/platform';
 import { toApiError } from '../analytics-errors';
+import { ISSUE_READER, QueryIssueReader } from '../issues/issue-read.providers';
 import { QUERY_LIMITS, QueryLimits } from '../query.tokens';
 import { CatalogEntry, findTarget, GRAFANA_CATALOG, GrafanaServices } from './grafana-catalog';
 import { GrafanaFrame, withRefId } from './grafana-frames';
@@ -23,6 +24,7 @@ const PAYLOAD_FIELDS: Record<PayloadName, Omit<GrafanaMetricPayloadDto, 'name'>>
   page: { label: 'Page', type: 'select', placeholder: 'any page' },
   vital: { label: 'Vital', type: 'select', placeholder: 'a vital' },
   group_by: { label: 'Group by', type: 'select', placeholder: 'no split', options: [{ label: 'release', value: 'release' }] },
+  issue: { label: 'Issue', type: 'input', placeholder: 'an issue id or short id, e.g. SHOP-1A' },
 };
 
 /** Payload fields whose options are the values of a dimension. */
@@ -59,8 +61,9 @@ export class GrafanaService {
     errors: ErrorsService,
     private readonly dimensions: DimensionValuesService,
     @Inject(QUERY_LIMITS) private readonly limits: QueryLimits,
+    @Inject(ISSUE_READER) issues: QueryIssueReader,
   ) {
-    this.services = { transactions, releases, webVitals, errors };
+    this.services = { transactions, releases, webVitals, errors, issues };
   }
 
   metrics(_dto: GrafanaMetricsRequestDto): GrafanaMetricDto[] {
@@ -79,7 +82,10 @@ export class GrafanaService {
     }
     const fixed = PAYLOAD_FIELDS[name].options;
     if (fixed) return fixed;
-    const values = await this.dimensionValues(projectId, PAYLOAD_DIMENSIONS[name] as Dimension, dto.range);
+    const dimension = PAYLOAD_DIMENSIONS[name];
+    // A typed-in field (issue) has no choices.
+    if (dimension === undefined) return [];
+    const values = await this.dimensionValues(projectId, dimension, dto.range);
     return values.map((value) => ({ label: value, value }));
   }
 

@@ -13,6 +13,9 @@ export const TOKEN_OF_PROJECT = {
   3: 'query-test-token-of-project-3',
 } as const;
 
+/** A token of project 1 with the `read` scope only (no issue changes), named in issue activity. */
+export const READ_ONLY_TOKEN = { token: 'query-test-read-only-token-of-project-1', name: 'read-only-test-token' } as const;
+
 /** The PULSE_CONFIG of every test app. */
 const PULSE_CONFIG = {
   projects: [
@@ -24,6 +27,7 @@ const PULSE_CONFIG = {
     { token: TOKEN_OF_PROJECT[1], projects: [1] },
     { token: TOKEN_OF_PROJECT[2], projects: [2] },
     { token: TOKEN_OF_PROJECT[3], projects: [3] },
+    { token: READ_ONLY_TOKEN.token, projects: [1], scopes: ['read'], name: READ_ONLY_TOKEN.name },
   ],
 };
 

@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import {
   ClickHouseRowWriter,
   Tables,
+  toClientOutcomeRow,
   toErrorRow,
   toSessionRow,
   toSpanRow,
@@ -34,6 +35,7 @@ export async function seededDatabase(prefix: string, seed: number, options: Seed
     webVitals: [...seeded.webVitals, ...(extra.webVitals ?? [])],
     errors: [...seeded.errors, ...(extra.errors ?? [])],
     sessions: [...seeded.sessions, ...(extra.sessions ?? [])],
+    clientReports: [...seeded.clientReports, ...(extra.clientReports ?? [])],
   };
   const writer = new ClickHouseRowWriter(client);
   await writer.insert(Tables.transactions, records.transactions.map((r) => toTransactionRow(r, 90)), `${database}-t`);
@@ -41,6 +43,7 @@ export async function seededDatabase(prefix: string, seed: number, options: Seed
   await writer.insert(Tables.webVitals, records.webVitals.map((r) => toWebVitalRow(r, 90)), `${database}-v`);
   await writer.insert(Tables.errors, records.errors.map((r) => toErrorRow(r, 90)), `${database}-e`);
   await writer.insert(Tables.sessions, records.sessions.map((r) => toSessionRow(r, 90)), `${database}-x`);
+  await writer.insert(Tables.clientReports, records.clientReports.map((r) => toClientOutcomeRow(r, 90)), `${database}-c`);
   const run = async <T>(query: CompiledQuery): Promise<T[]> => {
     const result = await client.query({ query: query.sql, query_params: query.params, format: 'JSONEachRow' });
     return result.json<T>();

@@ -5,10 +5,17 @@ const clickhouse = { url: 'http://127.0.0.1:8123', database: 'pulse', user: 'def
 
 describe('appEnvironment', () => {
   it('keeps the configured topics and consumer groups of npm start (no namespace, no partitions, no log level)', () => {
-    const options: PulseStackOptions = { root: '/repo', kafkaBrokers: '127.0.0.1:9092', clickhouse, pulseConfig: { path: '/repo/.local/dev/pulse-config.json' } };
+    const options: PulseStackOptions = {
+      root: '/repo',
+      kafkaBrokers: '127.0.0.1:9092',
+      clickhouse,
+      databaseUrl: 'postgres://pulse:pulse@127.0.0.1:5432/pulse',
+      pulseConfig: { path: '/repo/.local/dev/pulse-config.json' },
+    };
     const env = appEnvironment(options, '/repo/.local/dev/pulse-config.json', 'ingest', 3000);
     expect(env).toMatchObject({
       KAFKA_BROKERS: '127.0.0.1:9092',
+      DATABASE_URL: 'postgres://pulse:pulse@127.0.0.1:5432/pulse',
       CLICKHOUSE_URL: 'http://127.0.0.1:8123',
       CLICKHOUSE_USER: 'default',
       CLICKHOUSE_PASSWORD: 'secret',
@@ -45,9 +52,10 @@ describe('appEnvironment', () => {
     });
   });
 
-  it('gives a query-only stack no Kafka brokers of its own', () => {
+  it('gives a query-only stack no Kafka brokers of its own; without a databaseUrl, DATABASE_URL stays as this process has it', () => {
     const env = appEnvironment({ root: '/repo', apps: ['query'], clickhouse, migrate: false, pulseConfig: { path: '/c.json' } }, '/c.json', 'query', 3001);
     expect(env.KAFKA_BROKERS).toBe(process.env.KAFKA_BROKERS);
+    expect(env.DATABASE_URL).toBe(process.env.DATABASE_URL);
     expect(env.QUERY_PORT).toBe('3001');
   });
 });

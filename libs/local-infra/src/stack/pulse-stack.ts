@@ -1,5 +1,6 @@
 import { consumerGroupOf, createKafka, ensureTopics, TopicNames } from '@pulse/kafka';
 import { RecordKind } from '@pulse/model';
+import { createPostgresPool, migratePostgres } from '@pulse/state';
 import { MigrateConnection, migrateUp } from '@pulse/storage';
 import { freePorts } from '../ports';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { AppExit, AppName, AppProcess } from '../app-process';
 import { waitUntil } from '../wait-until';
 
 /**
- * The three built apps against a Kafka and a ClickHouse that are already there: migrations, a
+ * The three built apps against a Kafka, a ClickHouse and a PostgreSQL that are already there: migrations, a
  * PULSE_CONFIG, the apps as child processes on their ports, each awaited until its /ready answers,
  * and stop() for all of them. `npm start`, the e2e tests, the benchmarks and the chaos runs differ
  * only in the options: where the infrastructure is (bringUpInfra, the test run's, a cluster of
@@ -25,6 +26,11 @@ export interface PulseStackOptions {
   kafkaBrokers?: string;
   /** The server and the database the stack migrates and the apps use. */
   clickhouse: MigrateConnection;
+  /**
+   * DATABASE_URL of the PostgreSQL database the stack migrates and the apps use; left out, the
+   * apps read this process's DATABASE_URL (or their default) and nothing is migrated there.
+   */
+  databaseUrl?: string;
   /** False for a database that is already there as the caller wants it (a filled bench database behind a recording proxy). Default: migrate. */
   migrate?: boolean;
   /** The apps' PULSE_CONFIG: a file the caller keeps, or contents the stack writes (owner-only) into `stateDir`. */
@@ -52,8 +58,10 @@ export interface PulseStackOptions {
   env?: NodeJS.ProcessEnv;
   /** Receives each output line of an app, by the name it was started under. */
   onLine?: (name: string, line: string) => void;
-  /** The migrations start() applied (none when the database was up to date). */
+  /** The ClickHouse migrations start() applied (none when the database was up to date). */
   onMigrated?: (applied: number[]) => void;
+  /** The PostgreSQL migrations start() applied (`0001_issues`…; none when up to date). */
+  onPostgresMigrated?: (applied: string[]) => void;
   /** The stack's own lines (topic warnings). */
   log?: (line: string) => void;
   /** An app exited after it was ready, while the stack was not stopping. */
@@ -88,6 +96,11 @@ export class PulseStack {
     if (options.migrate !== false) {
       const applied = await migrateUp(options.clickhouse);
       options.onMigrated?.(applied);
+      if (options.databaseUrl !== undefined) {
+        // Not inside the optional call: `f?.(await g())` skips g() when f is absent.
+        const appliedToPostgres = await migrateDatabase(options.databaseUrl);
+        options.onPostgresMigrated?.(appliedToPostgres);
+      }
     }
     if (options.createTopics) await this.createTopics();
     await Promise.all((options.apps ?? ['consumer', 'ingest', 'query']).map((app) => this.startApp(app, app)));
@@ -153,12 +166,22 @@ export class PulseStack {
   }
 }
 
+/** Applies the PostgreSQL migrations through a pool of its own, closed afterwards. */
+async function migrateDatabase(url: string): Promise<string[]> {
+  const pool = createPostgresPool({ url, maxConnections: 1, applicationName: 'pulse migrate' });
+  try {
+    return (await migratePostgres(pool)).applied;
+  } finally {
+    await pool.end();
+  }
+}
+
 /**
  * An app's environment: this process's, then the stack's connections, namespace and config, then
  * the options' and the instance's extra variables, and its port (each app reads only its own).
  */
 export function appEnvironment(options: PulseStackOptions, configPath: string, app: AppName, port: number, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const { kafkaBrokers, clickhouse, namespace, partitions, logLevel, env } = options;
+  const { kafkaBrokers, clickhouse, databaseUrl, namespace, partitions, logLevel, env } = options;
   return {
     ...process.env,
     ...(kafkaBrokers === undefined ? {} : { KAFKA_BROKERS: kafkaBrokers }),
@@ -166,6 +189,7 @@ export function appEnvironment(options: PulseStackOptions, configPath: string, a
     CLICKHOUSE_USER: clickhouse.user,
     CLICKHOUSE_PASSWORD: clickhouse.password,
     CLICKHOUSE_DATABASE: clickhouse.database,
+    ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
     ...(namespace === undefined ? {} : { KAFKA_TOPIC_PREFIX: `${namespace}.`, CONSUMER_GROUP_ID: namespace }),
     ...(partitions === undefined ? {} : { KAFKA_TOPIC_PARTITIONS: String(partitions) }),
     PULSE_CONFIG: configPath,

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { RECORD_KINDS } from '@pulse/model';
+import { toClientOutcomeRow } from '../client-outcome.row';
 import { toErrorRow } from '../error.row';
 import { ClickHouseRowWriter } from '../row-writer';
 import { toSessionRow } from '../session.row';
@@ -29,7 +30,7 @@ function encode<R>(encoder: TableEncoder<R>, records: readonly R[], retention: (
 
 /** Every kind's seeded records, with edge cases mixed in, and the JSONEachRow mapping they must equal. */
 function cases() {
-  const seeded = seededRecords(11, { startMs: Date.now() - 3_600_000, minutes: 30, transactions: 30, spans: 30, webVitals: 30, errors: 30, sessions: 10, sessionAggregates: 5 });
+  const seeded = seededRecords(11, { startMs: Date.now() - 3_600_000, minutes: 30, transactions: 30, spans: 30, webVitals: 30, errors: 30, sessions: 10, sessionAggregates: 5, clientReports: 20 });
   const transactions = seeded.transactions.map((r, i) => ({
     ...r,
     name: LONG_TEXTS[i % LONG_TEXTS.length] || r.name,
@@ -39,13 +40,16 @@ function cases() {
     measurements: i % 5 === 0 ? {} : { ...r.measurements, cls: 0.125 },
   }));
   const spans = seeded.spans.map((r, i) => ({ ...r, description: LONG_TEXTS[i % LONG_TEXTS.length], originalTimestampMs: i % 2 ? r.timestampMs - 1 : null }));
-  const errors = seeded.errors.map((r, i) => ({ ...r, message: LONG_TEXTS[i % LONG_TEXTS.length], exceptions: i % 3 === 0 ? [] : r.exceptions }));
+  const errors = seeded.errors.map((r, i) => ({ ...r, message: LONG_TEXTS[i % LONG_TEXTS.length], exceptions: i % 3 === 0 ? [] : r.exceptions, eventJson: i % 4 === 0 ? '' : JSON.stringify({ event_id: r.eventId, message: LONG_TEXTS[i % LONG_TEXTS.length] }) }));
+  // Reasons as SDKs may invent them (any text, bounded by normalization), quantities up to the reader's bound.
+  const clientReports = seeded.clientReports.map((r, i) => ({ ...r, reason: LONG_TEXTS[i % LONG_TEXTS.length].slice(0, 200) || r.reason, quantity: i % 4 === 0 ? 2 ** 32 - 1 : r.quantity, originalTimestampMs: i % 3 === 0 ? r.timestampMs + 90_000 : null }));
   return [
     { encoder: STORED_KINDS.transactions.encoder, rows: encode(STORED_KINDS.transactions.encoder, transactions, retentionOf), json: transactions.map((r) => toTransactionRow(r, retentionOf(r))) },
     { encoder: STORED_KINDS.spans.encoder, rows: encode(STORED_KINDS.spans.encoder, spans, retentionOf), json: spans.map((r) => toSpanRow(r, retentionOf(r))) },
     { encoder: STORED_KINDS.webVitals.encoder, rows: encode(STORED_KINDS.webVitals.encoder, seeded.webVitals, retentionOf), json: seeded.webVitals.map((r) => toWebVitalRow(r, retentionOf(r))) },
     { encoder: STORED_KINDS.errors.encoder, rows: encode(STORED_KINDS.errors.encoder, errors, retentionOf), json: errors.map((r) => toErrorRow(r, retentionOf(r))) },
     { encoder: STORED_KINDS.sessions.encoder, rows: encode(STORED_KINDS.sessions.encoder, seeded.sessions, retentionOf), json: seeded.sessions.map((r) => toSessionRow(r, retentionOf(r))) },
+    { encoder: STORED_KINDS.clientReports.encoder, rows: encode(STORED_KINDS.clientReports.encoder, clientReports, retentionOf), json: clientReports.map((r) => toClientOutcomeRow(r, retentionOf(r))) },
   ];
 }
 

@@ -1,4 +1,4 @@
-import type { ErrorRecord, SessionRecord, SpanFields, SpanRecord, TransactionRecord, WebVitalRecord } from '@pulse/model';
+import type { ClientReportRecord, ErrorRecord, SessionRecord, SpanFields, SpanRecord, TransactionRecord, WebVitalRecord } from '@pulse/model';
 import { bool, Column, dateTime64, fixedString, float64, lowCardinality, nullableDateTime64, nullableFloat64, numberMap, string, stringMap, uint16, uint64, uint8 } from './columns';
 import { RowBinaryBuffer } from './row-binary-buffer';
 
@@ -150,6 +150,8 @@ export const ERROR_COLUMNS: ReadonlyArray<Column<ErrorRecord>> = [
   lowCardinality('sdk_version', (r) => r.sdkVersion),
   stringMap('tags', (r) => r.tags),
   ...RECEIVED_COLUMNS,
+  // The event as the SDK sent it, bounded at ingest; '' before it existed. Last: 0010_error_event_json.sql added it.
+  string('event_json', (r) => r.eventJson),
 ];
 
 export const SESSION_COLUMNS: ReadonlyArray<Column<SessionRecord>> = [
@@ -164,5 +166,18 @@ export const SESSION_COLUMNS: ReadonlyArray<Column<SessionRecord>> = [
   ...TIMESTAMP_COLUMNS,
   nullableFloat64('duration_s', (r) => r.durationS),
   ...RELEASE_COLUMNS,
+  ...RECEIVED_COLUMNS,
+];
+
+/** "Dropped by the client": one reason and category of one client report (0011_client_outcomes.sql). */
+export const CLIENT_OUTCOME_COLUMNS: ReadonlyArray<Column<ClientReportRecord>> = [
+  uint64('project_id', (r) => r.projectId),
+  ...TIMESTAMP_COLUMNS,
+  lowCardinality('reason', (r) => r.reason),
+  lowCardinality('category', (r) => r.category),
+  uint64('quantity', (r) => r.quantity),
+  ...RELEASE_COLUMNS,
+  lowCardinality('sdk_name', (r) => r.sdkName),
+  lowCardinality('sdk_version', (r) => r.sdkVersion),
   ...RECEIVED_COLUMNS,
 ];

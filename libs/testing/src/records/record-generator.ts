@@ -1,4 +1,4 @@
-import { ErrorRecord, GROUPING_CONFIG, RecordKind, RecordTypes, SessionRecord, SpanRecord, TransactionRecord, WebVitalRecord } from '@pulse/model';
+import { ClientReportRecord, ErrorRecord, GROUPING_CONFIG, RecordKind, RecordTypes, SessionRecord, SpanRecord, TransactionRecord, WebVitalRecord } from '@pulse/model';
 import { logNormal, seededRandom } from '../numbers';
 import { uniformPicker } from './record-draws';
 
@@ -29,6 +29,7 @@ export class RecordGenerator {
       [RecordKind.WebVital]: () => this.webVital(),
       [RecordKind.Error]: () => this.error(),
       [RecordKind.Session]: () => this.session(),
+      [RecordKind.ClientReport]: () => this.clientReport(),
     };
     return make[kind]();
   }
@@ -163,6 +164,23 @@ export class RecordGenerator {
       release,
       environment,
       receivedAtMs: this.options.nowMs ?? Date.now(),
+    };
+  }
+
+  /** One outcome of a client report: a few reasons and categories SDKs send, small quantities. */
+  clientReport(): ClientReportRecord {
+    const { release, environment, projectId, receivedAtMs } = this.common();
+    return {
+      projectId,
+      reason: this.pick(['queue_overflow', 'ratelimit_backoff', 'sample_rate', 'before_send', 'network_error', 'event_processor']),
+      category: this.pick(['error', 'transaction', 'span', 'session']),
+      quantity: 1 + Math.floor(this.random() * 20),
+      timestampMs: this.time(),
+      release,
+      environment,
+      sdkName: 'sentry.javascript.node',
+      sdkVersion: '11.12.0',
+      receivedAtMs,
     };
   }
 

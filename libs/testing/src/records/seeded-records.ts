@@ -1,5 +1,5 @@
 import { GROUPING_CONFIG } from '@pulse/model';
-import type { ErrorRecord, NormalizedRecords, SessionRecord, SessionStatus, SpanRecord, TransactionRecord, WebVitalRecord } from '@pulse/model';
+import type { ClientReportRecord, ErrorRecord, NormalizedRecords, SessionRecord, SessionStatus, SpanRecord, TransactionRecord, WebVitalRecord } from '@pulse/model';
 import { logNormal, seededRandom } from '../numbers';
 import { ERROR_LEVELS, errorExceptions, errorGroupFields, hexDigits, sessionUpdates, uniformPicker, VITALS, vitalValue } from './record-draws';
 
@@ -17,6 +17,8 @@ export interface SeedOptions {
   /** Individual sessions (each 1–3 updates); aggregate buckets come on top. */
   sessions: number;
   sessionAggregates: number;
+  /** Client report outcomes (one reason and category each); drawn after every other kind, so asking for them changes no other record. */
+  clientReports?: number;
 }
 
 export const SEEDED_PROJECTS = [1, 2, 3];
@@ -28,6 +30,8 @@ const BROWSERS = ['Chrome', 'Firefox', 'Safari'];
 /** ok most of the time; the rest mixes failures with the statuses that are not failures. */
 const STATUSES = ['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'internal_error', 'deadline_exceeded', 'not_found', 'cancelled', 'unknown'];
 const FINGERPRINTS = 12;
+const CLIENT_REASONS = ['queue_overflow', 'ratelimit_backoff', 'sample_rate', 'before_send', 'network_error'];
+const CLIENT_CATEGORIES = ['error', 'transaction', 'span'];
 
 /**
  * Canonical records of every kind from a seeded PRNG (a failure replays exactly), each kind drawn
@@ -107,5 +111,12 @@ export function seededRecords(seed: number, options: SeedOptions): SeededRecords
     ];
     for (const [status, quantity] of counts) if (quantity > 0) sessions.push({ ...bucket, status, quantity });
   }
-  return { transactions, spans, webVitals, errors, sessions };
+  const clientReports = Array.from({ length: options.clientReports ?? 0 }, (): ClientReportRecord => {
+    const timestampMs = time();
+    return {
+      ...common(), reason: pick(CLIENT_REASONS), category: pick(CLIENT_CATEGORIES), quantity: 1 + Math.floor(random() * 50), timestampMs,
+      sdkName: pick(['sentry.javascript.browser', 'sentry.python']), sdkVersion: '11.12.0', receivedAtMs: timestampMs + 1000,
+    };
+  });
+  return { transactions, spans, webVitals, errors, sessions, clientReports };
 }

@@ -1,4 +1,4 @@
-import { computeFingerprint, fileBaseName, GroupingFrame, GroupingInput, normalizeMessageForGrouping } from './grouping';
+import { computeFingerprint, fileBaseName, GroupingFrame, GroupingInput, normalizeMessageForGrouping } from './pulse-2026-06';
 
 const app = (fn: string, lineno = 10, file = '/app/dist/orders/orders.service.js'): GroupingFrame & { lineno: number } => ({
   module: 'orders:orders.service',

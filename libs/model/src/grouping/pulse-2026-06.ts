@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Grouping: one 32-hex fingerprint per error, equal for "the same problem". Rules, in order:
+ * Grouping config `pulse:2026-06`, FROZEN: Pulse's first grouping, kept unchanged so that the hashes
+ * of issues created under it can still be computed (the secondary fingerprint, see index.ts);
+ * pulse-2026-06-input.ts rebuilds its input from the event exactly as normalization did then.
+ * One 32-hex fingerprint per error, equal for "the same problem". Rules, in order:
  * 1. An explicit `fingerprint` from the SDK wins; the entry `{{ default }}` stands for the default
  *    components below, so `['{{ default }}', 'tenant-1']` splits the default group by tenant.
  * 2. Default, per exception of the chain: its type plus the stack-trace component, or, when no frame
@@ -12,7 +15,7 @@ import { createHash } from 'node:crypto';
  * Line and column numbers never count, so a group survives code being moved around.
  */
 /** The id of the grouping config `computeFingerprint` implements (docs/issues.md, "Grouping"). */
-export const GROUPING_CONFIG = 'pulse:2026-06';
+export const PULSE_2026_06 = 'pulse:2026-06';
 
 export interface GroupingFrame {
   module?: string;

@@ -1,0 +1,2 @@
+export * from './issue-row';
+export * from './issue.store';

@@ -1,0 +1,2 @@
+export * from './error-record';
+export * from './seed-issue';

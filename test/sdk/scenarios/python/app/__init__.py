@@ -1,0 +1,1 @@
+"""The "application" whose errors the Python recordings capture (its frames are in-app)."""
