@@ -80,6 +80,12 @@ function printQuickStart(config: PulseConfigDto, ingestPort: number, queryPort: 
     environment: 'production',
     contexts: { trace: { trace_id: '0123456789abcdef0123456789abcdef', span_id: '0123456789abcdef', op: 'http.server', status: 'ok' } },
   });
+  const error = JSON.stringify({
+    release: 'shop@1.0.0',
+    environment: 'production',
+    exception: { values: [{ type: 'ValueError', value: 'invalid order 42', stacktrace: { frames: [{ module: 'shop.orders', function: 'parse_order', lineno: 12, in_app: true }] } }] },
+    platform: 'python',
+  });
   console.log(`
   DSN    http://${key}@127.0.0.1:${ingestPort}/${project.id}
   token  ${token}${config.metricsToken ? `\n  /metrics of every app: -H 'Authorization: Bearer ${config.metricsToken}'` : ''}
@@ -92,6 +98,11 @@ function printQuickStart(config: PulseConfigDto, ingestPort: number, queryPort: 
   Read its p95 (the last hour):
     curl -s -H 'Authorization: Bearer ${token}' \\
       "http://127.0.0.1:${queryPort}/api/v1/projects/${project.id}/transactions/latency?from=$(( $(date +%s) - 3600 ))000&to=$(( $(date +%s) + 60 ))000&percentiles=95"
+
+  Send an error, then list the issues (errors grouped as Sentry groups them):
+    curl -s -X POST 'http://127.0.0.1:${ingestPort}/api/${project.id}/store/?sentry_key=${key}' \\
+      -H 'Content-Type: application/json' -d '${error}'
+    curl -s -H 'Authorization: Bearer ${token}' 'http://127.0.0.1:${queryPort}/api/v1/projects/${project.id}/issues'
 
   Ctrl-C stops everything this command started.
 `);

@@ -117,9 +117,12 @@ describe('issues end to end', () => {
       wanted.set(key, { culprit: entry.culprit, events: (wanted.get(key)?.events ?? 0) + 1 });
     }
     const total = expected.length;
+    // The recorded events keep their recording time (Rust sends no `sent_at` to correct it by) until
+    // they are 30 days old, then they are moved to the receive time: a 31-day range holds them either way.
+    const range = `status=all&from=${Date.now() - 31 * 86_400_000}&to=${Date.now() + 60_000}`;
     let listed: IssueJson[] = [];
     await waitUntil(`${total} recorded events in issues`, async () => {
-      listed = await issues(7);
+      listed = await issues(7, range);
       return listed.reduce((sum, candidate) => sum + Number(candidate.count), 0) === total;
     });
     expect(listed).toHaveLength(wanted.size);
@@ -144,7 +147,8 @@ describe('issues end to end', () => {
     }
     const transactions = recorded.filter((r) => /"type":"transaction"/.test(r.bodyText ?? '')).length;
     expect(transactions).toBeGreaterThan(0);
-    const range = new URLSearchParams({ from: String(Date.now() - 86_400_000), to: String(Date.now() + 60_000) });
+    // As above: the recording's own time for 30 days, the receive time after.
+    const range = new URLSearchParams({ from: String(Date.now() - 31 * 86_400_000), to: String(Date.now() + 60_000) });
     await waitUntil('the Rust transaction stored', async () => {
       const response = await request<{ data: Array<{ transaction: string; count: number }> }>(`${api(9)}/transactions?${range}`, { headers: auth(9) });
       return response.status === 200 && response.body.data.find((row) => row.transaction === 'checkout')?.count === transactions;

@@ -1,7 +1,8 @@
 import { IngestConfig, ProjectRegistry } from '@pulse/config';
 import { createKafka, decodeMessage, ensureTopics, SCHEMA_HEADER, TopicNames } from '@pulse/kafka';
-import { ClientReportRecord, RecordKind } from '@pulse/model';
+import { clockDriftMs, ClientReportRecord, RecordKind } from '@pulse/model';
 import { extractPublicKey } from '@pulse/protocol';
+import { waitUntil } from '@pulse/local-infra';
 import { testInfra, uniqueName } from '@pulse/testing';
 import type { Consumer, Kafka } from 'kafkajs';
 import { CompressionTypes } from 'kafkajs';
@@ -42,7 +43,7 @@ function recorded(sdk: string): RecordedRequest[] {
 
 interface RecordedReport {
   request: RecordedRequest;
-  header: { event_id?: string; sdk?: { name?: string }; trace?: { release?: string; environment?: string } };
+  header: { event_id?: string; sent_at?: string; sdk?: { name?: string }; trace?: { release?: string; environment?: string } };
   report: { timestamp: number | string; discarded_events: Array<{ reason: string; category: string; quantity: number }> };
 }
 
@@ -137,11 +138,7 @@ describe('client reports through ingest into Kafka', () => {
 
   /** What the consumer read, once it holds `count` records (a 200 means they are in Kafka already). */
   async function readRecords(count: number): Promise<ClientReportRecord[]> {
-    const deadline = Date.now() + 30_000;
-    while (received.length < count) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${count} client report records; received ${received.length}`);
-      await new Promise((settle) => setTimeout(settle, 50));
-    }
+    await waitUntil(`${count} client report records read back`, async () => received.length >= count, { timeoutMs: 30_000, intervalMs: 50 });
     return received.slice(0, count);
   }
 
@@ -175,8 +172,12 @@ describe('client reports through ingest into Kafka', () => {
       reports.map(({ header }) => [header.sdk?.name ?? '', header.trace?.release ?? '', header.trace?.environment ?? '']),
     );
     expect(records.map((r) => r.sdkName)).toEqual(['sentry.java', '', 'sentry.go', '', '']);
-    // Each report's own time (moved to the receive time once the recording is older than 30 days, the original kept).
-    expect(records.map((r) => r.originalTimestampMs ?? r.timestampMs)).toEqual(reports.map(({ report }) => reportMs(report.timestamp)));
+    // Each report's own time under the time rules of every kind: shifted by the SDK clock's drift when
+    // `sent_at` is 55 minutes to 30 days from the receive time (a replayed recording is), moved to the
+    // receive time with the original kept once the recording is older than 30 days.
+    expect(records.map((r) => r.originalTimestampMs ?? r.timestampMs)).toEqual(
+      reports.map(({ header, report }, i) => reportMs(report.timestamp) + clockDriftMs(header.sent_at === undefined ? undefined : Date.parse(header.sent_at), records[i].receivedAtMs)),
+    );
     expect(await counts()).toMatchObject({ 'client_report/accepted': reports.length });
   });
 

@@ -1,12 +1,14 @@
 import { CallHandler, Injectable, NestInterceptor } from '@nestjs/common';
 import { QueryParameterError, ReadFailure, ReadFailureKind } from '@pulse/analytics';
 import { ApiError } from '@pulse/platform';
+import { isPostgresUnavailable } from '@pulse/state';
 import { catchError, Observable, throwError } from 'rxjs';
 
 /**
  * How the query app answers what @pulse/analytics throws: a parameter that is wrong is a 400
  * with its message; a ReadFailure has a status by kind, and Retry-After where waiting helps
- * (ClickHouse busy or unreachable; a slow query is as slow when retried).
+ * (ClickHouse busy or unreachable; a slow query is as slow when retried). PostgreSQL (issues) out
+ * of reach is a 503 with Retry-After too, not an internal error.
  */
 const FAILURE_ANSWERS: Record<ReadFailureKind, { status: number; headers: Record<string, string> }> = {
   not_found: { status: 404, headers: {} },
@@ -23,6 +25,7 @@ export function toApiError(error: unknown): unknown {
     const { status, headers } = FAILURE_ANSWERS[error.kind];
     return new ApiError(status, error.message, [], headers);
   }
+  if (isPostgresUnavailable(error)) return new ApiError(503, 'the issue store (PostgreSQL) is unavailable; retry later', [], { 'Retry-After': '5' });
   return error;
 }
 

@@ -4,3 +4,4 @@ export * from './migrate';
 export * from './migration';
 export * from './postgres.pool';
 export * from './transaction';
+export * from './postgres-errors';
