@@ -1,6 +1,6 @@
 // Ingest throughput benchmark (`npm run bench:ingest -- [flags]`, after `npm run build`):
 //   node dist/scripts/bench-ingest.js [--seconds 20] [--warmup-seconds 3] [--prime-seconds 10] [--connections 64] [--repeat 3]
-//                                     [--bodies 10000] [--projects 3] [--seed 42] [--partitions 4]
+//                                     [--bodies 10000] [--projects 3] [--seed 42] [--partitions 4] [--mix error=1]
 //                                     [--workers 1,2] [--open-loop-seconds 15] [--cpu-prof-dir DIR] [--out FILE]
 //
 // How many envelopes and events per second the ingest app sustains with each INGEST_WORKERS of
@@ -28,6 +28,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { machine, saveResult } from './bench/report';
+import { formatMix } from '@pulse/loadgen';
 import { prepareRequests } from './bench/ingest/bodies';
 import { runClosedLoop } from './bench/ingest/closed-loop';
 import { CpuProfileSummary, installCpuProfileHook, printCpuProfileSummary, profilesOf, summarizeCpuProfile } from './bench/cpu-profile';
@@ -97,8 +98,8 @@ async function main(): Promise<number> {
     const configPath = join(stateDir, 'pulse-config.json');
     writePulseConfig(configPath, projects);
 
-    log(`generating ${options.bodies.toLocaleString('en-US')} envelope bodies (seed ${options.seed}, ${options.projects} projects)…`);
-    const bodies = prepareRequests({ count: options.bodies, seed: options.seed, projects });
+    log(`generating ${options.bodies.toLocaleString('en-US')} envelope bodies (seed ${options.seed}, ${options.projects} projects, mix ${formatMix(options.mix)})…`);
+    const bodies = prepareRequests({ count: options.bodies, seed: options.seed, mix: options.mix, projects });
     log(
       `  ${bodies.requests.length.toLocaleString('en-US')} bodies in ${bodies.generationSeconds} s: ${bodies.eventsPerEnvelope} events and ` +
         `${bodies.meanBodyBytes.toLocaleString('en-US')} bytes per envelope on average; by kind ${JSON.stringify(bodies.envelopesByKind)}`,
@@ -233,7 +234,7 @@ async function main(): Promise<number> {
       event_definition: 'one transaction (classic transaction item or streamed segment), one error event, or one session update (a session item or a sessions aggregate item), as @pulse/loadgen counts them',
       options: { ...options, kafka: external ? 'external' : `local, port ${KAFKA_PORT}` },
       machine: machine(root),
-      bodies: { count: bodies.requests.length, generation_seconds: bodies.generationSeconds, events_per_envelope: bodies.eventsPerEnvelope, mean_body_bytes: bodies.meanBodyBytes, envelopes_by_kind: bodies.envelopesByKind, records_per_envelope: bodies.recordsPerEnvelope },
+      bodies: { count: bodies.requests.length, mix: options.mix, generation_seconds: bodies.generationSeconds, events_per_envelope: bodies.eventsPerEnvelope, mean_body_bytes: bodies.meanBodyBytes, envelopes_by_kind: bodies.envelopesByKind, records_per_envelope: bodies.recordsPerEnvelope },
       ingest_outcomes: outcomes,
       phases,
       open_loop: openLoop,

@@ -1,4 +1,4 @@
-import { DEFAULT_MIX, EnvelopeKind, parseTarget, sdkRequest, Workload } from '@pulse/loadgen';
+import { EnvelopeKind, EventMix, parseTarget, sdkRequest, Workload } from '@pulse/loadgen';
 import type { PreparedRequest } from './request-loop';
 
 /** Users in the generator's pool (its default). */
@@ -15,18 +15,18 @@ export interface PreparedBodies {
 }
 
 /**
- * `count` envelopes from the load generator's workload (its default mix, SDK shapes and sequels),
+ * `count` envelopes from the load generator's workload (the given mix, its SDK shapes and sequels),
  * built once before any timing, each with the path, headers and body its HTTP transport would
  * send (`sdkRequest`). Timestamps are those of generation time; a run is far shorter than any of
  * ingest's time rules (55 min clock drift, 30 days in the past).
  */
-export function prepareRequests(options: { count: number; seed: number; projects: ReadonlyArray<{ id: number; key: string }> }): PreparedBodies {
+export function prepareRequests(options: { count: number; seed: number; mix: EventMix; projects: ReadonlyArray<{ id: number; key: string }> }): PreparedBodies {
   const started = performance.now();
   const workload = new Workload({
     seed: options.seed,
     idSeed: options.seed + 1,
     publicKeys: options.projects.map((project) => project.key),
-    mix: { ...DEFAULT_MIX },
+    mix: { ...options.mix },
     users: USERS,
     tagSentAt: false,
   });

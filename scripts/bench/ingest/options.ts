@@ -1,3 +1,4 @@
+import { DEFAULT_MIX, EventMix, parseMix } from '@pulse/loadgen';
 import { parseArgs } from 'node:util';
 import { numberFlag, numberFlags, pathFlag } from '../flags';
 
@@ -15,6 +16,8 @@ export interface IngestBenchOptions {
   bodies: number;
   projects: number;
   seed: number;
+  /** Shares of the load generator's event kinds in the bodies (default DEFAULT_MIX); `--mix error=1` sends errors only. */
+  mix: EventMix;
   partitions: number;
   /** Ingest servers to measure, by INGEST_WORKERS (1 = one process, N = a cluster primary and N workers); the first is the one the top-level figures describe. */
   workers: number[];
@@ -36,6 +39,7 @@ export function readIngestOptions(argv = process.argv.slice(2)): IngestBenchOpti
       bodies: { type: 'string', default: '10000' },
       projects: { type: 'string', default: '3' },
       seed: { type: 'string', default: '42' },
+      mix: { type: 'string' },
       partitions: { type: 'string', default: '4' },
       workers: { type: 'string', default: '1,2' },
       'open-loop-seconds': { type: 'string', default: '15' },
@@ -53,6 +57,7 @@ export function readIngestOptions(argv = process.argv.slice(2)): IngestBenchOpti
     bodies: int('bodies', 1, 1_000_000),
     projects: int('projects', 1, 100),
     seed: int('seed', 0, 2 ** 31 - 1),
+    mix: values.mix === undefined ? { ...DEFAULT_MIX } : parseMix(String(values.mix)),
     partitions: int('partitions', 1, 1024),
     workers: workerCounts(String(values.workers)),
     openLoopSeconds: int('open-loop-seconds', 0, 600),
