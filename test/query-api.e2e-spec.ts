@@ -28,7 +28,7 @@ describe('query API', () => {
 
   beforeAll(async () => {
     await stack.start({}, ['query']);
-    records = seededRecords(5, { startMs: START, minutes: 200, transactions: 6000, spans: 0, webVitals: 0, errors: 1500, sessions: 800, sessionAggregates: 50 });
+    records = seededRecords(5, { startMs: START, minutes: 200, transactions: 6000, errors: 1500, sessions: 800, sessionAggregates: 50 });
     const { clickhouse } = testInfra();
     const client = createClient({ url: clickhouse.url, username: clickhouse.user, password: clickhouse.password, database: stack.database });
     const writer = new ClickHouseRowWriter(client);

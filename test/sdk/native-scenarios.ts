@@ -4,11 +4,11 @@
 // .local/sdk-scenarios/<sdk>/ (never committed): a venv with the pinned sentry-sdk, a Go binary,
 // Maven's target folder, Cargo's target folder. The toolchains (python3, go, mvn + java 17,
 // cargo) are not part of `npm test`: recordings are made once and committed.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { findRepoRoot } from './fixtures';
-import { PROJECT_ID, PUBLIC_KEY, ScenarioRun } from './node-scenarios';
+import { PROJECT_ID, PUBLIC_KEY, runScenarioChild, ScenarioRun } from './node-scenarios';
 import { RecordingServer } from './recording-server';
 
 export const NATIVE_SDKS = ['python', 'go', 'java', 'rust'] as const;
@@ -92,25 +92,14 @@ export async function runNativeScenario(
   const command = nativeCommand(sdk);
   server.take();
   if (scenario === 'client-report') server.rateLimitNext(1, CLIENT_REPORT_RATE_LIMITS);
-  const child = spawn(command.file, [...command.args, scenario], {
-    cwd: command.cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...command.env, SENTRY_DSN: server.dsn(PUBLIC_KEY, PROJECT_ID) },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child.kill('SIGKILL');
-  }, timeoutMs);
-  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    child.once('exit', (code, sig) => resolve([code, sig])),
-  );
-  clearTimeout(timer);
-  await server.waitForQuiet(settleMs, settleMs + 3000);
-  server.rateLimitNext(0, '');
-  return { requests: server.take(), exitCode, signal, stdout, stderr, timedOut };
+  try {
+    return await runScenarioChild(server, command.file, [...command.args, scenario], {
+      cwd: command.cwd,
+      env: { ...command.env, SENTRY_DSN: server.dsn(PUBLIC_KEY, PROJECT_ID) },
+      timeoutMs,
+      settleMs,
+    });
+  } finally {
+    server.rateLimitNext(0, '');
+  }
 }

@@ -80,18 +80,25 @@ export async function runNodeScenario(
 ): Promise<ScenarioRun> {
   const file = await buildNodeScenario(scenario);
   server.take();
-  const child = spawn(process.execPath, [file], {
+  return runScenarioChild(server, process.execPath, [file], {
     cwd: workDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      SENTRY_DSN: dsn ?? server.dsn(PUBLIC_KEY, PROJECT_ID),
-      SENTRY_RELEASE: RELEASE,
-      SENTRY_ENVIRONMENT: ENVIRONMENT,
-      SDK_MODE: mode,
-    },
+    env: { SENTRY_DSN: dsn ?? server.dsn(PUBLIC_KEY, PROJECT_ID), SENTRY_RELEASE: RELEASE, SENTRY_ENVIRONMENT: ENVIRONMENT, SDK_MODE: mode },
+    timeoutMs,
+    settleMs,
   });
+}
+
+/**
+ * Runs one scenario program (PATH and HOME of this process plus `env`) and collects what it sent to
+ * `server`: killed after `timeoutMs`; after it exits, requests still in flight get `settleMs` of quiet.
+ */
+export async function runScenarioChild(
+  server: RecordingServer,
+  file: string,
+  args: readonly string[],
+  { cwd, env, timeoutMs, settleMs }: { cwd: string; env: Record<string, string>; timeoutMs: number; settleMs: number },
+): Promise<ScenarioRun> {
+  const child = spawn(file, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -16,7 +16,7 @@ jest.setTimeout(60_000);
 const MINUTE = 60_000;
 const PROJECT = 1;
 const START_MS = Math.floor(Date.now() / MINUTE) * MINUTE - 3 * 3_600_000;
-const OPTIONS: SeedOptions = { startMs: START_MS, minutes: 150, transactions: 0, spans: 0, webVitals: 0, errors: 0, sessions: 0, sessionAggregates: 0, clientReports: 600 };
+const OPTIONS: SeedOptions = { startMs: START_MS, minutes: 150, clientReports: 600 };
 const RANGE = { fromMs: START_MS + 17_345, toMs: START_MS + 140 * MINUTE + 31_234 };
 const MAX_QUANTITY = 2 ** 32 - 1;
 

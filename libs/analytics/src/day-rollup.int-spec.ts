@@ -47,11 +47,9 @@ describe('the day tier against raw rows', () => {
       startMs: RECORDS_FROM,
       minutes: (2 * DAY + 10 * HOUR) / MINUTE,
       transactions: 30_000,
-      spans: 0,
       webVitals: 8_000,
       errors: 2_000,
       sessions: 1_000,
-      sessionAggregates: 0,
     });
   });
 

@@ -18,7 +18,7 @@ jest.setTimeout(60_000);
 const MINUTE = 60_000;
 const PROJECT = 1;
 const START_MS = Math.floor(Date.now() / MINUTE) * MINUTE - 3 * 3_600_000;
-const OPTIONS: SeedOptions = { startMs: START_MS, minutes: 150, transactions: 0, spans: 0, webVitals: 0, errors: 3000, sessions: 0, sessionAggregates: 0 };
+const OPTIONS: SeedOptions = { startMs: START_MS, minutes: 150, errors: 3000 };
 /** Not minute-aligned at either end: the rollup path reads raw rows for the edge minutes. */
 const RANGE = { fromMs: START_MS + 17_345, toMs: START_MS + 140 * MINUTE + 31_234 };
 const TAGGED = 'ab'.repeat(16);

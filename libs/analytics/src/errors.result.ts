@@ -111,12 +111,12 @@ function toErrorEvent(row: ErrorEventRow): ErrorEvent {
     browser: row.browser,
     os: row.os,
     tags: row.tags,
-    exceptions: parseExceptions(row.exceptions),
+    exceptions: parseStoredExceptions(row.exceptions),
   };
 }
 
 /** The stored chain; an unreadable value (never written by Pulse's mapper) shows as no exceptions. */
-function parseExceptions(json: string): ExceptionRecord[] {
+export function parseStoredExceptions(json: string): ExceptionRecord[] {
   try {
     const parsed: unknown = JSON.parse(json);
     return Array.isArray(parsed) ? (parsed as ExceptionRecord[]) : [];

@@ -1,5 +1,6 @@
-import { EVENT_JSON_NOTE_KEY, ExceptionRecord } from '@pulse/model';
+import { EVENT_JSON_NOTE_KEY } from '@pulse/model';
 import { EventExceptionDetail, exceptionDetails, isJsonObject, JsonObject, valuesOf } from './issue-event-frames';
+import { parseStoredExceptions } from './errors.result';
 
 /**
  * One error event in full, as an issue's detail shows it (Sentry's event shape): the modelled
@@ -92,15 +93,6 @@ function parseEventJson(text: string): { event?: JsonObject; trimmed?: string[] 
   return trimmed === undefined ? { event: parsed } : { event: parsed, trimmed };
 }
 
-function parseExceptions(text: string): ExceptionRecord[] {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return Array.isArray(parsed) ? (parsed as ExceptionRecord[]) : [];
-  } catch {
-    return [];
-  }
-}
-
 const objectOrNull = (value: unknown): JsonObject | null => (isJsonObject(value) ? value : null);
 const toIso = (ms: Int64): string => new Date(Number(ms)).toISOString();
 
@@ -136,7 +128,7 @@ export function toErrorEventDetail(row: ErrorEventDetailRow): ErrorEventDetail {
     contexts: objectOrNull(event?.contexts) ?? {},
     breadcrumbs: valuesOf(event?.breadcrumbs),
     sdk: { name: row.sdk_name, version: row.sdk_version },
-    exceptions: exceptionDetails(parseExceptions(row.exceptions), event),
+    exceptions: exceptionDetails(parseStoredExceptions(row.exceptions), event),
     unmodelled,
   };
   if (event?.threads !== undefined) detail.threads = event.threads;

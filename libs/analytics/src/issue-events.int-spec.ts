@@ -19,7 +19,7 @@ jest.setTimeout(60_000);
 const MINUTE = 60_000;
 const PROJECT = 7;
 const START_MS = Math.floor(Date.now() / MINUTE) * MINUTE - 4 * 3_600_000;
-const OPTIONS: SeedOptions = { startMs: START_MS, minutes: 60, transactions: 0, spans: 0, webVitals: 0, errors: 200, sessions: 0, sessionAggregates: 0 };
+const OPTIONS: SeedOptions = { startMs: START_MS, minutes: 60, errors: 200 };
 /** Longer than an hour (the rollup is chosen) and not minute-aligned (edge minutes read raw rows). */
 const RANGE = { fromMs: START_MS + 17_345, toMs: START_MS + 150 * MINUTE + 31_234 };
 const H1 = '1a'.repeat(16);

@@ -22,7 +22,7 @@ describe('release health against ClickHouse', () => {
   let db: SeededDatabase;
 
   beforeAll(async () => {
-    db = await seededDatabase('analytics_releases', 23, { startMs: START, minutes: 160, transactions: 12_000, spans: 0, webVitals: 0, errors: 4_000, sessions: 3_000, sessionAggregates: 300 });
+    db = await seededDatabase('analytics_releases', 23, { startMs: START, minutes: 160, transactions: 12_000, errors: 4_000, sessions: 3_000, sessionAggregates: 300 });
   });
 
   afterAll(async () => {

@@ -17,7 +17,7 @@ const NOW = Date.now();
 const T0 = Math.floor(NOW / MINUTE) * MINUTE - 60 * MINUTE + 123;
 const TRACE = '0123456789abcdef0123456789abcdef';
 const BIG_TRACE = 'fedcba9876543210fedcba9876543210';
-const OPTIONS: SeedOptions = { startMs: T0 - 30 * MINUTE, minutes: 60, transactions: 300, spans: 1000, webVitals: 0, errors: 300, sessions: 0, sessionAggregates: 0 };
+const OPTIONS: SeedOptions = { startMs: T0 - 30 * MINUTE, minutes: 60, transactions: 300, spans: 1000, errors: 300 };
 
 const id = (n: number) => n.toString(16).padStart(16, '0');
 const ROOT = id(1);

@@ -66,7 +66,7 @@ describe('transaction metrics against ClickHouse', () => {
   let records: TransactionRecord[];
 
   beforeAll(async () => {
-    db = await seededDatabase('analytics_tx', 11, { startMs: START, minutes: 330, transactions: 40_000, spans: 0, webVitals: 0, errors: 0, sessions: 0, sessionAggregates: 0 });
+    db = await seededDatabase('analytics_tx', 11, { startMs: START, minutes: 330, transactions: 40_000 });
     records = db.records.transactions;
   });
 

@@ -42,7 +42,7 @@ const HOUR_MS = 3_600_000;
  * last whole minute would end on the hour and the plan would have one branch fewer).
  */
 const START_MS = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 3 * HOUR_MS + 17 * MINUTE;
-const OPTIONS: SeedOptions = { startMs: START_MS, minutes: 150, transactions: 0, spans: 0, webVitals: 6000, errors: 0, sessions: 0, sessionAggregates: 0 };
+const OPTIONS: SeedOptions = { startMs: START_MS, minutes: 150, webVitals: 6000 };
 /** Not minute-aligned at either end: the rollup path reads raw rows for the edge minutes. */
 const RANGE = { fromMs: START_MS + 7_345, toMs: START_MS + 150 * MINUTE - 23_456 };
 const SCORED = Object.keys(PERFORMANCE_SCORE_CURVES) as ScoredVitalName[];

@@ -14,7 +14,7 @@ jest.setTimeout(30_000);
 describe('isRejectedRows on errors provoked from this ClickHouse', () => {
   let db: MigratedDatabase;
   let writer: ClickHouseRowWriter;
-  const records = seededRecords(3, { startMs: Date.now() - 3_600_000, minutes: 10, transactions: 1, spans: 0, webVitals: 0, errors: 1, sessions: 0, sessionAggregates: 0 });
+  const records = seededRecords(3, { startMs: Date.now() - 3_600_000, minutes: 10, transactions: 1, errors: 1 });
   const transaction = toTransactionRow(records.transactions[0], 30);
   const error = toErrorRow(records.errors[0], 30);
 

@@ -17,7 +17,7 @@ describe('retention: the TTL drops expired partitions of a raw table and its rol
   afterAll(() => db?.client.close());
 
   it('drops rows older than their retention_days, and keeps the rest', async () => {
-    const options = { minutes: 30, transactions: 30, spans: 0, webVitals: 0, errors: 0, sessions: 0, sessionAggregates: 0 };
+    const options = { minutes: 30, transactions: 30 };
     const expired = seededRecords(1, { ...options, startMs: Date.now() - 3 * DAY }).transactions.map((r) => toTransactionRow(r, 1));
     const kept = seededRecords(2, { ...options, startMs: Date.now() - 3 * DAY }).transactions.map((r) => toTransactionRow(r, 30));
     const fresh = seededRecords(3, { ...options, startMs: Date.now() - 3_600_000 }).transactions.map((r) => toTransactionRow(r, 1));

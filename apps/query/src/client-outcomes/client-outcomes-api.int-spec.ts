@@ -18,7 +18,7 @@ describe('client-outcomes endpoint over HTTP', () => {
   const suite = seededQueryApp({
     prefix: 'pulse_p4_client_outcomes_api',
     seed: 11,
-    records: { startMs: START_MS, minutes: 90, transactions: 0, spans: 0, webVitals: 0, errors: 0, sessions: 0, sessionAggregates: 0, clientReports: 400 },
+    records: { startMs: START_MS, minutes: 90, clientReports: 400 },
   });
   const mine = () => suite.db.records.clientReports.filter((r) => r.projectId === 1 && r.timestampMs >= FROM && r.timestampMs < TO);
   const sum = (quantities: number[]) => quantities.reduce((total, quantity) => total + quantity, 0);

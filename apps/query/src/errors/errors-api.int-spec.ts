@@ -18,7 +18,7 @@ describe('error endpoints over HTTP', () => {
   const suite = seededQueryApp({
     prefix: 'pulse_errors_api',
     seed: 7,
-    records: { startMs: START_MS, minutes: 90, transactions: 0, spans: 0, webVitals: 0, errors: 600, sessions: 0, sessionAggregates: 0 },
+    records: { startMs: START_MS, minutes: 90, errors: 600 },
   });
   const get = <T>(path: string) => suite.get<T>(path);
   const mine = () => suite.db.records.errors.filter((r) => r.projectId === 1 && r.timestampMs >= FROM && r.timestampMs < TO);

@@ -175,13 +175,3 @@ export class IssueActivityDto {
   @ApiProperty({ example: '2026-03-01T12:00:00.000Z' }) dateCreated!: string;
   @ApiProperty({ type: IssueActivityDataDto }) data!: IssueActivityDataDto;
 }
-
-export function issueActivityOf(entry: IssueActivity): IssueActivityDto {
-  return {
-    id: String(entry.id),
-    type: entry.kind,
-    user: entry.actor,
-    dateCreated: new Date(entry.atMs).toISOString(),
-    data: { fromStatus: entry.fromStatus, toStatus: entry.toStatus, fromSubstatus: entry.fromSubstatus, toSubstatus: entry.toSubstatus, statusDetails: entry.details },
-  };
-}

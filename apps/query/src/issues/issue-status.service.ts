@@ -1,17 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ProjectRegistry } from '@pulse/config';
-import { InvalidStatusChange, IssueNotFound, IssueStore, IssueWorkflow, MAX_ISSUES_PER_CHANGE, shortNumberIn } from '@pulse/issues';
+import { activityView, InvalidStatusChange, IssueNotFound, IssueStore, IssueWorkflow, MAX_ISSUES_PER_CHANGE } from '@pulse/issues';
 import type { Issue } from '@pulse/issues';
 import { ApiError } from '@pulse/platform';
-import { PROJECT_REGISTRY } from '../query.tokens';
-import { bulkIssueIdsOf, IssueActivityDto, issueActivityOf, IssueStatusChangeDto, IssueStatusResponseDto, statusChangeOf } from './issue-status.dto';
+import { ISSUE_READER, QueryIssueReader } from './issue-read.providers';
+import { bulkIssueIdsOf, IssueActivityDto, IssueStatusChangeDto, IssueStatusResponseDto, statusChangeOf } from './issue-status.dto';
 
 /** The activity entries GET …/activity answers, newest first. */
 export const ACTIVITY_LIMIT = 100;
 
 /**
- * The write side of the issue API: parses a change, finds the issues (numeric or short ids, as
- * the reads take them), applies it through IssueWorkflow as the token's actor, and answers Sentry's
+ * The write side of the issue API: parses a change, finds the issues (numeric or short ids, through
+ * the reads' IssueReader.find: 400 for neither, 404 for an issue not in the project), applies it through IssueWorkflow as the token's actor, and answers Sentry's
  * fields. Workflow errors become 404 (an issue not in the project) or 400 (a change that cannot
  * be made, e.g. in the next release of a project without releases).
  */
@@ -20,12 +19,12 @@ export class IssueStatusService {
   constructor(
     private readonly workflow: IssueWorkflow,
     private readonly store: IssueStore,
-    @Inject(PROJECT_REGISTRY) private readonly registry: ProjectRegistry,
+    @Inject(ISSUE_READER) private readonly reader: QueryIssueReader,
   ) {}
 
   async changeOne(projectId: number, issueId: string, body: IssueStatusChangeDto, actor: string): Promise<IssueStatusResponseDto> {
     const change = statusChangeOf(body, Date.now());
-    const issue = await this.find(projectId, issueId);
+    const issue = await this.reader.find(projectId, issueId);
     return statusFields(await this.change(projectId, [issue.id], change, actor));
   }
 
@@ -35,23 +34,8 @@ export class IssueStatusService {
   }
 
   async activity(projectId: number, issueId: string): Promise<IssueActivityDto[]> {
-    const issue = await this.find(projectId, issueId);
-    return (await this.store.activity(projectId, issue.id, ACTIVITY_LIMIT)).map(issueActivityOf);
-  }
-
-  /** An issue by numeric id or short id (as the reads take it); 400 for neither, 404 when the project has no such issue. */
-  private async find(projectId: number, idOrShortId: string): Promise<Issue> {
-    const text = idOrShortId.trim();
-    const projectName = this.registry.project(projectId)?.name ?? String(projectId);
-    let issue: Issue | undefined;
-    if (/^\d{1,15}$/.test(text)) issue = await this.store.get(projectId, Number(text));
-    else {
-      const shortNumber = shortNumberIn(projectName, text);
-      if (shortNumber === undefined) throw new ApiError(400, `issue ${JSON.stringify(idOrShortId)} is neither an issue id nor a short id of project ${projectName}`);
-      issue = await this.store.getByShortNumber(projectId, shortNumber);
-    }
-    if (issue === undefined) throw new ApiError(404, `project ${projectId} has no issue ${idOrShortId}`);
-    return issue;
+    const issue = await this.reader.find(projectId, issueId);
+    return (await this.store.activity(projectId, issue.id, ACTIVITY_LIMIT)).map(activityView);
   }
 
   private async change(...args: Parameters<IssueWorkflow['changeStatus']>): Promise<Issue[]> {

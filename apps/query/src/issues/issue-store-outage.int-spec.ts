@@ -16,7 +16,7 @@ describe('query app with PostgreSQL unreachable', () => {
   const suite = seededQueryApp({
     prefix: 'pulse_issue_store_outage',
     seed: 5,
-    records: { startMs: START_MS, minutes: 60, transactions: 200, spans: 0, webVitals: 0, errors: 50, sessions: 0, sessionAggregates: 0 },
+    records: { startMs: START_MS, minutes: 60, transactions: 200, errors: 50 },
     // Port 1 (tcpmux) of the loopback: privileged, and nothing listens there, so every connect is refused.
     env: { DATABASE_URL: 'postgres://pulse:pulse@127.0.0.1:1/pulse' },
   });

@@ -110,7 +110,7 @@ describe('issue read API over HTTP', () => {
 
   beforeAll(async () => {
     pg = await freshDatabase('p7_issues_api');
-    const records = { startMs: BASE, minutes: 1, transactions: 0, spans: 0, webVitals: 0, errors: 0, sessions: 0, sessionAggregates: 0 };
+    const records = { startMs: BASE, minutes: 1 };
     ch = await seededDatabase('p7_issues_api', 1, records, { errors: [...A1, ...A2, A_LATEST, ...B, ...C, ...E] });
     ids.a = await insertIssue(pg.pool, { projectId: 1, shortNumber: 1, title: 'TypeError: x is undefined', status: 'unresolved', firstSeenMinute: 11, lastSeenMinute: 100, hashes: [hash('a'), hash('b')], lastRelease: '1.1.0' });
     ids.b = await insertIssue(pg.pool, { projectId: 1, shortNumber: 2, title: 'Timeout: upstream', status: 'unresolved', firstSeenMinute: 5, lastSeenMinute: 60, hashes: [hash('c')] });

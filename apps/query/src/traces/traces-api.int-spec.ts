@@ -16,7 +16,7 @@ describe('trace endpoint over HTTP', () => {
   const suite = seededQueryApp({
     prefix: 'pulse_traces_api',
     seed: 8,
-    records: { startMs: START_MS, minutes: 60, transactions: 200, spans: 0, webVitals: 0, errors: 0, sessions: 0, sessionAggregates: 0 },
+    records: { startMs: START_MS, minutes: 60, transactions: 200 },
     env: { QUERY_MAX_RANGE_DAYS: MAX_RANGE_DAYS },
   });
   const get = <T>(path: string) => suite.get<T>(`traces/${path}`);

@@ -25,7 +25,7 @@ describe('web vitals endpoints', () => {
   const suite = seededQueryApp({
     prefix: 'pulse_web_vitals_http',
     seed: 20251202,
-    records: { startMs: START_MS, minutes: 120, transactions: 0, spans: 0, webVitals: 1500, errors: 0, sessions: 0, sessionAggregates: 0 },
+    records: { startMs: START_MS, minutes: 120, webVitals: 1500 },
   });
   const get = <T>(path: string, query: string) => suite.get<T>(`${path}?from=${RANGE.fromMs}&to=${RANGE.toMs}${query}`);
 

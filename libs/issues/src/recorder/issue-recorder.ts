@@ -15,6 +15,7 @@
  * Locks are always taken in the same order (partition row, releases sorted, hashes sorted, issues by
  * id, counters by project), so batches of two partitions touching the same issue wait, never deadlock.
  */
+import { previousGroupingConfigOf } from '@pulse/model';
 import type { ErrorRecord } from '@pulse/model';
 import { withTransaction } from '@pulse/state';
 import type { Pool, PoolClient } from 'pg';
@@ -53,12 +54,6 @@ export interface RecordOutcome {
 
 /** The `applied_offsets.consumer` of the issue processor. */
 export const ISSUES_CONSUMER = 'issues';
-
-/**
- * The grouping config a secondary hash is linked under. The record names only the config its
- * fingerprint was computed with; the secondary hash is "the one before it".
- */
-export const previousGroupingConfigOf = (groupingConfig: string): string => `previous:${groupingConfig}`;
 
 export class IssueRecorder {
   constructor(private readonly pool: Pool) {}

@@ -8,10 +8,22 @@ import { pulse2026_12 } from './pulse-2026-12';
  * previous one; the issue processor links both hashes to one issue, so an issue created under the
  * previous config keeps receiving its events after the switch.
  */
-export const GROUPING_CONFIGS: ReadonlyMap<string, GroupingConfig> = new Map([pulse2026_06, pulse2026_12].map((config) => [config.id, config]));
+/** Oldest first: each config's predecessor is the one before it. */
+const CONFIG_ORDER: readonly GroupingConfig[] = [pulse2026_06, pulse2026_12];
+export const GROUPING_CONFIGS: ReadonlyMap<string, GroupingConfig> = new Map(CONFIG_ORDER.map((config) => [config.id, config]));
 export const CURRENT_GROUPING_CONFIG = pulse2026_12.id;
 /** The config before the current one: its hash is the secondary fingerprint. */
 export const SECONDARY_GROUPING_CONFIG = pulse2026_06.id;
+
+/**
+ * The config a record's secondary fingerprint was computed with, given the config of its
+ * fingerprint: the one before it. A config this build does not know (a record of a newer ingest)
+ * is named `previous:<id>`.
+ */
+export function previousGroupingConfigOf(groupingConfig: string): string {
+  const index = CONFIG_ORDER.findIndex((config) => config.id === groupingConfig);
+  return index > 0 ? CONFIG_ORDER[index - 1].id : `previous:${groupingConfig}`;
+}
 /** The current config's id (what ErrorRecord.groupingConfig holds). */
 export const GROUPING_CONFIG = CURRENT_GROUPING_CONFIG;
 

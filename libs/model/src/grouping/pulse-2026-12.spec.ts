@@ -2,7 +2,7 @@ import { readErrorEvent } from '@pulse/protocol';
 import { payloadValue } from '@pulse/protocol/testing';
 import { normalizeError } from '../normalize-error';
 import { normalizedRecord } from '../testing';
-import { CURRENT_GROUPING_CONFIG, GROUPING_CONFIG, GROUPING_CONFIGS, SECONDARY_GROUPING_CONFIG } from './index';
+import { CURRENT_GROUPING_CONFIG, GROUPING_CONFIG, GROUPING_CONFIGS, previousGroupingConfigOf, SECONDARY_GROUPING_CONFIG } from './index';
 
 const ctx = { projectId: 7, receivedAtMs: 1_795_499_990_000, generateEventId: () => 'ffffffff-ffff-4fff-8fff-ffffffffffff' };
 
@@ -180,5 +180,13 @@ describe('pulse:2026-12 exceptions, messages and fingerprints', () => {
     expect(withFp(['{{ level }}'])).toBe(withFp(['{{ level }}'], { level: 'warn' }));
     expect(withFp(['{{ message }}'], { message: 'order 7 late' })).toBe(withFp(['{{ message }}'], { message: 'order 9 late' }));
     expect(withFp(['checkout'])).toBe(fp({ platform: 'node', message: 'other', fingerprint: ['checkout'] }));
+  });
+});
+
+describe('previousGroupingConfigOf', () => {
+  it('names the config before a known one, and marks an unknown one as such', () => {
+    expect(previousGroupingConfigOf(CURRENT_GROUPING_CONFIG)).toBe(SECONDARY_GROUPING_CONFIG);
+    expect(previousGroupingConfigOf('pulse:2099-01')).toBe('previous:pulse:2099-01');
+    expect(previousGroupingConfigOf(SECONDARY_GROUPING_CONFIG)).toBe(`previous:${SECONDARY_GROUPING_CONFIG}`);
   });
 });

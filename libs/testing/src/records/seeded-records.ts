@@ -10,13 +10,14 @@ export interface SeedOptions {
   /** Records fall in [startMs, startMs + minutes). */
   startMs: number;
   minutes: number;
-  transactions: number;
-  spans: number;
-  webVitals: number;
-  errors: number;
+  /** How many of each; a kind left out gets none. */
+  transactions?: number;
+  spans?: number;
+  webVitals?: number;
+  errors?: number;
   /** Individual sessions (each 1–3 updates); aggregate buckets come on top. */
-  sessions: number;
-  sessionAggregates: number;
+  sessions?: number;
+  sessionAggregates?: number;
   /** Client report outcomes (one reason and category each); drawn after every other kind, so asking for them changes no other record. */
   clientReports?: number;
 }
@@ -49,7 +50,7 @@ export function seededRecords(seed: number, options: SeedOptions): SeededRecords
   const user = (): string => (random() < 0.2 ? '' : `user-${Math.floor(random() * 60)}`);
   const common = () => ({ projectId: pick(SEEDED_PROJECTS), release: pick(RELEASES), environment: pick(ENVIRONMENTS) });
 
-  const transactions = Array.from({ length: options.transactions }, (): TransactionRecord => {
+  const transactions = Array.from({ length: options.transactions ?? 0 }, (): TransactionRecord => {
     const timestampMs = time();
     const durationMs = Math.round(logNormal(random, 250, 0.9));
     const status = pick(STATUSES);
@@ -62,7 +63,7 @@ export function seededRecords(seed: number, options: SeedOptions): SeededRecords
     };
   });
 
-  const spans = Array.from({ length: options.spans }, (): SpanRecord => {
+  const spans = Array.from({ length: options.spans ?? 0 }, (): SpanRecord => {
     const timestampMs = time();
     const durationMs = Math.round(logNormal(random, 20, 1));
     return {
@@ -72,7 +73,7 @@ export function seededRecords(seed: number, options: SeedOptions): SeededRecords
     };
   });
 
-  const webVitals = Array.from({ length: options.webVitals }, (): WebVitalRecord => {
+  const webVitals = Array.from({ length: options.webVitals ?? 0 }, (): WebVitalRecord => {
     const vital = pick(VITALS);
     const timestampMs = time();
     return {
@@ -81,7 +82,7 @@ export function seededRecords(seed: number, options: SeedOptions): SeededRecords
     };
   });
 
-  const errors = Array.from({ length: options.errors }, (): ErrorRecord => {
+  const errors = Array.from({ length: options.errors ?? 0 }, (): ErrorRecord => {
     const group = Math.floor(random() * FINGERPRINTS);
     const timestampMs = time();
     const handled = random() < 0.8;
@@ -96,11 +97,11 @@ export function seededRecords(seed: number, options: SeedOptions): SeededRecords
   });
 
   const sessions: SessionRecord[] = [];
-  for (let i = 0; i < options.sessions; i++) {
+  for (let i = 0; i < (options.sessions ?? 0); i++) {
     const start = { ...common(), sessionId: hex(32), distinctId: user(), startedMs: time() };
     sessions.push(...sessionUpdates(random, start));
   }
-  for (let i = 0; i < options.sessionAggregates; i++) {
+  for (let i = 0; i < (options.sessionAggregates ?? 0); i++) {
     const startedMs = Math.floor(time() / 60_000) * 60_000;
     const bucket = { ...common(), sessionId: '', distinctId: user(), init: true, errors: 0, startedMs, timestampMs: startedMs, durationS: null, receivedAtMs: startedMs + 60_000 };
     const counts: Array<[SessionStatus, number]> = [

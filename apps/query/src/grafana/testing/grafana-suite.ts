@@ -60,7 +60,7 @@ export function grafanaSuite(prefix: string): GrafanaSuite {
   const seeded = seededQueryApp({
     prefix,
     seed: 31,
-    records: { startMs: START, minutes: 180, transactions: 6000, spans: 0, webVitals: 3000, errors: 1500, sessions: 600, sessionAggregates: 60 },
+    records: { startMs: START, minutes: 180, transactions: 6000, webVitals: 3000, errors: 1500, sessions: 600, sessionAggregates: 60 },
     timeoutMs: 180_000,
   });
 
