@@ -16,6 +16,10 @@ const LIBRARY_DEPENDENCIES = {
   // PostgreSQL: the pool, its migrations, transactions. Mutable state (issues, their workflow).
   state: [],
   issues: ['analytics', 'model', 'state'],
+  // Destinations of alerts (webhook, Slack, Jira): render and send one notification. No storage.
+  notifiers: [],
+  // Alert rules, their evaluation (issue, metric, release), incidents and the delivery outbox.
+  alerts: ['analytics', 'issues', 'model', 'notifiers', 'state'],
   platform: ['config', 'protocol'],
   // Tooling: imported by tests, benchmarks and scripts only.
   loadgen: ['model', 'protocol'],

@@ -1,11 +1,11 @@
 // The benchmark suite (`npm run bench -- [flags]`; builds first): the load generator's own cost,
-// ingest, consumer, end to end and queries, one after the other, each against its own baseline
-// measured in the same run; then the targets, the cost per component and a sizing table.
+// ingest, consumer, end to end, queries and alerts, one after the other, each (where it has one)
+// against its own baseline measured in the same run; then the targets, the cost per component and a sizing table.
 //   npm run bench                                   # everything, with each part's defaults
 //   npm run bench -- --parts ingest,queries         # some parts
 //   npm run bench -- --quick                        # small sizes: checks that every part runs
 //
-// Each part is its own script (bench-loadgen, bench-ingest, bench-consumer, bench-e2e, bench-queries), started as a
+// Each part is its own script (bench-loadgen, bench-ingest, bench-consumer, bench-e2e, bench-queries, bench-alerts), started as a
 // child process with its own local Kafka / ClickHouse (or KAFKA_BROKERS / CLICKHOUSE_URL), so one
 // part's data and processes cannot slow the next (their fixed ports are below Linux's ephemeral
 // range, 32768–60999, so no outgoing connection of an earlier part can hold one). Parts write their
@@ -35,6 +35,8 @@ const QUICK_ARGS: Record<PartName, string[]> = {
   // Freshness at the target's rate (1,000 events/s), then one step.
   e2e: ['--seconds', '15', '--warmup-seconds', '5', '--rates', '500', '--step-seconds', '15'],
   queries: ['--rows', '100000', '--iterations', '3'],
+  // A few alerts of each kind and 100 rules over two periods: every phase runs, no figure to quote.
+  alerts: ['--new-issues', '5', '--rounds', '1', '--rules', '100', '--load-periods', '2', '--background-rate', '20'],
 };
 
 interface SuiteOptions {

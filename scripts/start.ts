@@ -104,6 +104,11 @@ function printQuickStart(config: PulseConfigDto, ingestPort: number, queryPort: 
       -H 'Content-Type: application/json' -d '${error}'
     curl -s -H 'Authorization: Bearer ${token}' 'http://127.0.0.1:${queryPort}/api/v1/projects/${project.id}/issues'
 
+  Be told about new issues (point "url" at a webhook of yours; docs/alerts.md has Slack and Jira):
+    curl -s -X POST -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' \
+      'http://127.0.0.1:${queryPort}/api/v1/projects/${project.id}/alert-rules' \
+      -d '{"name":"new errors","kind":"issue","trigger":{"type":"new_issue"},"actions":[{"type":"webhook","url":"http://127.0.0.1:9999/hook"}]}'
+
   Ctrl-C stops everything this command started.
 `);
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AppName } from '@pulse/local-infra';
 
 /**
  * What every benchmark checks before it starts anything: the compiled files it runs (paths
@@ -13,6 +14,6 @@ export function checkPrerequisites(root: string, builtFiles: readonly string[]):
 }
 
 /** The compiled entry point of an app. */
-export function appMain(app: 'ingest' | 'consumer' | 'query'): string {
+export function appMain(app: AppName): string {
   return join('dist', 'apps', app, 'src', 'main.js');
 }

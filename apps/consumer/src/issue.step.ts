@@ -23,8 +23,9 @@ export abstract class IssueSink {
  * drops the replayed insert by its token.
  */
 export async function recordIssues(sink: IssueSink, metrics: ConsumerMetrics, batch: RecordBatch, stored: readonly PendingRow[]): Promise<void> {
+  // A batch with no stored error (all client re-sends, all refused) still moves the partition's
+  // applied offset: the alerts app waits for it before it evaluates the same offsets.
   const records = recordsOfRows(RecordKind.Error, stored);
-  if (records.length === 0) return;
   const outcome = await sink.record(records, { consumer: ISSUES_CONSUMER, topic: batch.topic, partition: batch.partition, lastOffset: batch.range.last });
   if (!outcome.applied) {
     metrics.issueBatchesSkipped.inc();

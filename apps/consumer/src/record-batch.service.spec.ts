@@ -353,12 +353,20 @@ describe('RecordBatchService: the errors step hands the stored errors to the iss
     expect(writer.inserts.map((insert) => insert.token)).toEqual(['e/2/0-0']);
   });
 
-  it('counts a batch the processor had applied as skipped, and never calls it for other kinds or without fresh errors', async () => {
+  it('counts a batch the processor had applied as skipped, and never calls it for other kinds', async () => {
     issues.applied = false;
     await service.handle(batch('e/2/0-0', [error(id(1))]));
     expect(await counter('issueBatchesSkipped')).toBe(1);
-    await service.handle(batch('e/2/1-1', [error(id(1))]));
     await service.handle(batch('t/2/0-0', [encodeRecord(RecordKind.Transaction, record)], RecordKind.Transaction));
     expect(issues.calls).toHaveLength(1);
+  });
+
+  it('passes an errors batch without fresh records too, so the partition\'s applied offset moves (the alerts app waits for it)', async () => {
+    await service.handle(batch('e/2/0-0', [error(id(1))]));
+    await service.handle(batch('e/2/1-1', [error(id(1))]));
+    expect(issues.calls).toEqual([
+      { eventIds: [id(1)], position: { consumer: 'issues', topic: 'pulse.errors', partition: 2, lastOffset: '10' } },
+      { eventIds: [], position: { consumer: 'issues', topic: 'pulse.errors', partition: 2, lastOffset: '10' } },
+    ]);
   });
 });

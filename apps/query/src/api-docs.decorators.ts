@@ -25,7 +25,7 @@ import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiForbiddenResponse,
-  ApiOkResponse,
+  ApiResponse,
   ApiOperation,
   ApiParam,
   ApiProperty,
@@ -51,23 +51,30 @@ export class ErrorBodyDto implements ErrorBody {
   causes?: string[];
 }
 
-export interface ProjectEndpointDocs {
+export type ProjectEndpointDocs = {
   /** The group it is listed under in /docs, e.g. `transactions`, `releases`. */
   tag: string;
   summary: string;
   description?: string;
-  /** The 200 body: a class with @ApiProperty fields, or `[Class]` for a JSON array of them. */
-  ok: Type<unknown> | [Type<unknown>];
-}
+} & (
+  | {
+      /** The 200 (or 201) body: a class with @ApiProperty fields, or `[Class]` for a JSON array of them. */
+      ok: Type<unknown> | [Type<unknown>];
+      /** 201 for a create; default 200. */
+      status?: 200 | 201;
+    }
+  /** A 204 without a body (a delete). */
+  | { status: 204 }
+);
 
-export function ApiProjectEndpoint({ tag, summary, description, ok }: ProjectEndpointDocs): MethodDecorator {
-  const [type, isArray] = Array.isArray(ok) ? [ok[0], true] : [ok, false];
+export function ApiProjectEndpoint(docs: ProjectEndpointDocs): MethodDecorator {
+  const { tag, summary, description } = docs;
   return applyDecorators(
     ApiTags(tag),
     ApiOperation({ summary, description }),
     ApiBearerAuth(BEARER_SCHEME),
     ApiParam({ name: 'projectId', type: 'integer', description: 'The project, as in its DSN and PULSE_CONFIG.', example: 1 }),
-    ApiOkResponse({ type, isArray, description: 'The result.' }),
+    successResponse(docs),
     ApiBadRequestResponse({ type: ErrorBodyDto, description: 'A parameter is missing, unknown or cannot be parsed; `detail` says which.' }),
     ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'No `Authorization: Bearer <token>`, or an unknown token.' }),
     ApiForbiddenResponse({ type: ErrorBodyDto, description: 'The token has no access to this project.' }),
@@ -76,6 +83,12 @@ export function ApiProjectEndpoint({ tag, summary, description, ok }: ProjectEnd
       description: 'The token already has its most queries running and waiting (QUERY_MAX_CONCURRENT_PER_TOKEN, QUERY_MAX_QUEUED_PER_TOKEN); retry after `Retry-After` seconds.',
     }),
   );
+}
+
+function successResponse(docs: ProjectEndpointDocs): MethodDecorator {
+  if (docs.status === 204) return ApiResponse({ status: 204, description: 'Done; no body.' });
+  const [type, isArray] = Array.isArray(docs.ok) ? [docs.ok[0], true] : [docs.ok, false];
+  return ApiResponse({ status: docs.status ?? 200, type, isArray, description: docs.status === 201 ? 'Created.' : 'The result.' });
 }
 
 /** The fields of AnalyticsQueryDto; api-docs.int-spec.ts checks they match what the DTO accepts. */

@@ -3,12 +3,16 @@ import { APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { ProjectRegistry, QueryConfig } from '@pulse/config';
 import { HealthController, MetricsRegistry, READINESS_CHECKS, ReadinessCheck } from '@pulse/platform';
+import { AlertRuleStore } from '@pulse/alerts';
 import { IssueStore, IssueWorkflow } from '@pulse/issues';
 import { checkPostgres, createPostgresPool } from '@pulse/state';
 import { checkClickHouse, createClickHouse } from '@pulse/storage';
 import type { Pool } from 'pg';
 import { TOKEN_ADMISSION, TokenAdmissionInterceptor } from './admission/token-admission.interceptor';
 import { TokenAdmission } from './admission/token-admission';
+import { AlertIncidentsController } from './alerts/alert-incidents.controller';
+import { AlertRulesController } from './alerts/alert-rules.controller';
+import { AlertRulesService } from './alerts/alert-rules.service';
 import { AnalyticsErrorsInterceptor } from './analytics-errors';
 import { analyticsProviders } from './analytics.providers';
 import { BearerTokenGuard } from './bearer-token.guard';
@@ -51,7 +55,7 @@ export class QueryModule implements OnApplicationShutdown {
     const limits: QueryLimits = { maxExecutionSeconds: config.queryMaxExecutionSeconds, maxRangeDays: config.queryMaxRangeDays, maxPoints: config.queryMaxPoints };
     return {
       module: QueryModule,
-      controllers: [LatencyController, TransactionsController, ReleasesController, WebVitalsController, ErrorsController, IssuesController, ClientOutcomesController, TracesController, SqlQueryController, GrafanaController, IssueStatusController, HealthController],
+      controllers: [LatencyController, TransactionsController, ReleasesController, WebVitalsController, ErrorsController, IssuesController, ClientOutcomesController, TracesController, SqlQueryController, GrafanaController, IssueStatusController, AlertIncidentsController, AlertRulesController, HealthController],
       providers: [
         { provide: PROJECT_REGISTRY, useValue: registry },
         { provide: QUERY_LIMITS, useValue: limits },
@@ -80,6 +84,8 @@ export class QueryModule implements OnApplicationShutdown {
         { provide: IssueStore, inject: [POSTGRES_POOL], useFactory: (pool: Pool) => new IssueStore(pool) },
         { provide: IssueWorkflow, inject: [POSTGRES_POOL], useFactory: (pool: Pool) => new IssueWorkflow(pool) },
         IssueStatusService,
+        { provide: AlertRuleStore, inject: [POSTGRES_POOL], useFactory: (pool: Pool) => new AlertRuleStore(pool) },
+        AlertRulesService,
         { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
         { provide: TOKEN_ADMISSION, useValue: tokenAdmission(config, metrics) },
         { provide: APP_INTERCEPTOR, useClass: TokenAdmissionInterceptor },

@@ -121,12 +121,7 @@ export function compileReleaseSeries(input: ReleaseSeriesInput): { transactions:
   // One bucket width for both, so the points line up: whole minutes if either reads a rollup.
   const intervalMs = alignInterval(txSource === 'rollup' || errSource === 'rollup' ? 'rollup' : 'raw', input.intervalMs);
   const common = { ...aggregateScope(input), params: { interval_ms: intervalMs, releases: input.releases } };
-  const outer = (select: string) => (from: string) => `
-SELECT t, release, ${select}
-FROM ${from}
-WHERE release IN {releases:Array(String)}
-GROUP BY t, release
-ORDER BY release, t`;
+  const outer = perBucketAndRelease;
   return {
     intervalMs,
     transactions: compileAggregate({
@@ -146,4 +141,14 @@ ORDER BY release, t`;
       outer: outer('sum(p_count) AS errors'),
     }),
   };
+}
+
+/** The outer query of a series per time bucket `t` and release, of the releases bound as `releases`. */
+export function perBucketAndRelease(select: string): (from: string) => string {
+  return (from) => `
+SELECT t, release, ${select}
+FROM ${from}
+WHERE release IN {releases:Array(String)}
+GROUP BY t, release
+ORDER BY release, t`;
 }

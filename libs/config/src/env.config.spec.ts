@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { ConfigError } from './env-reader';
-import { loadConsumerConfig, loadIngestConfig, loadMigrateConfig, loadQueryConfig } from './env.config';
+import { loadAlertsConfig, loadConsumerConfig, loadIngestConfig, loadMigrateConfig, loadQueryConfig } from './env.config';
 
 describe('the configuration of each app', () => {
   it('has the documented defaults', () => {
@@ -127,5 +127,15 @@ describe('the configuration of each app', () => {
     expect(() => loadIngestConfig({ CONSUMER_PORT: 'x', CLICKHOUSE_URL: 'ftp://h', QUERY_MAX_THREADS: '0' })).not.toThrow();
     expect(() => loadQueryConfig({ INGEST_PORT: 'x', KAFKA_BROKERS: 'nohost', CONSUMER_SESSION_TIMEOUT_MS: '1' })).not.toThrow();
     expect(() => loadMigrateConfig({ LOG_LEVEL: 'loud', KAFKA_BROKERS: 'nohost', QUERY_PORT: 'x' })).not.toThrow();
+  });
+
+  it('reads the alerts app: its defaults, a lease of at least three ticks, and its own variables only', () => {
+    const config = loadAlertsConfig({});
+    expect(config).toMatchObject({ alertsPort: 3003, alertsGroupId: 'pulse-alerts', alertsTickMs: 1000, alertsLeaseMs: 15_000, alertsDeliveryTimeoutMs: 10_000, alertsDeliveryMaxAttempts: 12, alertsProvisioningFile: undefined });
+    expect(config.alertsInstanceId).toMatch(/-\d+$/);
+    expect(() => loadAlertsConfig({ ALERTS_TICK_MS: '5000', ALERTS_LEASE_MS: '10000' })).toThrow(/ALERTS_LEASE_MS="10000"/);
+    expect(() => loadAlertsConfig({ ALERTS_INSTANCE_ID: 'a b' })).toThrow(/ALERTS_INSTANCE_ID/);
+    expect(() => loadAlertsConfig({ QUERY_PORT: 'x', CONSUMER_MAX_BATCH_ROWS: '0' })).not.toThrow();
+    expect(() => loadQueryConfig({ ALERTS_PORT: 'x' })).not.toThrow();
   });
 });

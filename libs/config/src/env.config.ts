@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { EnvReader } from './env-reader';
 
 /**
@@ -121,6 +121,34 @@ export interface QueryConfig extends SharedConfig, ClickHouseConnectionConfig, P
   queryOsThreadPriority: number;
 }
 
+export interface AlertsConfig extends SharedConfig, KafkaConnectionConfig, ClickHouseConnectionConfig, PostgresConnectionConfig {
+  alertsPort: number;
+  /** The consumer group of issue alerts on the errors topic (`<id>.errors`). */
+  alertsGroupId: string;
+  /** This instance's name in the shard leases and delivery claims; unique per running instance. */
+  alertsInstanceId: string;
+  /** How often the scheduler renews its shard leases and evaluates the due metric and release rules, ms. */
+  alertsTickMs: number;
+  /** How long a shard lease lasts without renewal: how soon a dead instance's rules move, ms. */
+  alertsLeaseMs: number;
+  /** How often the outbox is polled for due deliveries, ms. */
+  alertsDeliveryPollMs: number;
+  /** Timeout of one delivery call (connect, headers and body), ms. */
+  alertsDeliveryTimeoutMs: number;
+  /** Attempts before a delivery is given up (exponential back-off between them). */
+  alertsDeliveryMaxAttempts: number;
+  /** How long a batch of errors waits for the issue processor to apply it before it is retried, ms. */
+  alertsWaitForIssuesMs: number;
+  /** How long the broker may hold a fetch of the errors topic: the batching delay of issue alerts, ms. */
+  alertsConsumerMaxWaitMs: number;
+  /** How long the errors consumer may have lag without moving before /ready says so, ms. */
+  alertsStallTimeoutMs: number;
+  /** Server-side cap on one ClickHouse read of an evaluation, seconds. */
+  alertsMaxExecutionSeconds: number;
+  /** A YAML or JSON file of rules applied at start-up (docs/alerts.md, "Provisioning"). */
+  alertsProvisioningFile: string | undefined;
+}
+
 /** `npm run migrate`: the ClickHouse and PostgreSQL connections. */
 export type MigrateConfig = ClickHouseConnectionConfig & PostgresConnectionConfig;
 
@@ -196,6 +224,30 @@ export const loadQueryConfig = loader(
     queryOsThreadPriority: read.int('QUERY_OS_THREAD_PRIORITY', 10, 0, 19),
   }),
 );
+
+export const loadAlertsConfig = loader((read): AlertsConfig => {
+  const alertsTickMs = read.int('ALERTS_TICK_MS', 1000, 100, 60_000);
+  return {
+    alertsPort: read.port('ALERTS_PORT', 3003),
+    ...readShared(read),
+    ...readKafkaConnection(read),
+    ...readClickHouseConnection(read),
+    ...readPostgresConnection(read),
+    alertsGroupId: read.string('ALERTS_GROUP_ID', 'pulse-alerts'),
+    alertsInstanceId: read.matching('ALERTS_INSTANCE_ID', `${hostname()}-${process.pid}`, /^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits, ".", "_", ":" or "-"'),
+    alertsTickMs,
+    // Several ticks long: a lease outlives a slow tick, and a dead instance's shards move within it.
+    alertsLeaseMs: read.int('ALERTS_LEASE_MS', 15_000, alertsTickMs * 3, 600_000),
+    alertsDeliveryPollMs: read.int('ALERTS_DELIVERY_POLL_MS', 250, 10, 60_000),
+    alertsDeliveryTimeoutMs: read.int('ALERTS_DELIVERY_TIMEOUT_MS', 10_000, 100, 120_000),
+    alertsDeliveryMaxAttempts: read.int('ALERTS_DELIVERY_MAX_ATTEMPTS', 12, 1, 100),
+    alertsWaitForIssuesMs: read.int('ALERTS_WAIT_FOR_ISSUES_MS', 10_000, 100, 600_000),
+    alertsConsumerMaxWaitMs: read.int('ALERTS_CONSUMER_MAX_WAIT_MS', 250, 10, 60_000),
+    alertsStallTimeoutMs: read.int('ALERTS_STALL_TIMEOUT_MS', 60_000, 1000, 86_400_000),
+    alertsMaxExecutionSeconds: read.int('ALERTS_MAX_EXECUTION_SECONDS', 20, 1, 600),
+    alertsProvisioningFile: read.optionalString('ALERTS_PROVISIONING_FILE'),
+  };
+});
 
 export const loadMigrateConfig = loader((read): MigrateConfig => ({ ...readClickHouseConnection(read), ...readPostgresConnection(read) }));
 

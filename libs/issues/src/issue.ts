@@ -68,6 +68,8 @@ export interface Issue {
   lastRelease: string;
   timesSeen: number;
   groupingConfig: string;
+  /** The event that opened the issue (null for issues opened before it was recorded). */
+  firstEventId: string | null;
   /** Every hash that leads to this issue (its events in ClickHouse have one of them as `fingerprint`). */
   hashes: string[];
 }

@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import { ProcessExit, ServerProcess } from './server-process';
 
-export type AppName = 'ingest' | 'consumer' | 'query';
+export type AppName = 'ingest' | 'consumer' | 'query' | 'alerts';
+
+/** Every app, in the order `npm start` starts them. */
+export const ALL_APPS: readonly AppName[] = ['consumer', 'ingest', 'query', 'alerts'];
 
 export type AppExit = ProcessExit;
 
@@ -16,7 +19,7 @@ export interface AppProcessOptions {
   onLine?: (app: AppName, line: string) => void;
 }
 
-/** One of the three built apps as a child process: started, awaited until /ready, stopped by SIGTERM. */
+/** One of the built apps as a child process: started, awaited until /ready, stopped by SIGTERM. */
 export class AppProcess extends ServerProcess {
   constructor(readonly options: AppProcessOptions) {
     const { app, root, env, port, onLine } = options;

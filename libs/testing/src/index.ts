@@ -6,3 +6,4 @@ export * from './processes';
 export * from './prometheus-text';
 export * from './records';
 export * from './test-infra';
+export * from './pulse-client';

@@ -26,6 +26,10 @@ export interface BenchStackOptions {
   kafkaPort?: number;
   clickhousePort?: number;
   partitions: number;
+  /** The apps to start; BENCH_APPS when left out. */
+  apps?: readonly AppName[];
+  /** Further environment of every app (PulseStackOptions.env); PULSE_HOST is always 127.0.0.1. */
+  env?: NodeJS.ProcessEnv;
   /** Writes the apps' PULSE_CONFIG at the path given. */
   writeConfig: (path: string) => void;
   log: (line: string) => void;
@@ -56,6 +60,10 @@ export class BenchStack {
 
   constructor(private readonly options: BenchStackOptions) {
     this.stateDir = join(options.root, '.local', options.name.replace(/_/g, '-'));
+  }
+
+  get appNames(): readonly AppName[] {
+    return this.options.apps ?? BENCH_APPS;
   }
 
   get groupPrefix(): string {
@@ -97,7 +105,7 @@ export class BenchStack {
     this.ingestPort = ingestPort;
     this.stack = new PulseStack({
       root: options.root,
-      apps: BENCH_APPS,
+      apps: this.appNames,
       kafkaBrokers: infra.kafkaBrokers,
       clickhouse: this.clickhouse,
       databaseUrl: this.postgres.url,
@@ -107,13 +115,13 @@ export class BenchStack {
       createTopics: true,
       ports: { ingest: ingestPort, consumer: consumerPort, query: queryPort },
       logLevel: 'warn',
-      env: { PULSE_HOST: '127.0.0.1' },
+      env: { ...options.env, PULSE_HOST: '127.0.0.1' },
       onLine: (app, line) => console.log(`[${app}] ${line}`),
       onUnexpectedExit: (app, exit) => options.log(`${app} exited unexpectedly (${exit.signal ?? `code ${exit.code}`})`),
     });
     this.topics = this.stack.topics;
     await this.stack.start();
-    for (const app of BENCH_APPS) this.apps.set(app, this.stack.app(app));
+    for (const app of this.appNames) this.apps.set(app, this.stack.app(app));
     const admin = createKafka({ brokers: infra.kafkaBrokers.split(','), clientId: `pulse-${options.name}` }).admin();
     this.admin = admin;
     await admin.connect();
@@ -141,7 +149,7 @@ export class BenchStack {
   }
 
   private watchProcesses(infra: Infra): void {
-    for (const app of BENCH_APPS) this.monitor.watch(app, this.app(app).pid!);
+    for (const app of this.appNames) this.monitor.watch(app, this.app(app).pid!);
     for (const service of infra.started) {
       if (service instanceof LocalKafka || service instanceof LocalClickHouse) {
         const pid = Number(readFileSync(service.pidFile, 'utf8').trim());

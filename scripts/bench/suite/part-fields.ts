@@ -6,7 +6,7 @@ export class PartResultError extends Error {}
 
 /**
  * Every field the suite reads, by part: the contract with the part scripts (bench-ingest.ts,
- * bench-consumer.ts, bench-e2e.ts, bench-queries.ts, bench-loadgen.ts). Paths are dotted; `queries[]` is each entry
+ * bench-consumer.ts, bench-e2e.ts, bench-queries.ts, bench-loadgen.ts, bench-alerts.ts). Paths are dotted; `queries[]` is each entry
  * of the `queries` list.
  */
 export const FIELDS = {
@@ -55,6 +55,36 @@ export const FIELDS = {
     list: 'queries',
     entry: 'queries[].name, .range, .stored_rows, .p50_ms, .p95_ms, .baseline_p50_ms, .ratio',
     rss_max_mb: 'memory_mb.query',
+  },
+  /** bench-alerts.ts: alert latencies and the cost of evaluating many metric rules. */
+  alerts: {
+    new_issue_events: 'new_issue.events',
+    new_issue_missed: 'new_issue.missed',
+    new_issue_median_ms: 'new_issue.median_ms',
+    new_issue_p95_ms: 'new_issue.p95_ms',
+    new_issue_max_ms: 'new_issue.max_ms',
+    metric_fire_median_ms: 'metric.fire_median_ms',
+    metric_fire_max_ms: 'metric.fire_max_ms',
+    metric_resolve_median_ms: 'metric.resolve_median_ms',
+    metric_resolve_max_ms: 'metric.resolve_max_ms',
+    metric_not_fired: 'metric.not_fired',
+    metric_not_resolved: 'metric.not_resolved',
+    load_rules: 'rule_load.rules',
+    load_evaluated_per_10s_min: 'rule_load.rules_evaluated_per_10s.min',
+    load_evaluated_per_10s_median: 'rule_load.rules_evaluated_per_10s.median',
+    load_mean_interval_s: 'rule_load.mean_interval_s',
+    load_oldest_evaluation_age_max_s: 'rule_load.oldest_evaluation_age_max_s',
+    /** The longest round seen (half-second readings of the round histogram's sum). */
+    load_slowest_round_s: 'rule_load.slowest_round_s',
+    load_rounds_seen: 'rule_load.rounds_seen',
+    load_round_mean_ms: 'rule_load.round_mean_ms',
+    load_clickhouse_queries_per_10s: 'rule_load.clickhouse_queries_per_10s',
+    load_clickhouse_seconds_per_10s: 'rule_load.clickhouse_seconds_per_10s',
+    load_clickhouse_cpu_s_per_10s: 'rule_load.clickhouse_cpu_s_per_10s',
+    /** The same with the background traffic and no load rule. */
+    load_baseline_clickhouse_cpu_s_per_10s: 'rule_load.baseline.clickhouse_cpu_s_per_10s',
+    load_baseline_alerts_cpu_s_per_10s: 'rule_load.baseline.alerts_cpu_s_per_10s',
+    load_alerts_cpu_s_per_10s: 'rule_load.alerts_cpu_s_per_10s',
   },
 } as const;
 

@@ -43,9 +43,30 @@ const queries = {
 const statusOf = (suite: ReturnType<typeof combineSuite>) => Object.fromEntries(suite.targets.map((t) => [t.what, t.stretch ? `${t.status}/${t.stretch}` : t.status]));
 
 const loadgen = { benchmark: 'loadgen', offered_events_per_s: 5000, cpu_ms_per_1000_events: 61.2, cores: 0.31, runs: [] };
+const alerts = {
+  benchmark: 'alerts',
+  new_issue: { events: 40, missed: 0, median_ms: 1800, p95_ms: 3100, max_ms: 3900, latencies_ms: [] },
+  metric: { rules: [], fire_median_ms: 9000, fire_max_ms: 16_200, resolve_median_ms: 8000, resolve_max_ms: 12_000, not_fired: 0, not_resolved: 0 },
+  rule_load: {
+    rules: 1000,
+    rules_evaluated_per_10s: { min: 930, median: 950, max: 990 },
+    mean_interval_s: 10.5,
+    oldest_evaluation_age_max_s: 11.4,
+    slowest_round_at_most_s: 2.5,
+    slowest_round_s: 2.1,
+    rounds_seen: 6,
+    round_mean_ms: 900,
+    clickhouse_queries_per_10s: 1000,
+    clickhouse_seconds_per_10s: 6.2,
+    clickhouse_cpu_s_per_10s: 7.5,
+    alerts_cpu_s_per_10s: 1.9,
+    baseline: { seconds: 30, clickhouse_cpu_s_per_10s: 2.5, alerts_cpu_s_per_10s: 0.1 },
+    periods_measured: [],
+  },
+};
 
 describe('combineSuite', () => {
-  const suite = combineSuite({ loadgen, ingest, consumer, e2e, queries });
+  const suite = combineSuite({ loadgen, ingest, consumer, e2e, queries, alerts });
 
   it('takes the headline figures of each part', () => {
     expect(suite.ingest).toMatchObject({ events_per_s: 4200, ratio: 1.4, p99_ms_at_70pct: 12.5, cpu_ms_per_1000_events: 230, rate_at_70pct_events_per_s: 2940, events_per_s_2_workers: 7600, cpu_ms_per_1000_events_2_workers: 250, rss_max_mb: 212.4 });
@@ -54,6 +75,7 @@ describe('combineSuite', () => {
     expect(suite.e2e?.component_costs.sustained?.components.ingest.cpu_ms_per_1000_events).toBe(300);
     expect(suite.queries).toHaveLength(3);
     expect(suite.loadgen).toEqual({ offered_events_per_s: 5000, cpu_ms_per_1000_events: 61.2, cores: 0.31 });
+    expect(suite.alerts).toMatchObject({ new_issue_p95_ms: 3100, metric_fire_max_ms: 16_200, load_rules: 1000, load_evaluated_per_10s_min: 930, load_clickhouse_cpu_s_per_10s: 7.5, load_baseline_clickhouse_cpu_s_per_10s: 2.5 });
   });
 
   it('reports the peak RSS of each service over every part that ran it', () => {
@@ -72,10 +94,29 @@ describe('combineSuite', () => {
       'consumer RSS under end-to-end load, peak': 'missed',
       'query RSS under end-to-end load, peak': 'met',
       'every headline query p95 at 10,000,000 transactions, 7-day ranges included': 'missed',
+      'alerts: new-issue alert latency p95 (ingest 200 → webhook)': 'met',
+      'alerts: metric alert fire (slow rows accepted → triggered), every rule': 'missed',
+      'alerts: metric alert resolve (slow rows out of the window → resolved), every rule': 'met',
+      'alerts: 1,000 metric rules, each evaluated every 10 s': 'met',
     });
     const ingestTarget = suite.targets[0];
     expect(ingestTarget.measured).toBe('1.40× (4,200 vs 3,000 events/s); CPU ms per 1,000 events: ingest 230, bare handler 310');
-    expect(suite.targets.at(-1)?.measured).toBe('slowest 310 ms (releases 24h); 1 of 2 cases over (0 of 1 7-day)');
+    const queryTarget = suite.targets.find((t) => t.what.startsWith('every headline query'));
+    expect(queryTarget?.measured).toBe('slowest 310 ms (releases 24h); 1 of 2 cases over (0 of 1 7-day)');
+  });
+
+  it('judges the alert targets: a missed alert, a slow round, a small rule set', () => {
+    const byWhat = (result: ReturnType<typeof combineSuite>) => Object.fromEntries(result.targets.filter((t) => t.what.startsWith('alerts')).map((t) => [t.what, t]));
+    const missed = byWhat(combineSuite({ alerts: { ...alerts, new_issue: { ...alerts.new_issue, missed: 2 }, metric: { ...alerts.metric, resolve_max_ms: null, resolve_median_ms: null, not_resolved: 1 } } }));
+    expect(missed['alerts: new-issue alert latency p95 (ingest 200 → webhook)']).toMatchObject({ status: 'missed', measured: '3.1 s (median 1.8 s, max 3.9 s, 40 events, 2 never alerted)' });
+    expect(missed['alerts: metric alert resolve (slow rows out of the window → resolved), every rule']).toMatchObject({ status: 'missed', measured: '1 rules never did' });
+    const load = 'alerts: 1,000 metric rules, each evaluated every 10 s';
+    expect(byWhat(combineSuite({ alerts: { ...alerts, rule_load: { ...alerts.rule_load, slowest_round_s: null, rounds_seen: 0 } } }))[load]).toMatchObject({ status: 'missed', measured: expect.stringContaining('slowest of 0 rounds not measured s') });
+    expect(byWhat(combineSuite({ alerts: { ...alerts, rule_load: { ...alerts.rule_load, mean_interval_s: 11.5 } } }))[load].status).toBe('missed');
+    expect(byWhat(combineSuite({ alerts: { ...alerts, rule_load: { ...alerts.rule_load, slowest_round_s: 10.2 } } }))[load].status).toBe('missed');
+    expect(byWhat(combineSuite({ alerts: { ...alerts, rule_load: { ...alerts.rule_load, oldest_evaluation_age_max_s: 19 } } }))[load]).toMatchObject({ status: 'met', measured: expect.stringContaining('oldest evaluation 19.00 s') });
+    expect(byWhat(combineSuite({ alerts: { ...alerts, rule_load: { ...alerts.rule_load, rules: 100 } } }))[load]).toMatchObject({ status: 'not measured', measured: expect.stringMatching(/^not measured \(100 rules: 950 evaluated per 10 s/) });
+    expect(byWhat(combineSuite({}))[load]).toMatchObject({ status: 'not measured', measured: 'not measured' });
   });
 
   it('says "not measured" for figures a part does not report, and for parts that did not run', () => {
@@ -97,7 +138,7 @@ describe('combineSuite', () => {
 
   it('does not judge the query target without a 10M data set', () => {
     const small = combineSuite({ queries: { queries: [query('errors', '7d', 1_000_000, 90)] } });
-    expect(small.targets.at(-1)).toMatchObject({ status: 'not measured', measured: 'not measured (largest data set: 1,000,000 transactions)' });
+    expect(small.targets.find((t) => t.what.startsWith('every headline query'))).toMatchObject({ status: 'not measured', measured: 'not measured (largest data set: 1,000,000 transactions)' });
   });
 
   it('refuses a figure that is there but is not a number, naming the field', () => {

@@ -10,15 +10,16 @@ import { checkTargets, TargetCheck } from './targets';
 
 export { PartResultError } from './part-fields';
 
-export type PartName = 'loadgen' | 'ingest' | 'consumer' | 'e2e' | 'queries';
+export type PartName = 'loadgen' | 'ingest' | 'consumer' | 'e2e' | 'queries' | 'alerts';
 /** In the order they run: the load generator's own cost first (it is short). */
-export const PART_NAMES: PartName[] = ['loadgen', 'ingest', 'consumer', 'e2e', 'queries'];
+export const PART_NAMES: PartName[] = ['loadgen', 'ingest', 'consumer', 'e2e', 'queries', 'alerts'];
 
 /** Each figure null when the part's result file does not have it. */
 export type IngestFigures = Record<keyof typeof FIELDS.ingest, number | null>;
 export type ConsumerFigures = Record<keyof typeof FIELDS.consumer, number | null>;
 export type LoadgenFigures = Record<keyof typeof FIELDS.loadgen, number | null>;
 export type E2EFigures = Record<keyof typeof FIELDS.e2e, number | null> & { component_costs: E2ECosts };
+export type AlertsFigures = Record<keyof typeof FIELDS.alerts, number | null>;
 
 /** Peak RSS of each service over every part that ran it; null when none measured it. */
 export interface MemoryFigures {
@@ -33,6 +34,7 @@ export interface SuiteFigures {
   consumer: ConsumerFigures | null;
   e2e: E2EFigures | null;
   queries: QueryHeadline[];
+  alerts: AlertsFigures | null;
   memory_mb: MemoryFigures;
 }
 
@@ -50,12 +52,13 @@ export function combineSuite(parts: PartResults): SuiteResult {
   const consumer = parts.consumer === undefined ? null : readNumbers(parts.consumer, 'consumer', FIELDS.consumer);
   const e2e = parts.e2e === undefined ? null : readE2E(parts.e2e);
   const queries = parts.queries === undefined ? [] : readQueries(parts.queries);
+  const alerts = parts.alerts === undefined ? null : readNumbers(parts.alerts, 'alerts', FIELDS.alerts);
   const memory: MemoryFigures = {
     ingest: peak([ingest?.rss_max_mb, e2e?.ingest_rss_max_mb]),
     consumer: peak([consumer?.rss_max_mb, e2e?.consumer_rss_max_mb]),
     query: peak([parts.queries === undefined ? null : optionalNumber(parts.queries, 'queries', FIELDS.queries.rss_max_mb), e2e?.query_rss_max_mb]),
   };
-  const figures: SuiteFigures = { loadgen, ingest, consumer, e2e, queries, memory_mb: memory };
+  const figures: SuiteFigures = { loadgen, ingest, consumer, e2e, queries, alerts, memory_mb: memory };
   return { ...figures, targets: checkTargets(figures), capacity: sizeDeployment(e2e?.component_costs ?? null) };
 }
 

@@ -45,6 +45,15 @@ function printHeadlines(suite: SuiteResult): void {
     rows.push(['  stored rows/s at that rate', show(e.sustained_records_per_s), '', '']);
     rows.push([`end to end, freshness p50 / p95 at ${show(e.freshness_rate_events_per_s)} events/s (ms)`, `${show(e.freshness_p50_ms)} / ${show(e.freshness_p95_ms)}`, '', '']);
   }
+  const a = suite.alerts;
+  if (a) {
+    const secs = (ms: number | null) => (ms === null ? NOT_MEASURED : show(ms / 1000, 2));
+    rows.push([`new-issue alert median / p95 / max (s), ${show(a.new_issue_events)} events`, `${secs(a.new_issue_median_ms)} / ${secs(a.new_issue_p95_ms)} / ${secs(a.new_issue_max_ms)}`, '', '']);
+    rows.push(['metric alert fire, median / max (s)', `${secs(a.metric_fire_median_ms)} / ${secs(a.metric_fire_max_ms)}`, '', '']);
+    rows.push(['metric alert resolve, median / max (s)', `${secs(a.metric_resolve_median_ms)} / ${secs(a.metric_resolve_max_ms)}`, '', '']);
+    rows.push([`${show(a.load_rules)} metric rules: evaluated per 10 s (mean interval s)`, `${show(a.load_evaluated_per_10s_median)} (${show(a.load_mean_interval_s, 2)})`, '', '']);
+    rows.push(['  per 10 s: ClickHouse reads / read s / server CPU s; alerts CPU s', `${show(a.load_clickhouse_queries_per_10s)} / ${show(a.load_clickhouse_seconds_per_10s, 2)} / ${show(a.load_clickhouse_cpu_s_per_10s, 2)}; ${show(a.load_alerts_cpu_s_per_10s, 2)}`, '', '']);
+  }
   for (const service of ['ingest', 'consumer', 'query'] as const) {
     const mb = suite.memory_mb[service];
     rows.push([`${service} RSS peak over the parts (MB)`, show(mb, 1), '', '']);

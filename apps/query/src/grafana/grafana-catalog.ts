@@ -23,6 +23,7 @@ import {
 } from '@pulse/analytics';
 import type { RatedVitalName } from '@pulse/model';
 import type { QueryIssueReader } from '../issues/issue-read.providers';
+import { ANNOTATION_TARGETS, AnnotationReader } from './grafana-annotations';
 import { ColumnSpec, GrafanaFrame, seriesName, table, timeSeries } from './grafana-frames';
 import type { PayloadName, TargetPayload } from './grafana-request';
 
@@ -41,6 +42,8 @@ export interface GrafanaServices {
   webVitals: WebVitalsService;
   errors: ErrorsService;
   issues: Pick<QueryIssueReader, 'eventCounts'>;
+  /** Alert incidents and deploys of PostgreSQL (grafana-annotations.ts). */
+  annotations: AnnotationReader;
 }
 
 /** One target of a /query request, read and checked. */
@@ -308,6 +311,7 @@ export const GRAFANA_CATALOG: readonly CatalogEntry[] = [
   errorsTable,
   webVitalsTable,
   issueEvents,
+  ...ANNOTATION_TARGETS,
 ];
 
 export function findTarget(value: string): CatalogEntry | undefined {

@@ -205,3 +205,46 @@ export class GrafanaTagValuesRequestDto {
   @Type(() => GrafanaRangeDto)
   timeRange?: GrafanaRangeDto;
 }
+
+/** The annotation of a POST /annotations request (simple-json's protocol): its query names the sources. */
+export class GrafanaAnnotationDto {
+  @ApiPropertyOptional({ example: 'Alerts' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ description: '`alerts`, `releases`, or both separated by a comma; empty: both.', example: 'alerts,releases' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  query?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  enable?: boolean;
+
+  @ApiPropertyOptional({ example: 'rgba(255, 96, 96, 1)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  iconColor?: string;
+}
+
+/** POST /annotations: the dashboard's range and the annotation being drawn. */
+export class GrafanaAnnotationRequestDto {
+  @ApiProperty({ type: GrafanaRangeDto })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => GrafanaRangeDto)
+  range!: GrafanaRangeDto;
+
+  @ApiPropertyOptional({ type: GrafanaAnnotationDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => GrafanaAnnotationDto)
+  annotation?: GrafanaAnnotationDto;
+}

@@ -98,3 +98,27 @@ export class GrafanaTagValueDto {
   @ApiProperty({ example: '1.4.0' })
   text!: string;
 }
+
+/** One annotation of POST /annotations (simple-json's protocol). */
+export class GrafanaAnnotationEventDto {
+  @ApiPropertyOptional({ description: 'The annotation of the request, as read (name, query, enable, iconColor).', type: 'object', additionalProperties: true })
+  annotation?: Record<string, unknown>;
+
+  @ApiProperty({ description: 'Epoch milliseconds.', example: 1795507200000 })
+  time!: number;
+
+  @ApiPropertyOptional({ description: 'Epoch milliseconds: the end of a region (a metric incident).', example: 1795507800000 })
+  timeEnd?: number;
+
+  @ApiProperty({ description: 'True for a region (time to timeEnd).' })
+  isRegion!: boolean;
+
+  @ApiProperty({ example: 'Metric alert: checkout p95' })
+  title!: string;
+
+  @ApiProperty({ example: 'critical, resolved at 2026-12-07T10:10:00.000Z' })
+  text!: string;
+
+  @ApiProperty({ type: [String], example: ['alert', 'metric', 'critical', 'checkout p95'] })
+  tags!: string[];
+}

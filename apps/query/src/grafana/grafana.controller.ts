@@ -5,6 +5,7 @@ import { BearerTokenGuard } from '../bearer-token.guard';
 import { GrafanaBody } from './grafana-body.decorator';
 import type { GrafanaFrame } from './grafana-frames';
 import {
+  GrafanaAnnotationRequestDto,
   GrafanaMetricsRequestDto,
   GrafanaPayloadOptionsRequestDto,
   GrafanaQueryRequestDto,
@@ -12,6 +13,7 @@ import {
   GrafanaVariableRequestDto,
 } from './grafana-request.dto';
 import {
+  GrafanaAnnotationEventDto,
   GrafanaFrameDto,
   GrafanaMetricDto,
   GrafanaOptionDto,
@@ -72,6 +74,21 @@ export class GrafanaController {
   @ApiBody({ type: GrafanaQueryRequestDto })
   query(@Param('projectId', ParseIntPipe) projectId: number, @GrafanaBody() body: GrafanaQueryRequestDto): Promise<GrafanaFrame[]> {
     return this.grafana.query(projectId, body);
+  }
+
+  @Post('annotations')
+  @HttpCode(200)
+  @ApiProjectEndpoint({
+    tag: TAG,
+    summary: 'Alert incidents and deploys as annotations (simple-json protocol)',
+    description:
+      'For plugin versions before 0.4.2 and the simple-json datasource; later versions send annotation queries to /query (targets `annotations`, ' +
+      '`annotations.alerts`, `annotations.releases`). `annotation.query`: `alerts`, `releases`, or both separated by a comma (empty: both).',
+    ok: [GrafanaAnnotationEventDto],
+  })
+  @ApiBody({ type: GrafanaAnnotationRequestDto })
+  annotations(@Param('projectId', ParseIntPipe) projectId: number, @GrafanaBody() body: GrafanaAnnotationRequestDto): Promise<GrafanaAnnotationEventDto[]> {
+    return this.grafana.annotations(projectId, body);
   }
 
   @Post('variable')

@@ -1,13 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Dimension, DimensionValuesService, ErrorsService, QueryParameterError, ReleasesService, REPORTED_VITALS, TransactionsService, WebVitalsService } from '@pulse/analytics';
+import { checkRangeLength, Dimension, DimensionValuesService, ErrorsService, QueryParameterError, ReleasesService, REPORTED_VITALS, TransactionsService, WebVitalsService } from '@pulse/analytics';
 import { ApiError, ErrorBody } from '@pulse/platform';
+import type { Pool } from 'pg';
 import { toApiError } from '../analytics-errors';
 import { ISSUE_READER, QueryIssueReader } from '../issues/issue-read.providers';
-import { QUERY_LIMITS, QueryLimits } from '../query.tokens';
+import { POSTGRES_POOL, QUERY_LIMITS, QueryLimits } from '../query.tokens';
+import { postgresAnnotations, readAnnotationSources } from './grafana-annotations';
 import { CatalogEntry, findTarget, GRAFANA_CATALOG, GrafanaServices } from './grafana-catalog';
 import { GrafanaFrame, withRefId } from './grafana-frames';
 import { bucketWidthMs, mergeFilters, PayloadName, readAdhocFilters, readPayload, readRange, TAG_KEYS, unescapeRegexFormat } from './grafana-request';
 import type {
+  GrafanaAnnotationRequestDto,
   GrafanaMetricsRequestDto,
   GrafanaPayloadOptionsRequestDto,
   GrafanaQueryRequestDto,
@@ -15,7 +18,7 @@ import type {
   GrafanaTagValuesRequestDto,
   GrafanaVariableRequestDto,
 } from './grafana-request.dto';
-import type { GrafanaMetricDto, GrafanaMetricPayloadDto, GrafanaOptionDto, GrafanaTagKeyDto, GrafanaTagValueDto, GrafanaVariableValueDto } from './grafana-response.dto';
+import type { GrafanaAnnotationEventDto, GrafanaMetricDto, GrafanaMetricPayloadDto, GrafanaOptionDto, GrafanaTagKeyDto, GrafanaTagValueDto, GrafanaVariableValueDto } from './grafana-response.dto';
 
 const PAYLOAD_FIELDS: Record<PayloadName, Omit<GrafanaMetricPayloadDto, 'name'>> = {
   release: { label: 'Release', type: 'select', placeholder: 'any release' },
@@ -62,8 +65,9 @@ export class GrafanaService {
     private readonly dimensions: DimensionValuesService,
     @Inject(QUERY_LIMITS) private readonly limits: QueryLimits,
     @Inject(ISSUE_READER) issues: QueryIssueReader,
+    @Inject(POSTGRES_POOL) postgres: Pool,
   ) {
-    this.services = { transactions, releases, webVitals, errors, issues };
+    this.services = { transactions, releases, webVitals, errors, issues, annotations: postgresAnnotations(postgres) };
   }
 
   metrics(_dto: GrafanaMetricsRequestDto): GrafanaMetricDto[] {
@@ -121,6 +125,15 @@ export class GrafanaService {
     }
     const values = await this.dimensionValues(projectId, VARIABLE_TARGETS[target], dto.range);
     return values.map((value) => ({ __text: value, __value: value }));
+  }
+
+  /** POST /annotations (simple-json's protocol): alert incidents and deploys in the range, as the annotation's query names them. */
+  async annotations(projectId: number, dto: GrafanaAnnotationRequestDto): Promise<GrafanaAnnotationEventDto[]> {
+    const range = readRange(dto.range.from, dto.range.to);
+    checkRangeLength(range, this.limits.maxRangeDays);
+    const annotations = await this.services.annotations(projectId, range, readAnnotationSources(dto.annotation?.query));
+    const annotation = dto.annotation === undefined ? undefined : { ...dto.annotation };
+    return annotations.map(({ timeEnd, ...event }) => ({ annotation, ...event, ...(timeEnd === null ? {} : { timeEnd }) }));
   }
 
   tagKeys(): GrafanaTagKeyDto[] {

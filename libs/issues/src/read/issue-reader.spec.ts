@@ -29,6 +29,7 @@ function issue(id: number, overrides: Partial<Issue> = {}): Issue {
     lastRelease: '',
     timesSeen: 10,
     groupingConfig: 'pulse:2026-01',
+    firstEventId: null,
     hashes: [`h${id}`],
     ...overrides,
   };

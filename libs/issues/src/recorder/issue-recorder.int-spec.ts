@@ -94,6 +94,16 @@ describe('IssueRecorder', () => {
     expect(await issueByHash(11, b)).toMatchObject({ times_seen: '3', title: 'second', last_release: '1.1.0', first_seen_ms: START - HOUR, last_seen_ms: START + HOUR });
   });
 
+  it('keeps the earliest received event of the group that created the issue as its first event', async () => {
+    const hash = hex('f9');
+    const early = errorRecord({ projectId: 41, fingerprint: hash, receivedAtMs: START, timestampMs: START + HOUR });
+    const late = errorRecord({ projectId: 41, fingerprint: hash, receivedAtMs: START + 1, timestampMs: START });
+    await record([late, early]);
+    await record([errorRecord({ projectId: 41, fingerprint: hash, receivedAtMs: START - HOUR })]);
+    const { rows } = await db.pool.query<{ first_event_id: string }>('SELECT i.first_event_id FROM issues i JOIN issue_hashes h ON h.issue_id = i.id WHERE h.project_id = 41 AND h.hash = $1', [hash]);
+    expect(rows).toEqual([{ first_event_id: early.eventId }]);
+  });
+
   it('finds an issue by the secondary fingerprint and links the new hash to it', async () => {
     const oldHash = hex('d1');
     const newHash = hex('d2');

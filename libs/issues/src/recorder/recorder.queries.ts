@@ -154,21 +154,26 @@ export async function lockIssues(client: PoolClient, ids: readonly number[]): Pr
   return locked;
 }
 
-/** A new issue (unresolved, new) with the project's next short number, and its `first_seen` activity. */
+/**
+ * A new issue (unresolved, new) with the project's next short number, and its `first_seen` activity.
+ * `first_event_id` is the group's earliest received event: the one a new-issue alert fires for.
+ */
 export async function createIssue(client: PoolClient, group: EventGroup): Promise<number> {
+  // Events are in received order: the first one opened the issue.
+  const firstEventId = group.events[0]?.eventId ?? '';
   const { rows } = await client.query<{ id: string }>(
     `WITH counter AS (
        INSERT INTO issue_counters (project_id, last_short_number) VALUES ($1, 1)
        ON CONFLICT (project_id) DO UPDATE SET last_short_number = issue_counters.last_short_number + 1
        RETURNING last_short_number)
      INSERT INTO issues (project_id, short_number, title, culprit, level, platform, status, substatus, substatus_changed_at,
-                         status_changed_at, first_seen, last_seen, first_release, last_release, times_seen, grouping_config)
-     SELECT $1, last_short_number, $2, $3, $4, $5, 'unresolved', 'new', now(), now(), ${TIMESTAMP('$6')}, ${TIMESTAMP('$7')}, $8, $9, 0, $10
+                         status_changed_at, first_seen, last_seen, first_release, last_release, times_seen, grouping_config, first_event_id)
+     SELECT $1, last_short_number, $2, $3, $4, $5, 'unresolved', 'new', now(), now(), ${TIMESTAMP('$6')}, ${TIMESTAMP('$7')}, $8, $9, 0, $10, $11
      FROM counter RETURNING id`,
-    [group.projectId, group.newest.title, group.newest.culprit, group.newest.level, group.newest.platform, group.firstSeenMs, group.lastSeenMs, group.firstRelease, group.newest.release, group.groupingConfig],
+    [group.projectId, group.newest.title, group.newest.culprit, group.newest.level, group.newest.platform, group.firstSeenMs, group.lastSeenMs, group.firstRelease, group.newest.release, group.groupingConfig, firstEventId],
   );
   const id = Number(rows[0].id);
-  await addActivity(client, id, group.projectId, 'first_seen', { from: null, to: { status: 'unresolved', substatus: 'new' } }, { eventId: group.events[0]?.eventId ?? '' });
+  await addActivity(client, id, group.projectId, 'first_seen', { from: null, to: { status: 'unresolved', substatus: 'new' } }, { eventId: firstEventId });
   return id;
 }
 

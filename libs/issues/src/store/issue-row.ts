@@ -26,6 +26,7 @@ export interface IssueRowShape {
   last_release: string;
   times_seen: string;
   grouping_config: string;
+  first_event_id: string | null;
   /** array_agg of the issue's hashes, sorted. */
   hashes: string[];
 }
@@ -33,7 +34,7 @@ export interface IssueRowShape {
 /** The select list of an issue, from `issues AS i`; the hashes aggregated from issue_hashes. */
 export const ISSUE_COLUMNS = `i.id, i.project_id, i.short_number, i.title, i.culprit, i.level, i.platform, i.status, i.substatus,
   i.substatus_changed_at, i.status_details, i.status_changed_at, i.first_seen, i.last_seen, i.first_release, i.last_release,
-  i.times_seen, i.grouping_config,
+  i.times_seen, i.grouping_config, i.first_event_id,
   COALESCE((SELECT array_agg(h.hash ORDER BY h.hash) FROM issue_hashes h WHERE h.issue_id = i.id), '{}'::text[]) AS hashes`;
 
 export function issueFromRow(row: IssueRowShape): Issue {
@@ -56,6 +57,7 @@ export function issueFromRow(row: IssueRowShape): Issue {
     lastRelease: row.last_release,
     timesSeen: Number(row.times_seen),
     groupingConfig: row.grouping_config,
+    firstEventId: row.first_event_id,
     hashes: row.hashes,
   };
 }

@@ -6,11 +6,11 @@ import { freePorts } from '../ports';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppExit, AppName, AppProcess } from '../app-process';
+import { ALL_APPS, AppExit, AppName, AppProcess } from '../app-process';
 import { waitUntil } from '../wait-until';
 
 /**
- * The three built apps against a Kafka, a ClickHouse and a PostgreSQL that are already there: migrations, a
+ * The built apps against a Kafka, a ClickHouse and a PostgreSQL that are already there: migrations, a
  * PULSE_CONFIG, the apps as child processes on their ports, each awaited until its /ready answers,
  * and stop() for all of them. `npm start`, the e2e tests, the benchmarks and the chaos runs differ
  * only in the options: where the infrastructure is (bringUpInfra, the test run's, a cluster of
@@ -20,7 +20,7 @@ import { waitUntil } from '../wait-until';
 export interface PulseStackOptions {
   /** Repository root: the apps run from its `dist/apps/<app>/src/main.js`. */
   root: string;
-  /** Started by start(), in parallel. Default: all three. */
+  /** Started by start(), in parallel. Default: all of them (ALL_APPS). */
   apps?: readonly AppName[];
   /** Brokers (comma-separated) of the apps that talk to Kafka; a query-only stack has none. */
   kafkaBrokers?: string;
@@ -68,7 +68,7 @@ export interface PulseStackOptions {
   onUnexpectedExit?: (name: string, exit: AppExit) => void;
 }
 
-const PORT_VARIABLE: Record<AppName, string> = { ingest: 'INGEST_PORT', consumer: 'CONSUMER_PORT', query: 'QUERY_PORT' };
+const PORT_VARIABLE: Record<AppName, string> = { ingest: 'INGEST_PORT', consumer: 'CONSUMER_PORT', query: 'QUERY_PORT', alerts: 'ALERTS_PORT' };
 
 export class PulseStack {
   readonly configPath: string;
@@ -103,7 +103,7 @@ export class PulseStack {
       }
     }
     if (options.createTopics) await this.createTopics();
-    await Promise.all((options.apps ?? ['consumer', 'ingest', 'query']).map((app) => this.startApp(app, app)));
+    await Promise.all((options.apps ?? ALL_APPS).map((app) => this.startApp(app, app)));
   }
 
   /** Starts an app (or another instance of one, under another name) on its port, with extra environment. */
@@ -190,7 +190,7 @@ export function appEnvironment(options: PulseStackOptions, configPath: string, a
     CLICKHOUSE_PASSWORD: clickhouse.password,
     CLICKHOUSE_DATABASE: clickhouse.database,
     ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
-    ...(namespace === undefined ? {} : { KAFKA_TOPIC_PREFIX: `${namespace}.`, CONSUMER_GROUP_ID: namespace }),
+    ...(namespace === undefined ? {} : { KAFKA_TOPIC_PREFIX: `${namespace}.`, CONSUMER_GROUP_ID: namespace, ALERTS_GROUP_ID: `${namespace}-alerts` }),
     ...(partitions === undefined ? {} : { KAFKA_TOPIC_PARTITIONS: String(partitions) }),
     PULSE_CONFIG: configPath,
     ...(logLevel === undefined ? {} : { LOG_LEVEL: logLevel }),

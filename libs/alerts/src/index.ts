@@ -1,0 +1,34 @@
+// Alerts (docs/alerts.md): rules as data, issue alerts on the grouped event stream, metric and
+// release rules on a schedule, incidents, and the outbox that delivers notifications.
+export * from './rules/alert-rule';
+export * from './delivery/outbox';
+export * from './delivery/delivery-worker';
+export * from './delivery/delivery-policy';
+export * from './delivery/ticket-registry';
+export * from './rules/rule-rows';
+export * from './rules/rule-limits';
+export * from './rules/rule-validation';
+export * from './rules/metric-rule-validation';
+export * from './rules/release-rule-validation';
+export * from './rules/rule-secrets';
+export * from './rules/alert-rule.store';
+export * from './rules/rule-provisioning';
+export * from './incidents/incident-writes';
+export * from './incidents/incident-reads';
+export * from './incidents/delivery-views';
+export * from './incidents/list-window';
+export * from './incidents/annotations';
+export * from './incidents/release-verdict';
+export * from './ownership/shard-leases';
+export * from './ownership/rule-scheduler';
+export * from './issue/issue-alert-evaluator';
+export * from './issue/issue-alert-counts';
+export * from './issue/issue-alert-notification';
+export * from './metric/metric-state';
+export * from './metric/metric-evaluator';
+export * from './metric/metric-notification';
+export * from './release/mann-whitney';
+export * from './release/canary-judge';
+export * from './release/release-decision';
+export * from './release/release-evaluator';
+export { latestVerdict, NEVER_DUE_MS } from './release/release-state.queries';
