@@ -19,14 +19,14 @@ import { incidentTransitions, lockMetricState, lockRuleVersion, storeMetricState
  *    A change alert's group (by window and comparison) asks a second time for the same window one
  *    hour, day or week earlier, and its value is (now − before) / before × 100 (null when before is
  *    0 or null). No database lock is held while ClickHouse answers.
- * 2. Per rule, one short PostgreSQL transaction: lock its state row, skip it when the rule changed
- *    since it was loaded (its version) or when a later evaluation already stored its state (two
- *    instances overlapping on a lease hand-over), apply nextMetricState (metric-state.ts), store
- *    status, pending, last value and result, and next_due_at: the next multiple of
- *    evaluateEverySeconds since the epoch, so rules of one period fall due in the same tick and
- *    share their reads whenever they were created. A
- *    transition leaving OK opens an incident, one between warning and critical updates it, a
- *    resolve closes it; each enqueues one notification per action (outbox key base
+ * 2. Per rule, one short PostgreSQL transaction (STATE_WRITES_AT_ONCE at a time): lock its state
+ *    row, skip it when the rule changed since it was loaded (its version) or when a later
+ *    evaluation already stored its state (two instances overlapping on a lease hand-over), apply
+ *    nextMetricState (metric-state.ts), store status, pending, last value and result, and
+ *    next_due_at: the next multiple of evaluateEverySeconds since the epoch, so rules of one period
+ *    fall due in the same tick and share their reads whenever they were created. A transition
+ *    leaving OK opens an incident, one between warning and critical updates it, a resolve closes
+ *    it; each enqueues one notification per action (outbox key base
  *    `metric:<rule>:incident:<incident>:<to>:<n>`, n counting the incident's transitions).
  * 3. A group whose ClickHouse query fails does not stop the others: its rules are left as they
  *    are (still due, so the next tick tries again), and once every other group is done the
@@ -93,14 +93,14 @@ export class MetricRuleEvaluator {
         errors.push(error);
         continue;
       }
-      for (const [i, rule] of group.entries()) {
-        const outcome = await withTransaction(this.pool, (client) => this.applyValue(client, rule, values[i], nowMs));
+      await eachConcurrently(group.keys(), STATE_WRITES_AT_ONCE, async (i) => {
+        const outcome = await withTransaction(this.pool, (client) => this.applyValue(client, group[i], values[i], nowMs));
         if (outcome === 'skipped') result.skipped += 1;
         else {
           result.evaluated += 1;
           if (outcome === 'transition') result.transitions += 1;
         }
-      }
+      });
     }
     if (errors.length > 0) throw new MetricEvaluationError(errors, result);
     return result;
@@ -193,6 +193,22 @@ export class MetricRuleEvaluator {
 export function percentChange(now: number | null, before: number | null): number | null {
   if (now === null || before === null || before === 0) return null;
   return ((now - before) / before) * 100;
+}
+
+/**
+ * Rules' state transactions run this many at a time: each locks only its own rule's rows, so they
+ * never wait on each other, and one at a time made PostgreSQL's round trips a third of a round of
+ * 1,000 rules (docs/benchmarks.md, "Alerts").
+ */
+const STATE_WRITES_AT_ONCE = 4;
+
+async function eachConcurrently<T>(items: Iterable<T>, limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < queue.length) await work(queue[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, lane));
 }
 
 /** The next instant after `nowMs` that is a whole multiple of the period since the epoch. */
