@@ -1,7 +1,7 @@
 // `npm start`: local Kafka, ClickHouse and PostgreSQL (unless KAFKA_BROKERS / CLICKHOUSE_URL /
-// DATABASE_URL are set), migrations of both stores, the three apps in the foreground; Ctrl-C stops
+// DATABASE_URL are set), migrations of both stores, the four apps in the foreground; Ctrl-C stops
 // everything it started.
-import { loadConsumerConfig, loadIngestConfig, loadQueryConfig, publicKeyOf, PulseConfigDto } from '@pulse/config';
+import { loadAlertsConfig, loadConsumerConfig, loadIngestConfig, loadQueryConfig, publicKeyOf, PulseConfigDto } from '@pulse/config';
 import { bringUpInfra, PulseStack, tearDownInfra } from '@pulse/local-infra';
 import { join, resolve } from 'node:path';
 import { ensureDevConfig } from './dev-config';
@@ -11,8 +11,8 @@ const log = (line: string): void => console.log(`pulse: ${line}`);
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
-  // The three apps' configurations, checked before anything starts: each app would refuse its own.
-  const env = { ...loadConsumerConfig(process.env), ...loadIngestConfig(process.env), ...loadQueryConfig(process.env) };
+  // The apps' configurations, checked before anything starts: each app would refuse its own.
+  const env = { ...loadConsumerConfig(process.env), ...loadIngestConfig(process.env), ...loadQueryConfig(process.env), ...loadAlertsConfig(process.env) };
   const infra = await bringUpInfra({
     stateDir: join(root, '.local', 'dev'),
     kafkaPort: 9092,
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       clickhouse: { ...env.clickhouse, url: infra.clickhouseUrl },
       databaseUrl: infra.databaseUrl,
       pulseConfig: { path: configPath },
-      ports: { ingest: env.ingestPort, consumer: env.consumerPort, query: env.queryPort },
+      ports: { ingest: env.ingestPort, consumer: env.consumerPort, query: env.queryPort, alerts: env.alertsPort },
       onLine: (_app, line) => console.log(line),
       onMigrated: (applied) => log(applied.length > 0 ? `applied ClickHouse migrations ${applied.join(', ')}` : 'ClickHouse migrations up to date'),
       onPostgresMigrated: (applied) => log(applied.length > 0 ? `applied PostgreSQL migrations ${applied.join(', ')}` : 'PostgreSQL migrations up to date'),
@@ -105,8 +105,8 @@ function printQuickStart(config: PulseConfigDto, ingestPort: number, queryPort: 
     curl -s -H 'Authorization: Bearer ${token}' 'http://127.0.0.1:${queryPort}/api/v1/projects/${project.id}/issues'
 
   Be told about new issues (point "url" at a webhook of yours; docs/alerts.md has Slack and Jira):
-    curl -s -X POST -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' \
-      'http://127.0.0.1:${queryPort}/api/v1/projects/${project.id}/alert-rules' \
+    curl -s -X POST -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' \\
+      'http://127.0.0.1:${queryPort}/api/v1/projects/${project.id}/alert-rules' \\
       -d '{"name":"new errors","kind":"issue","trigger":{"type":"new_issue"},"actions":[{"type":"webhook","url":"http://127.0.0.1:9999/hook"}]}'
 
   Ctrl-C stops everything this command started.

@@ -25,7 +25,7 @@ export function toApiError(error: unknown): unknown {
     const { status, headers } = FAILURE_ANSWERS[error.kind];
     return new ApiError(status, error.message, [], headers);
   }
-  if (isPostgresUnavailable(error)) return new ApiError(503, 'the issue store (PostgreSQL) is unavailable; retry later', [], { 'Retry-After': '5' });
+  if (isPostgresUnavailable(error)) return new ApiError(503, 'PostgreSQL (issues and alerts) is unavailable; retry later', [], { 'Retry-After': '5' });
   return error;
 }
 

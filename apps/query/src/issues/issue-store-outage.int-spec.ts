@@ -32,7 +32,7 @@ describe('query app with PostgreSQL unreachable', () => {
     const issues = await suite.get<{ detail: string }>('issues');
     expect(issues.status).toBe(503);
     expect(issues.headers.get('retry-after')).toBe('5');
-    expect(issues.body.detail).toMatch(/issue store \(PostgreSQL\) is unavailable/);
+    expect(issues.body.detail).toMatch(/PostgreSQL \(issues and alerts\) is unavailable/);
     const change = await request(`${suite.app.url}/api/v1/projects/1/issues/1`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${TOKEN_OF_PROJECT[1]}`, 'content-type': 'application/json' },
