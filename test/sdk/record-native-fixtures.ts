@@ -7,14 +7,12 @@
 // records all four SDKs. Builds each scenario program first (needs python3, go, mvn + java 17,
 // cargo), runs one process per scenario and updates summary.json like record-fixtures.ts, then
 // rewrites expected-grouping.json for every native recording on disk (see native-grouping.ts).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseEnvelope } from './envelope';
-import { summarise } from './fixture-summary';
-import { RECORDED_FIXTURES_DIR, listNativeFixtures, loadRecordedFixture, toFixtureRequest } from './fixtures';
+import { RECORDED_FIXTURES_DIR, listNativeFixtures, loadRecordedFixture } from './fixtures';
 import { ExpectedGroupingEntry, deriveExpectedGrouping } from './native-grouping';
 import { NATIVE_SCENARIOS, NATIVE_SDKS, NativeSdk, UNSUPPORTED_SCENARIOS, runNativeScenario } from './native-scenarios';
-import { startRecordingServer } from './recording-server';
+import { runRecorder } from './recording-session';
 
 const EXPECTED_GROUPING_FILE = 'expected-grouping.json';
 
@@ -27,40 +25,17 @@ function writeExpectedGrouping(): void {
   console.log(`wrote ${EXPECTED_GROUPING_FILE}: ${entries.length} events`);
 }
 
-async function main(): Promise<void> {
-  const filters = process.argv.slice(2);
-  const wanted = (name: string): boolean => filters.length === 0 || filters.some((filter) => name.includes(filter));
-  mkdirSync(RECORDED_FIXTURES_DIR, { recursive: true });
-  const summaryPath = join(RECORDED_FIXTURES_DIR, 'summary.json');
-  const summaries: Record<string, unknown> = existsSync(summaryPath) ? JSON.parse(readFileSync(summaryPath, 'utf8')) : {};
-  const server = await startRecordingServer();
-  try {
-    for (const sdk of NATIVE_SDKS) {
-      for (const scenario of NATIVE_SCENARIOS) {
-        const name = `${sdk}-${scenario}`;
-        if (!wanted(name) || UNSUPPORTED_SCENARIOS[sdk]?.includes(scenario)) continue;
-        const run = await runNativeScenario(server, sdk, scenario);
-        if (run.timedOut) throw new Error(`${name}: the scenario process timed out\n${run.stderr}`);
-        if (run.exitCode !== 0) throw new Error(`${name}: exit code ${run.exitCode}\n${run.stdout}\n${run.stderr}`);
-        if (run.requests.length === 0) throw new Error(`${name}: the SDK sent nothing\n${run.stderr}`);
-        writeFileSync(join(RECORDED_FIXTURES_DIR, `${name}.json`), `${JSON.stringify(run.requests.map(toFixtureRequest), null, 1)}\n`);
-        summaries[name] = summarise(run.requests);
-        const items = run.requests.flatMap((request) => parseEnvelope(request.body).items.map((item) => item.header.type));
-        console.log(`recorded ${name}: ${run.requests.length} requests [${items.join(', ')}]`);
-      }
+runRecorder(async ({ server, wanted, save }) => {
+  for (const sdk of NATIVE_SDKS) {
+    for (const scenario of NATIVE_SCENARIOS) {
+      const name = `${sdk}-${scenario}`;
+      if (!wanted(name) || UNSUPPORTED_SCENARIOS[sdk]?.includes(scenario)) continue;
+      const run = await runNativeScenario(server, sdk, scenario);
+      if (run.timedOut) throw new Error(`${name}: the scenario process timed out\n${run.stderr}`);
+      if (run.exitCode !== 0) throw new Error(`${name}: exit code ${run.exitCode}\n${run.stdout}\n${run.stderr}`);
+      if (run.requests.length === 0) throw new Error(`${name}: the SDK sent nothing\n${run.stderr}`);
+      save(name, run.requests);
     }
-    writeExpectedGrouping();
-  } finally {
-    await server.close();
-    const sorted = Object.fromEntries(Object.entries(summaries).sort(([a], [b]) => a.localeCompare(b)));
-    writeFileSync(summaryPath, `${JSON.stringify(sorted, null, 1)}\n`);
   }
-}
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    process.exit(1);
-  },
-);
+  writeExpectedGrouping();
+});

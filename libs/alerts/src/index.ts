@@ -31,4 +31,4 @@ export * from './release/mann-whitney';
 export * from './release/canary-judge';
 export * from './release/release-decision';
 export * from './release/release-evaluator';
-export { latestVerdict, NEVER_DUE_MS } from './release/release-state.queries';
+export { NEVER_DUE_MS } from './release/release-state.queries';

@@ -1,4 +1,5 @@
 import { EVENT_JSON_NOTE_KEY } from '@pulse/model';
+import type { ErrorRow } from '@pulse/storage';
 import { EventExceptionDetail, exceptionDetails, isJsonObject, JsonObject, valuesOf } from './issue-event-frames';
 import { parseStoredExceptions } from './errors.result';
 
@@ -48,30 +49,29 @@ export interface ErrorEventDetail {
   trimmed?: string[];
 }
 
-/** The `errors` columns the detail reads (issue-events.query.ts, EVENT_DETAIL_COLUMNS). */
-export interface ErrorEventDetailRow {
-  event_id: string;
-  timestamp_ms: Int64;
-  received_at_ms: Int64;
-  level: string;
-  platform: string;
-  title: string;
-  message: string;
-  culprit: string;
-  fingerprint: string;
-  exceptions: string;
-  transaction: string;
-  trace_id: string;
-  span_id: string;
-  release: string;
-  environment: string;
-  dist: string;
-  user_id: string;
-  sdk_name: string;
-  sdk_version: string;
-  tags: Record<string, string>;
-  event_json: string;
-}
+/** The `errors` columns the detail reads (issue-events.query.ts, EVENT_DETAIL_COLUMNS): the table's own, and its times as ms. */
+export type ErrorEventDetailRow = Pick<
+  ErrorRow,
+  | 'event_id'
+  | 'level'
+  | 'platform'
+  | 'title'
+  | 'message'
+  | 'culprit'
+  | 'fingerprint'
+  | 'exceptions'
+  | 'transaction'
+  | 'trace_id'
+  | 'span_id'
+  | 'release'
+  | 'environment'
+  | 'dist'
+  | 'user_id'
+  | 'sdk_name'
+  | 'sdk_version'
+  | 'tags'
+  | 'event_json'
+> & { timestamp_ms: Int64; received_at_ms: Int64 };
 
 /** Top-level keys of the event JSON that a field of the detail shows (or that the columns model). */
 const MODELLED_KEYS = new Set([

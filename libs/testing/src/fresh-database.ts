@@ -1,5 +1,6 @@
 import { Client, Pool } from 'pg';
 import { createPostgresPool, migratePostgres } from '@pulse/state';
+import { waitUntil } from '@pulse/local-infra';
 import { testInfra, uniqueName } from './test-infra';
 
 /**
@@ -67,4 +68,19 @@ async function onServer(serverUrl: string, statement: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Until a session of the pool's database waits for a lock: the moment a spec knows the code under
+ * test reached the statement another transaction holds back (a race made deterministic).
+ */
+export async function waitForLockWait(pool: Pool, what: string, timeoutMs = 10_000): Promise<void> {
+  await waitUntil(
+    what,
+    async () => {
+      const { rows } = await pool.query<{ waiting: number }>("SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+      return rows[0].waiting > 0;
+    },
+    { timeoutMs, intervalMs: 10 },
+  );
 }

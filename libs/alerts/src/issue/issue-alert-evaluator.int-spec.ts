@@ -5,7 +5,7 @@ import type { ErrorRecord, SessionRecord } from '@pulse/model';
 import type { IssueAlertNotification } from '@pulse/notifiers';
 import { ClickHouseRowWriter, Tables, toErrorRow, toSessionRow } from '@pulse/storage';
 import { migratedDatabase, MigratedDatabase } from '@pulse/storage/testing';
-import { freshDatabase, FreshDatabase } from '@pulse/testing';
+import { freshDatabase, FreshDatabase, waitForLockWait } from '@pulse/testing';
 import type { IssueRuleDefinition, IssueRuleFilters, IssueRuleTrigger } from '../rules/alert-rule';
 import { ALERTS_CONSUMER, IssueAlertEvaluator, IssueAlertOutcome, IssuesNotRecordedYet } from './issue-alert-evaluator';
 
@@ -250,7 +250,7 @@ describe('IssueAlertEvaluator', () => {
       await blocker.query('BEGIN');
       await blocker.query('LOCK TABLE applied_offsets IN ACCESS EXCLUSIVE MODE');
       const evaluation = evaluator.evaluate(records, position);
-      await waitForLockWait();
+      await waitForLockWait(db.pool, 'the evaluator polling applied_offsets behind the lock');
       await blocker.query('COMMIT');
       await recorder.record(records, { consumer: ISSUES_CONSUMER, ...position });
       expect(await evaluation).toMatchObject({ applied: true, fired: 1 });
@@ -270,13 +270,3 @@ describe('IssueAlertEvaluator', () => {
   });
 });
 
-/** Until a session of this database waits for a lock (the evaluator's first poll), within 10 s. */
-async function waitForLockWait(): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const { rows } = await db.pool.query<{ waiting: number }>("SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
-    if (rows[0].waiting > 0) return;
-    if (Date.now() > deadline) throw new Error('the evaluator never polled applied_offsets');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -7,7 +7,8 @@ import type { ReleaseRuleDefinition } from '../rules/alert-rule';
 import { releaseRuleDefinition } from '../testing/rule-definitions';
 import { enabledRules } from '../rules/rule-rows';
 import { ReleaseRuleEvaluator } from './release-evaluator';
-import { latestVerdict, NEVER_DUE_MS } from './release-state.queries';
+import { releaseVerdict } from '../incidents/release-verdict';
+import { NEVER_DUE_MS } from './release-state.queries';
 
 /**
  * The release rule evaluator on real stores: per-minute traffic of a baseline and two canaries in
@@ -170,8 +171,8 @@ describe('ReleaseRuleEvaluator', () => {
     expect((await incidentsOf(goodId)).length + (await incidentsOf(badId)).length).toBe(2);
     expect(await enabledRules(pg.pool, 'release', { dueBeforeMs: START + 26 * MINUTE })).toEqual([]);
 
-    expect(await latestVerdict(pg.pool, PROJECT, goodId)).toEqual(good.last_result);
-    expect(await latestVerdict(pg.pool, PROJECT + 1, goodId)).toBeNull();
+    expect(await releaseVerdict(pg.pool, PROJECT, goodId)).toMatchObject({ found: 'release', view: { verdict: good.last_result } });
+    expect(await releaseVerdict(pg.pool, PROJECT + 1, goodId)).toEqual({ found: 'not_found' });
   });
 
   it('fails on a breached release threshold before the window ends', async () => {

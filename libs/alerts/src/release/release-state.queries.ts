@@ -79,21 +79,6 @@ export async function storeReleaseState(
   );
 }
 
-/**
- * The last result of a release rule of the project (the verdict and its evidence, as the evaluator
- * stored it), for the API; null for an unknown rule, a rule of another project or kind, or one not
- * evaluated yet.
- */
-export async function latestVerdict(db: Pool | PoolClient, projectId: number, ruleId: number): Promise<Record<string, unknown> | null> {
-  if (!Number.isSafeInteger(ruleId) || ruleId < 1) return null;
-  const result = await db.query<{ last_result: Record<string, unknown> | null }>(
-    `SELECT s.last_result FROM alert_rules r JOIN alert_rule_state s ON s.rule_id = r.id
-     WHERE r.project_id = $1 AND r.id = $2 AND r.kind = 'release'`,
-    [projectId, ruleId],
-  );
-  return result.rows[0]?.last_result ?? null;
-}
-
 function asStoredResult(value: unknown): StoredReleaseResult | null {
   if (typeof value !== 'object' || value === null) return null;
   const record = value as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import type { ErrorRecord } from '@pulse/model';
 import { errorRecord } from '@pulse/issues/testing';
-import { freshDatabase, FreshDatabase } from '@pulse/testing';
+import { freshDatabase, FreshDatabase, waitForLockWait } from '@pulse/testing';
 import { IssueRecorder, ISSUES_CONSUMER } from './issue-recorder';
 
 const HOUR = 3_600_000;
@@ -61,18 +61,6 @@ async function resolve(issueId: string, kind: 'resolved' | 'in_release' | 'in_ne
   return rows[0].resolved_at_ms;
 }
 
-/** Until a session of this database waits for a row lock (the recorder behind the resolve), within 10 s. */
-async function waitForLockWait(): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const { rows } = await db.pool.query<{ waiting: number }>(
-      "SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-    );
-    if (rows[0].waiting > 0) return;
-    if (Date.now() > deadline) throw new Error('the recorder never waited for the issue lock');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('IssueRecorder', () => {
   it('creates one issue per fingerprint and updates it with exact counts and the newest event', async () => {
@@ -186,7 +174,7 @@ describe('IssueRecorder', () => {
         [issue?.id],
       );
       const inFlight = record([errorRecord({ projectId: 21, fingerprint: hash, receivedAtMs: rows[0].at_ms - 1 })]);
-      await waitForLockWait();
+      await waitForLockWait(db.pool, 'the recorder waiting for the issue lock');
       await api.query('COMMIT');
       expect(await inFlight).toMatchObject({ updated: 1, regressed: 0 });
     } finally {
