@@ -84,6 +84,7 @@ function config(prefix: string): IngestConfig {
     ingestMaxEnvelopeBytes: 20_000_000,
     ingestMaxEventBytes: 1_000_000,
     ingestMaxSessionsPerEnvelope: 100,
+    ingestMaxOtlpSpans: 10_000,
     ingestWorkers: 1,
     producerLingerMs: 1,
     producerMaxBatchMessages: 100,

@@ -125,6 +125,28 @@ const REFUSALS: { [C in RefusalCode]: { refusal: Refusal<C>; status: number; bod
     headers: { 'X-Sentry-Error': 'invalid event: not valid JSON: Unexpected token ?' },
     counted: {},
   },
+  otlp_unsupported_type: {
+    refusal: { refusal: 'otlp_unsupported_type', contentType: 'text/plain' },
+    status: 415,
+    body: { detail: 'unsupported content type "text/plain": OTLP/HTTP takes application/x-protobuf or application/json' },
+    headers: { 'X-Sentry-Error': 'unsupported content type "text/plain": OTLP/HTTP takes application/x-protobuf or application/json' },
+    counted: {},
+  },
+  otlp_undecodable: {
+    refusal: { refusal: 'otlp_undecodable', error: { code: 'too_many_spans', detail: 'more than 10 spans in one export' } },
+    status: 413,
+    body: { detail: 'more than 10 spans in one export' },
+    headers: { 'X-Sentry-Error': 'more than 10 spans in one export' },
+    counted: {},
+  },
+  otlp_processing_error: {
+    // The service counts the request's spans; the refusal counts nothing more.
+    refusal: { refusal: 'otlp_processing_error', reason: 'the export could not be processed (TypeError)' },
+    status: 400,
+    body: { detail: 'the export could not be processed (TypeError)' },
+    headers: { 'X-Sentry-Error': 'the export could not be processed (TypeError)' },
+    counted: {},
+  },
   nothing_stored: {
     // Its drops were counted when they happened; the refusal counts nothing more.
     refusal: { refusal: 'nothing_stored', drops: [DROPS.invalid.drop, DROPS.bad_item_count.drop] },

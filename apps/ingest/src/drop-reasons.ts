@@ -1,6 +1,6 @@
 import type { RecordKind, StoredItemKind } from '@pulse/model';
 import { ApiError } from '@pulse/platform';
-import { DECODE_ERROR_STATUS, DecodeError, ENVELOPE_ERROR_STATUS, EnvelopeError, tooDeepReason } from '@pulse/protocol';
+import { DECODE_ERROR_STATUS, DecodeError, ENVELOPE_ERROR_STATUS, EnvelopeError, OTLP_DECODE_ERROR_STATUS, OtlpDecodeError, tooDeepReason } from '@pulse/protocol';
 import { EventOutcome, IngestMetrics, RECORD_KIND_LABEL } from './ingest.metrics';
 
 /**
@@ -121,6 +121,12 @@ interface RefusalData {
   event_too_deep: { items: CountedItems };
   /** frame: a store body that is not JSON. */
   event_invalid_json: { reason: string };
+  /** OTLP: a content type that is neither OTLP protobuf nor OTLP/JSON. */
+  otlp_unsupported_type: { contentType: string };
+  /** OTLP: not an ExportTraceServiceRequest of its encoding, too deep, or over INGEST_MAX_OTLP_SPANS. */
+  otlp_undecodable: { error: OtlpDecodeError };
+  /** OTLP: mapping the request threw (a bug, or input no rule foresaw); the service counts its spans. */
+  otlp_processing_error: { reason: string };
   /** items: every item was dropped (each counted as it was); the first names the error. */
   nothing_stored: { drops: readonly Drop[] };
   /** limit: every category of the request is over quota. */
@@ -164,6 +170,12 @@ const REFUSALS: { [C in RefusalCode]: RefusalRule<C> } = {
   event_too_large: { outcome: undefined, error: (refusal) => bodyError(413, `event is larger than ${refusal.maxBytes} bytes`) },
   event_too_deep: { outcome: 'too_deep', error: () => bodyError(400, `invalid event: ${tooDeepReason()}`) },
   event_invalid_json: { outcome: undefined, error: (refusal) => bodyError(400, `invalid event: ${refusal.reason}`) },
+  otlp_unsupported_type: {
+    outcome: undefined,
+    error: (refusal) => bodyError(415, `unsupported content type ${JSON.stringify(refusal.contentType)}: OTLP/HTTP takes application/x-protobuf or application/json`),
+  },
+  otlp_undecodable: { outcome: undefined, error: ({ error }) => bodyError(OTLP_DECODE_ERROR_STATUS[error.code], error.detail) },
+  otlp_processing_error: { outcome: undefined, error: (refusal) => bodyError(400, refusal.reason) },
   nothing_stored: { outcome: undefined, error: ({ drops }) => bodyError(400, dropText(drops[0]), drops.map(describeDrop)) },
   rate_limited: {
     outcome: 'rate_limited',
@@ -176,6 +188,12 @@ const REFUSALS: { [C in RefusalCode]: RefusalRule<C> } = {
 /** Whether a step's outcome is a refusal (a step's success is never an object with `refusal`). */
 export function isRefusal<T>(outcome: T | Refusal): outcome is Refusal {
   return typeof outcome === 'object' && outcome !== null && 'refusal' in outcome;
+}
+
+/** A step's result, or its refusal counted and thrown as the answer: how a request's steps are chained. */
+export function admit<T>(metrics: IngestMetrics, outcome: T | Refusal): T {
+  if (isRefusal(outcome)) throw refuse(metrics, outcome);
+  return outcome;
 }
 
 /** Counts the refusal's items and returns its answer, to throw. */

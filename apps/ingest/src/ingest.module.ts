@@ -8,6 +8,7 @@ import { INGEST_CONFIG, LOGGER, PROJECT_REGISTRY } from './ingest.tokens';
 import { KafkaRecordPublisher, RecordPublisher } from './record.publisher';
 import { IngestRoutes } from './ingest.routes';
 import { IngestService } from './ingest.service';
+import { OtlpTracesService } from './otlp/otlp-traces.service';
 import { RateLimiter } from './rate-limiter';
 import { SegmentNames } from './segment-names';
 
@@ -62,6 +63,7 @@ export class IngestModule implements BeforeApplicationShutdown, OnApplicationShu
           useFactory: (publisher: KafkaRecordPublisher): ReadinessCheck[] => [{ name: 'kafka', check: () => publisher.readiness.check() }],
         },
         IngestService,
+        OtlpTracesService,
         IngestRoutes,
       ],
     };

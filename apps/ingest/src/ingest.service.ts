@@ -4,7 +4,7 @@ import { TopicNames } from '@pulse/kafka';
 import type { ClientReportEnvelope, NormalizedRecords } from '@pulse/model';
 import type { EnvelopeHeader, PublicKeyResult } from '@pulse/protocol';
 import { randomUUID } from 'node:crypto';
-import { describeDrop, Drop, isRefusal, refuse, Refusal } from './drop-reasons';
+import { admit, describeDrop, Drop, Refusal } from './drop-reasons';
 import { IngestMetrics } from './ingest.metrics';
 import { INGEST_CONFIG, PROJECT_REGISTRY } from './ingest.tokens';
 import { RateLimiter } from './rate-limiter';
@@ -87,10 +87,8 @@ export class IngestService {
     return reply(framed.header, records, drops, quota.headers);
   }
 
-  /** A step's result, or its refusal counted and thrown as the answer. */
   private admit<T>(outcome: T | Refusal): T {
-    if (isRefusal(outcome)) throw refuse(this.metrics, outcome);
-    return outcome;
+    return admit(this.metrics, outcome);
   }
 }
 

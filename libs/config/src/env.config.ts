@@ -48,6 +48,8 @@ export interface IngestConfig extends SharedConfig, KafkaConnectionConfig {
   /** Largest single event, transaction or span batch item. */
   ingestMaxEventBytes: number;
   ingestMaxSessionsPerEnvelope: number;
+  /** Spans in one OTLP trace export, at most (a larger request is refused with 413: the exporter splits its batches). */
+  ingestMaxOtlpSpans: number;
   /**
    * Ingest processes behind the one port (node:cluster; `auto` = the available cores). 1 runs a
    * single process, no cluster primary. Each key's quota is divided among them (docs/ingest.md).
@@ -173,6 +175,7 @@ export const loadIngestConfig = loader(
     ingestMaxEnvelopeBytes: read.int('INGEST_MAX_ENVELOPE_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     ingestMaxEventBytes: read.int('INGEST_MAX_EVENT_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
     ingestMaxSessionsPerEnvelope: read.int('INGEST_MAX_SESSIONS_PER_ENVELOPE', 100, 1, 100_000),
+    ingestMaxOtlpSpans: read.int('INGEST_MAX_OTLP_SPANS', 10_000, 1, 1_000_000),
     ingestWorkers: read.intOrAuto('INGEST_WORKERS', availableParallelism, 1, 1, 256),
     producerLingerMs: read.int('PRODUCER_LINGER_MS', 5, 0, 60_000),
     producerMaxBatchMessages: read.int('PRODUCER_MAX_BATCH_MESSAGES', 5000, 1, 1_000_000),

@@ -10,6 +10,7 @@ export * from './normalize-error';
 export * from './normalize-item';
 export * from './normalize-session';
 export * from './normalize-spans';
+export * from './otlp/normalize-otlp-traces';
 export * from './normalize-transaction';
 export * from './record-kinds';
 export * from './session.record';

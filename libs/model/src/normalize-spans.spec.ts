@@ -125,6 +125,13 @@ describe('normalizeSpanBatch: a browser pageload and its late vitals', () => {
     ]);
   });
 
+  it('reads no vitals when the batch says it has none (the OTLP mapping writes every attribute itself)', () => {
+    const { records } = normalize(browserPageloadSpanBatch(), { ...ctx, withoutWebVitals: true });
+    expect(records.transactions).toHaveLength(1);
+    expect(records.transactions[0].measurements).toEqual({});
+    expect(records.webVitals).toEqual([]);
+  });
+
   it('turns LCP/CLS/INP spans into vitals; only the interaction is also a span', () => {
     const { records } = normalize(browserLateVitalsSpanBatch());
     expect(records.transactions).toEqual([]);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { readSpanV2, SpanAttributes, SpanV2, SpanV2Batch } from '@pulse/protocol';
 import { LIMITS, truncate } from './limits';
 import { emptyRecords, NormalizedRecords } from './record-kinds';
@@ -32,6 +32,11 @@ export interface SpanBatchContext extends NormalizeContext {
    * rather than the SDK's placeholder (`Pageload`).
    */
   transactionNameOf?: (segmentSpanId: string) => string | undefined;
+  /**
+   * Optional: the batch's producer wrote every attribute itself and none is a web vital (the OTLP
+   * mapping sets only its own `sentry.*` and convention keys), so no span is scanned for vitals.
+   */
+  withoutWebVitals?: boolean;
 }
 
 export interface SpanBatchResult {
@@ -53,7 +58,7 @@ export function normalizeSpanBatch(batch: SpanV2Batch, ctx: SpanBatchContext): S
     if (!read.ok) dropped.push({ index, reason: read.detail });
     else if (read.value.end_timestamp < read.value.start_timestamp) dropped.push({ index, reason: 'invalid span: end_timestamp is before start_timestamp' });
     else {
-      const span = streamedSpan(read.value);
+      const span = streamedSpan(read.value, ctx.withoutWebVitals === true);
       spans.push(span);
       byId.set(span.id, span);
     }
@@ -85,10 +90,10 @@ interface StreamedSpan {
   hasSamples: boolean;
 }
 
-function streamedSpan(span: SpanV2): StreamedSpan {
+function streamedSpan(span: SpanV2, withoutWebVitals: boolean): StreamedSpan {
   const attributes = span.attributes ?? undefined;
   const read: AttributeReader = (key) => attributeValue(attributes, key);
-  const samples = vitalsOfAttributes(attributes);
+  const samples = withoutWebVitals ? {} : vitalsOfAttributes(attributes);
   return { span, id: span.span_id.toLowerCase(), op: text(read, 'sentry.op') ?? 'default', read, samples, hasSamples: Object.keys(samples).length > 0 };
 }
 
@@ -103,7 +108,8 @@ function attributeValue(attributes: SpanAttributes | undefined, key: string): un
  * deduplicates like a classic transaction resent with its event_id.
  */
 export function segmentEventId(traceId: string, spanId: string): string {
-  return createHash('sha256').update(`${traceId.toLowerCase()}-${spanId.toLowerCase()}`).digest('hex').slice(0, 32);
+  // crypto.hash (Node ≥ 20.12): the one-shot form, the same digest without a Hash object per segment.
+  return hash('sha256', `${traceId.toLowerCase()}-${spanId.toLowerCase()}`, 'hex').slice(0, 32);
 }
 
 interface BatchIndex {

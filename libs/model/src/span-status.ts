@@ -40,3 +40,30 @@ export function normalizeSpanStatus(raw: unknown): SpanStatus {
 export function isFailureStatus(status: string): boolean {
   return status !== 'ok' && status !== 'cancelled' && status !== 'unknown';
 }
+
+/**
+ * Sentry's HTTP status → span status table (@sentry/core `getSpanStatusFromHttpCode`, the table its
+ * SDKs and its OpenTelemetry integration use; @sentry/core 11.12 src/tracing/spanstatus.ts): 1xx-3xx
+ * ok; the 4xx and 5xx codes that have a status of their own; any other 4xx invalid_argument;
+ * anything else (other 5xx, codes out of range) internal_error.
+ */
+export function spanStatusFromHttpCode(httpStatus: number): SpanStatus {
+  if (httpStatus >= 100 && httpStatus < 400) return normalizeSpanStatus('ok');
+  const named = HTTP_STATUSES[httpStatus];
+  if (named) return normalizeSpanStatus(named);
+  if (httpStatus >= 400 && httpStatus < 500) return normalizeSpanStatus('invalid_argument');
+  return normalizeSpanStatus('internal_error');
+}
+
+const HTTP_STATUSES: Record<number, string> = {
+  401: 'unauthenticated',
+  403: 'permission_denied',
+  404: 'not_found',
+  409: 'already_exists',
+  413: 'failed_precondition',
+  429: 'resource_exhausted',
+  499: 'cancelled',
+  501: 'unimplemented',
+  503: 'unavailable',
+  504: 'deadline_exceeded',
+};

@@ -12,3 +12,7 @@ export * from './sentry-auth';
 export * from './session';
 export * from './span-v2';
 export * from './transaction-event';
+export * from './otlp/otlp-traces';
+export * from './otlp/otlp-decode';
+export * from './otlp/otlp-response';
+export { OTLP_MAX_JSON_DEPTH } from './otlp/otlp-json-decoder';
