@@ -2,7 +2,11 @@
 // their own ports under .local/test (or uses KAFKA_BROKERS / CLICKHOUSE_URL / DATABASE_URL), runs
 // the unit, integration and end-to-end jest projects against them, and tears down what it started.
 // PULSE_TEST_INFRA=containers uses Docker containers (testcontainers) instead of local processes.
-import { bringUpInfra, ensureChromium, tearDownInfra } from '@pulse/local-infra';
+// It also installs the test tools beyond node_modules into .local/tools (the pinned Python venv:
+// OpenTelemetry SDK, kubernetes-validate; helm v4.3.2 by go install; the OpenTelemetry Collector of
+// docker/otel-collector by go build) in parallel with the infrastructure, so no test waits for
+// them; once installed this costs nothing.
+import { bringUpInfra, ensureChromium, ensureHelm, ensureOtelCollector, ensurePythonTools, tearDownInfra } from '@pulse/local-infra';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
@@ -17,6 +21,9 @@ async function main(): Promise<number> {
   // Tests start from empty brokers and databases every run.
   rmSync(stateDir, { recursive: true, force: true });
   const startedAt = performance.now();
+  const tools = Promise.all([ensurePythonTools(log), ensureHelm(log), ensureOtelCollector(log)]);
+  // Awaited after the infrastructure is up; until then a failure must not count as unhandled.
+  tools.catch(() => undefined);
   const infra = await bringUpInfra({
     stateDir,
     kafkaPort: 19092,
@@ -30,6 +37,7 @@ async function main(): Promise<number> {
   });
   log(`infrastructure ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
   try {
+    await tools;
     const jest = spawn(process.execPath, [require.resolve('jest/bin/jest'), '--ci', ...process.argv.slice(2)], {
       cwd: root,
       stdio: 'inherit',

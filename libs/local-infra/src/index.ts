@@ -9,4 +9,5 @@ export * from './ports';
 export * from './postgres';
 export * from './server-process';
 export * from './stack/pulse-stack';
+export * from './tools/tools';
 export * from './wait-until';
