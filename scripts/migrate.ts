@@ -2,15 +2,21 @@
 // (CLICKHOUSE_URL / CLICKHOUSE_DATABASE; with CLICKHOUSE_CLUSTER, on every node of that cluster:
 // ON CLUSTER DDL, Replicated engines, Distributed tables, docs/storage.md) and PostgreSQL
 // (DATABASE_URL; libs/state/migrations). Unset, each defaults to the local development server.
+// `npm run migrate -- plan`: prints the ClickHouse statements `up` runs on a new database for
+// CLICKHOUSE_CLUSTER (or one server), in order, without connecting (docs/deploy.md).
 import { loadMigrateConfig } from '@pulse/config';
 import { createPostgresPool, migratePostgres, postgresMigrationStatus } from '@pulse/state';
-import { migrateUp, migrationStatus } from '@pulse/storage';
+import { loadMigrations, migrateUp, migrationStatus, planMigrations, renderPlan } from '@pulse/storage';
 import type { Pool } from 'pg';
 
 async function main(): Promise<void> {
   const command = process.argv[2] ?? 'up';
-  if (command !== 'up' && command !== 'status') throw new Error(`unknown command ${JSON.stringify(command)}: use up or status`);
+  if (command !== 'up' && command !== 'status' && command !== 'plan') throw new Error(`unknown command ${JSON.stringify(command)}: use up, status or plan`);
   const env = loadMigrateConfig(process.env);
+  if (command === 'plan') {
+    process.stdout.write(renderPlan(planMigrations(loadMigrations(), { database: env.clickhouse.database, cluster: env.clickhouse.cluster })));
+    return;
+  }
   const target = env.clickhouse.cluster === undefined ? env.clickhouse.database : `${env.clickhouse.database} on cluster ${env.clickhouse.cluster}`;
   const database = postgresName(env.databaseUrl);
   if (command === 'up') {

@@ -5,6 +5,7 @@ export * from './date-time64';
 export * from './error.row';
 export * from './migrate';
 export * from './migration';
+export * from './migration-plan';
 export * from './migration-runner';
 export * from './migration-target';
 export * from './record-identity';
