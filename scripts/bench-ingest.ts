@@ -2,6 +2,8 @@
 //   node dist/scripts/bench-ingest.js [--seconds 20] [--warmup-seconds 3] [--prime-seconds 10] [--connections 64] [--repeat 3]
 //                                     [--bodies 10000] [--projects 3] [--seed 42] [--partitions 4] [--mix error=1]
 //                                     [--workers 1,2] [--open-loop-seconds 15] [--cpu-prof-dir DIR] [--out FILE]
+//                                     [--span-formats envelope,spans-v2,otlp-proto,otlp-json,otlp-proto-batch,otlp-json-batch|none]
+//                                     [--span-seconds 10] [--span-traces 20000] [--span-batch-traces 200] [--span-batch-connections 4]
 //
 // How many envelopes and events per second the ingest app sustains with each INGEST_WORKERS of
 // --workers (1: one process; N: a cluster primary and N workers on one port), its CPU per event
@@ -15,7 +17,11 @@
 // open-loop step at 70 % of its own median rate, its p99 measured from each request's scheduled
 // start. An "event" is the load
 // generator's: one transaction, one error or one session update (a late Web Vitals envelope is
-// an envelope but no event).
+// an envelope but no event). Last, the span-format comparison (scripts/bench/ingest/span-formats.ts):
+// the same server traces to the first ingest server as a classic transaction envelope, a span-v2
+// envelope, OTLP protobuf and OTLP/JSON one trace per request and in batches of traces, rotated
+// windows, CPU per 1,000 spans and its ratio to the envelope's (docs/benchmarks.md, "OTLP against
+// Sentry envelopes").
 //
 // A local Kafka starts under .local/bench-ingest (wiped first) on port 29192 unless KAFKA_BROKERS
 // is set; ClickHouse is not needed. Everything listens on 127.0.0.1 and is stopped at the end,
@@ -37,6 +43,8 @@ import { runOpenLoop } from './bench/ingest/open-loop';
 import { BenchServer, Phase, runPhase } from './bench/ingest/phase';
 import { setRssKb, processSet } from './bench/ingest/process-tree';
 import { OpenLoopStep, printSummary, summarize } from './bench/ingest/summary';
+import { prepareSpanFormatRequests, SpanFormatBodies } from './bench/ingest/span-bodies';
+import { checkSpanFormatsAccepted, printSpanFormats, runSpanFormatPhases, spanFormatConnections, SpanFormatPhase, summarizeSpanFormats } from './bench/ingest/span-formats';
 import { mbOf } from './bench/proc';
 import { metricSamples, metricValue } from '@pulse/testing';
 import { scrapeMetrics } from './bench/prometheus';
@@ -104,6 +112,13 @@ async function main(): Promise<number> {
       `  ${bodies.requests.length.toLocaleString('en-US')} bodies in ${bodies.generationSeconds} s: ${bodies.eventsPerEnvelope} events and ` +
         `${bodies.meanBodyBytes.toLocaleString('en-US')} bytes per envelope on average; by kind ${JSON.stringify(bodies.envelopesByKind)}`,
     );
+    let spanBodies: SpanFormatBodies | undefined;
+    if (options.spanFormats.length > 0) {
+      log(`generating ${options.spanTraces.toLocaleString('en-US')} server traces in each span format (${options.spanFormats.join(', ')})…`);
+      spanBodies = prepareSpanFormatRequests({ count: options.spanTraces, seed: options.seed, formats: options.spanFormats, projects, nowMs: Date.now(), tracesPerBatch: options.spanBatchTraces });
+      log(`  ${spanBodies.spans.toLocaleString('en-US')} spans (${spanBodies.spansPerTrace} per trace) in ${spanBodies.generationSeconds} s; body bytes per span ${JSON.stringify(spanBodies.bodyBytesPerSpan)}`);
+      log(`  requests per format ${JSON.stringify(Object.fromEntries(options.spanFormats.map((f) => [f, spanBodies!.requests[f].length])))}; spans per request ${JSON.stringify(spanBodies.spansPerRequest)}`);
+    }
 
     const ports = await freePorts(options.workers.length + 1);
     const baselinePort = ports[options.workers.length];
@@ -169,6 +184,9 @@ async function main(): Promise<number> {
       ...options.workers.map((workers, i) => describe(serverName(workers), 'ingest', workers, ingests.get(workers)!, ports[i])),
     ];
     log(servers.map((s) => `${s.name} on port ${s.port} (pid ${s.pid}, ${processSet(s.pid).length} processes)`).join(', '));
+    // The span formats go to the first ingest server: the same process for every format.
+    const spanServer = servers.find((s) => s.kind === 'ingest')!;
+    if (spanBodies) await checkSpanFormatsAccepted(spanServer.port, options.spanFormats, spanBodies);
 
     if (options.primeSeconds > 0) {
       // Unmeasured: a fresh broker and fresh processes get their JIT and connections warm first.
@@ -204,6 +222,17 @@ async function main(): Promise<number> {
       }
     }
 
+    const spanPhases: SpanFormatPhase[] = [];
+    if (spanBodies) {
+      for (const format of options.primeSeconds > 0 ? options.spanFormats : []) {
+        const seconds = options.primeSeconds / options.spanFormats.length;
+        log(`priming ${spanServer.name} with ${format}: ${seconds} s, not measured…`);
+        await runClosedLoop({ port: spanServer.port, connections: spanFormatConnections(format, options), warmupMs: 0, durationMs: seconds * 1000, requests: spanBodies.requests[format] });
+      }
+      const produced = () => producedMessages(kafkaAdmin, topics);
+      spanPhases.push(...(await runSpanFormatPhases({ server: spanServer, formats: options.spanFormats, bodies: spanBodies, bench: options, kafkaPid, produced, log })));
+    }
+
     const firstIngest = ingests.get(options.workers[0])!;
     const outcomes = await ingestOutcomes(firstIngest.url);
     let cpuProfile: CpuProfileSummary | undefined;
@@ -221,6 +250,8 @@ async function main(): Promise<number> {
 
     const summary = summarize(phases, servers, openLoop, options, bodies);
     printSummary(summary, phases, openLoop, outcomes, options);
+    const spanSummary = spanBodies && summarizeSpanFormats(spanPhases, spanServer, options.spanFormats, spanBodies, options);
+    if (spanSummary) printSpanFormats(spanSummary, spanPhases);
     if (cpuProfile) {
       console.log('');
       console.log('Ingest CPU profile of the median ingest phase (profiling slows ingest down; read shares, not rates):');
@@ -238,6 +269,7 @@ async function main(): Promise<number> {
       ingest_outcomes: outcomes,
       phases,
       open_loop: openLoop,
+      ...(spanSummary && { span_formats: { ...spanSummary, phases: spanPhases } }),
       ...(cpuProfile && { cpu_profile: cpuProfile }),
     };
     saveResult(log, root, 'ingest', startedAt, result, options.out);

@@ -30,7 +30,7 @@ const log = (line: string): void => console.log(`pulse bench: ${line}`);
 /** Flags of each part for --quick: enough to show the part runs end to end, not figures to quote. */
 const QUICK_ARGS: Record<PartName, string[]> = {
   loadgen: ['--seconds', '5', '--warmup-seconds', '2'],
-  ingest: ['--seconds', '5', '--repeat', '1', '--prime-seconds', '3'],
+  ingest: ['--seconds', '5', '--repeat', '1', '--prime-seconds', '3', '--span-seconds', '3'],
   consumer: ['--rows', '100000'],
   // Freshness at the target's rate (1,000 events/s), then one step.
   e2e: ['--seconds', '15', '--warmup-seconds', '5', '--rates', '500', '--step-seconds', '15'],

@@ -99,6 +99,10 @@ function printQuickStart(config: PulseConfigDto, ingestPort: number, queryPort: 
     curl -s -H 'Authorization: Bearer ${token}' \\
       "http://127.0.0.1:${queryPort}/api/v1/projects/${project.id}/transactions/latency?from=$(( $(date +%s) - 3600 ))000&to=$(( $(date +%s) + 60 ))000&percentiles=95"
 
+  Or from an OpenTelemetry SDK (any language; these standard variables are all it needs, docs/otlp.md):
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://127.0.0.1:${ingestPort}/api/${project.id}/integration/otlp/v1/traces
+    OTEL_EXPORTER_OTLP_TRACES_HEADERS=x-sentry-auth=sentry%20sentry_key%3D${key}
+
   Send an error, then list the issues (errors grouped as Sentry groups them):
     curl -s -X POST 'http://127.0.0.1:${ingestPort}/api/${project.id}/store/?sentry_key=${key}' \\
       -H 'Content-Type: application/json' -d '${error}'

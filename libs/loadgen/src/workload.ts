@@ -4,6 +4,7 @@ import type { BuildContext } from './events/build-context';
 import { errorEnvelope, drawErrorEvent } from './events/error-event';
 import { PageloadGeneration, pageloadEnvelopes } from './events/pageload-envelopes';
 import { drawPageload } from './events/pageload-model';
+import { serverTraceForms, ServerTraceForms } from './events/server-trace-forms';
 import { classicServerEnvelope, drawServerTransaction, streamedServerEnvelope } from './events/server-transaction';
 import { drawSession, SessionStory, sessionAggregatesEnvelope, sessionUpdateEnvelope } from './events/session';
 import { EnvelopeKind, EVENT_KINDS, EventKind, EventMix } from './mix';
@@ -120,6 +121,19 @@ export class Workload {
       return { kind, events: 1, projectIndex, build: (nowMs) => this.renderEvent(kind, slot, projectIndex, nowMs) };
     }
     return { kind, events: 1, projectIndex, build: (nowMs) => this.buildEvent(kind, seed, projectIndex, nowMs) };
+  }
+
+  /**
+   * The next server transaction, whatever the mix says, built at once in every form a Node
+   * service sends it (events/server-trace-forms.ts): for comparing what ingest spends per span on
+   * each form with the same traces. It takes a place in the sequence as `next()` does (a project
+   * and a content seed of the plans); no sequel is queued.
+   */
+  nextServerTraceForms(nowMs: number): ServerTraceForms {
+    this.sequence++;
+    const projectIndex = this.plans.int(0, this.options.publicKeys.length - 1);
+    const seed = this.plans.uint32();
+    return serverTraceForms(this.context(seed, this.ids, projectIndex, nowMs), projectIndex);
   }
 
   /** Decided when planned (not when sent), so which content an event gets does not depend on what was behind. */

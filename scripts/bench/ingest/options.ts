@@ -1,6 +1,7 @@
 import { DEFAULT_MIX, EventMix, parseMix } from '@pulse/loadgen';
 import { parseArgs } from 'node:util';
 import { numberFlag, numberFlags, pathFlag } from '../flags';
+import { parseSpanFormats, SPAN_FORMATS, SpanFormat } from './span-bodies';
 
 export interface IngestBenchOptions {
   /** Measured seconds per phase. */
@@ -23,6 +24,16 @@ export interface IngestBenchOptions {
   workers: number[];
   /** Seconds of the open-loop step at 70 % of each server's measured maximum (0: no step). */
   openLoopSeconds: number;
+  /** The span-format comparison (span-formats.ts) on the first ingest server: the formats, in order (none: no comparison). */
+  spanFormats: SpanFormat[];
+  /** Measured seconds per span-format window (warm-up and repetitions as the other phases). */
+  spanSeconds: number;
+  /** Server traces generated for the span-format comparison, each sent in every format. */
+  spanTraces: number;
+  /** Most traces in one export of the batch forms (otlp-proto-batch, otlp-json-batch), which also stop at the SDK's 512 spans: 200 ≈ 510 spans. */
+  spanBatchTraces: number;
+  /** Connections of the batch forms' windows (a request of N traces is N single requests' work; see span-formats.ts). */
+  spanBatchConnections: number;
   cpuProfDir?: string;
   out?: string;
 }
@@ -43,6 +54,11 @@ export function readIngestOptions(argv = process.argv.slice(2)): IngestBenchOpti
       partitions: { type: 'string', default: '4' },
       workers: { type: 'string', default: '1,2' },
       'open-loop-seconds': { type: 'string', default: '15' },
+      'span-formats': { type: 'string', default: SPAN_FORMATS.join(',') },
+      'span-seconds': { type: 'string', default: '10' },
+      'span-traces': { type: 'string', default: '20000' },
+      'span-batch-traces': { type: 'string', default: '200' },
+      'span-batch-connections': { type: 'string', default: '4' },
       'cpu-prof-dir': { type: 'string' },
       out: { type: 'string' },
     },
@@ -61,6 +77,11 @@ export function readIngestOptions(argv = process.argv.slice(2)): IngestBenchOpti
     partitions: int('partitions', 1, 1024),
     workers: workerCounts(String(values.workers)),
     openLoopSeconds: int('open-loop-seconds', 0, 600),
+    spanFormats: parseSpanFormats(String(values['span-formats'])),
+    spanSeconds: int('span-seconds', 1, 3600),
+    spanTraces: int('span-traces', 1, 1_000_000),
+    spanBatchTraces: int('span-batch-traces', 1, 10_000),
+    spanBatchConnections: int('span-batch-connections', 1, 4096),
     cpuProfDir: pathFlag(values['cpu-prof-dir']),
     out: pathFlag(values.out),
   };

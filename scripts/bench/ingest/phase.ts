@@ -48,7 +48,7 @@ export async function runPhase(
   server: BenchServer,
   repetition: number,
   options: IngestBenchOptions,
-  bodies: PreparedBodies,
+  bodies: Pick<PreparedBodies, 'requests'>,
   profile: boolean,
   kafkaPid: number | undefined,
   produced: () => Promise<number>,

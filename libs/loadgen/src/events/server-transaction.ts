@@ -42,6 +42,8 @@ export interface ServerChildSpan {
 /** How long after the request ended the SDK sends it (span buffer / transaction flush), at most. */
 const MAX_FLUSH_DELAY_MS = 50;
 const HTTP_CLIENT_ORIGIN = 'auto.http.otel.node_fetch';
+/** The child span's name in span-v2 form (a cache read is named by its key). */
+export const childSpanName = (child: ServerChildSpan): string => (child.template.op === 'cache.get' ? child.description : child.template.name);
 
 export function drawServerTransaction(ctx: BuildContext): ServerTransactionModel {
   const { random, ids } = ctx;
@@ -76,9 +78,9 @@ export function drawServerTransaction(ctx: BuildContext): ServerTransactionModel
   };
 }
 
-const httpStatusOf = (tx: ServerTransactionModel): number => tx.failure?.httpStatus ?? (tx.route.method === 'POST' ? 201 : 200);
-const urlOf = (tx: ServerTransactionModel): string => `${API_ORIGIN}${tx.path}`;
-const pathOnly = (path: string): string => path.split('?', 1)[0];
+export const httpStatusOf = (tx: ServerTransactionModel): number => tx.failure?.httpStatus ?? (tx.route.method === 'POST' ? 201 : 200);
+export const urlOf = (tx: ServerTransactionModel): string => `${API_ORIGIN}${tx.path}`;
+export const pathOnly = (path: string): string => path.split('?', 1)[0];
 
 function header(tx: ServerTransactionModel, ctx: BuildContext, eventId?: string): Record<string, unknown> {
   return traceEnvelopeHeader(ctx, SDK_NAMES.node, SDK_VERSION, tx.traceId, tx.client, tx.name, eventId);
@@ -101,7 +103,7 @@ export function streamedServerEnvelope(tx: ServerTransactionModel, ctx: BuildCon
   // Typed once and shared by every child: the same JSON, fewer objects per span.
   const typedCommon = typedAttributes(common);
   const children = tx.children.map((child) => ({
-    name: child.template.op === 'cache.get' ? child.description : child.template.name,
+    name: childSpanName(child),
     span_id: child.spanId,
     trace_id: tx.traceId,
     parent_span_id: tx.spanId,
