@@ -162,7 +162,7 @@ describe('docker/compose.yaml, loaded by compose-go', () => {
       const alertsOnly = await modelOf(brokenCopy('order-alerts', inService('alerts', 'migrate: { condition: service_completed_successfully }', 'postgres: { condition: service_healthy }')));
       expect(migrateOrderProblems(alertsOnly)).toEqual(['alerts: reads ClickHouse or PostgreSQL but does not wait for migrate to complete (service_completed_successfully)']);
       expect(dependencyProblems(alertsOnly)).toEqual(['alerts: reaches clickhouse without waiting for it to be healthy (depends_on)']);
-      const noHealthcheck = await modelOf(brokenCopy('healthcheck', inService('grafana', 'query: { condition: service_started }', 'migrate: { condition: service_healthy }')));
+      const noHealthcheck = await modelOf(brokenCopy('healthcheck', inService('grafana', 'query: { condition: service_healthy }', 'migrate: { condition: service_healthy }')));
       expect(dependencyProblems(noHealthcheck)).toEqual(['grafana: waits for migrate to be healthy, but migrate has no healthcheck']);
     });
 
