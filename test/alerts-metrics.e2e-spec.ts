@@ -3,6 +3,7 @@ import { startWebhookReceiver, WebhookReceiver } from '@pulse/notifiers/testing'
 import type { PulseClient } from '@pulse/testing';
 import { incidentsOf, pulseClientOf } from './support/alerts-e2e';
 import { E2EStack } from './support/e2e-stack';
+import { checkoutP95Rule } from '@pulse/alerts/testing';
 
 /**
  * Metric and release rules through the whole stack, with TWO alerts instances sharing the rule
@@ -50,18 +51,7 @@ describe('metric and release alerts end to end', () => {
   const metricAlerts = (ruleId: number): MetricAlertBody[] => (webhook.bodies('metric_alert') as unknown as MetricAlertBody[]).filter((body) => body.data.rule.id === String(ruleId));
 
   it('a p95 rule fires when slow transactions arrive, then resolves when they leave its window', async () => {
-    const ruleId = await client.createRule(P, {
-      name: 'checkout p95',
-      kind: 'metric',
-      aggregate: 'p95',
-      dataset: 'transactions',
-      filters: { transaction: 'GET /checkout' },
-      windowSeconds: 60,
-      evaluateEverySeconds: 10,
-      critical: { above: 500 },
-      resolve: { below: 300 },
-      actions: [{ type: 'webhook', url: `${webhook.url}/hook`, secret: 'm3tric' }],
-    });
+    const ruleId = await client.createRule(P, checkoutP95Rule({ url: `${webhook.url}/hook`, secret: 'm3tric' }));
     // Slow ones 40 s old leave the 60 s window 20 s from now; fast ones now keep the rule's data current.
     const now = Date.now();
     await client.sendTransactions(P, Array.from({ length: 20 }, (_, i) => ({ name: 'GET /checkout', durationMs: 800 + i, endMs: now - 40_000 })));

@@ -78,7 +78,8 @@ describe('the alerts app: /ready', () => {
       body = ready.body;
       return ready.status === 200;
     }, { timeoutMs: 60_000, intervalMs: 200 });
-    expect(Object.keys(body?.checks ?? {}).sort()).toEqual(['clickhouse', 'issue-alerts', 'kafka', 'postgres', 'scheduler']);
+    expect(Object.keys(body?.checks ?? {}).sort()).toEqual(['clickhouse', 'issue-alerts', 'kafka', 'outbox', 'postgres', 'scheduler']);
+    expect(body?.checks.outbox).toBe('ok');
     const text = await (await fetch(`${started.url}/metrics`, { headers: { authorization: `Bearer ${started.metricsToken}` } })).text();
     expect(text.split('\n').filter((line) => line.startsWith('pulse_alerts_owned_shards'))).toEqual(['pulse_alerts_owned_shards{app="alerts"} 64']);
   });

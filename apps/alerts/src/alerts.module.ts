@@ -3,6 +3,7 @@ import { ReadinessProbe } from '@pulse/kafka';
 import { HealthController, MetricsRegistry, READINESS_CHECKS, ReadinessCheck } from '@pulse/platform';
 import { checkPostgres } from '@pulse/state';
 import { checkClickHouse } from '@pulse/storage';
+import { deliveryLoopProblem } from '@pulse/alerts';
 import type { Kafka } from 'kafkajs';
 import type { AlertsParts } from './alerts-parts';
 import type { IssueAlertsConsumer } from './issue-alerts.consumer';
@@ -29,7 +30,9 @@ const MISSED_TICKS = 10;
  * The HTTP side serves /health, /ready and /metrics only; the work is the consumer, the scheduler
  * and the outbox. /ready is 503 when PostgreSQL, ClickHouse or Kafka is out of reach, when the issue
  * alerts consumer is out of its group or has lag it does not move past, and when the scheduler has
- * not finished a tick for MISSED_TICKS ticks or its last tick could not renew its shard leases.
+ * not finished a tick for MISSED_TICKS ticks or its last tick could not renew its shard leases, and
+ * when the outbox worker is stopped or has not finished a pass within the longest a healthy pass
+ * takes (every call bounded by its lease: deliveryLoopProblem of @pulse/alerts).
  */
 @Module({})
 export class AlertsModule implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -57,6 +60,7 @@ export class AlertsModule implements OnApplicationBootstrap, OnApplicationShutdo
             { name: 'postgres', check: () => checkPostgres(parts.pool) },
             { name: 'issue-alerts', check: async () => assertNoProblems(consumer.problems()) },
             { name: 'scheduler', check: async () => assertTicking(parts, tickMs) },
+            { name: 'outbox', check: async () => assertNoProblems(problemsOf(deliveryLoopProblem(parts.deliveries.status(), Date.now()))) },
           ],
         },
       ],
@@ -77,6 +81,8 @@ export class AlertsModule implements OnApplicationBootstrap, OnApplicationShutdo
     await this.parts.pool.end();
   }
 }
+
+const problemsOf = (problem: string | undefined): string[] => (problem === undefined ? [] : [problem]);
 
 function assertNoProblems(problems: string[]): void {
   if (problems.length > 0) throw new Error(problems.join('; '));

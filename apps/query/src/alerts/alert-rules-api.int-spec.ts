@@ -1,5 +1,6 @@
 import { FreshDatabase, freshDatabase, request } from '@pulse/testing';
 import { QueryTestApp, READ_ONLY_TOKEN, startQueryApp, TOKEN_OF_PROJECT } from '../testing/query-test-app';
+import { checkoutP95Rule } from '@pulse/alerts/testing';
 
 /**
  * The alert rules API over HTTP on a real PostgreSQL: the acceptance rules are created (201) and
@@ -18,18 +19,7 @@ const NEW_ERRORS = {
   actionIntervalMinutes: 30,
   actions: [{ type: 'webhook', url: HOOK, secret: 's3cret' }],
 };
-const CHECKOUT_P95 = {
-  name: 'checkout p95',
-  kind: 'metric',
-  aggregate: 'p95',
-  dataset: 'transactions',
-  filters: { transaction: 'GET /checkout' },
-  windowSeconds: 60,
-  evaluateEverySeconds: 10,
-  critical: { above: 500 },
-  resolve: { below: 300 },
-  actions: [{ type: 'webhook', url: HOOK }],
-};
+const CHECKOUT_P95 = checkoutP95Rule({ url: HOOK });
 
 interface RuleAnswer {
   id: number;

@@ -66,6 +66,28 @@ interface Loop {
   stopped: boolean;
   wake: (() => void) | undefined;
   done: Promise<void>;
+  /** When the loop started or last finished a pass (claimed, sent and recorded, or failed). */
+  lastTurnAtMs: number;
+}
+
+/** What /ready reads of the loop (deliveryLoopProblem). */
+export interface DeliveryLoopStatus {
+  running: boolean;
+  lastTurnAtMs: number | null;
+  /**
+   * The longest a healthy pass can take: each of `concurrency` lanes sends ceil(batch / concurrency)
+   * rows, each bounded by the lease (an attempt gives up then), plus two leases for the claim and the
+   * records. A pass running longer hangs on something no timeout bounds.
+   */
+  stalledAfterMs: number;
+}
+
+/** Why the outbox loop is not healthy at `nowMs`, or undefined when it is. */
+export function deliveryLoopProblem(status: DeliveryLoopStatus, nowMs: number): string | undefined {
+  if (!status.running || status.lastTurnAtMs === null) return 'the outbox worker is not running';
+  const sinceMs = nowMs - status.lastTurnAtMs;
+  if (sinceMs > status.stalledAfterMs) return `the outbox worker has not finished a pass for ${Math.round(sinceMs / 1000)} s (a pass takes at most ${Math.round(status.stalledAfterMs / 1000)} s)`;
+  return undefined;
 }
 
 /** After a failed claim the loop waits at least this long (PostgreSQL is probably down). */
@@ -118,10 +140,16 @@ export class DeliveryWorker {
     return run;
   }
 
+  status(): DeliveryLoopStatus {
+    const loop = this.loop;
+    const stalledAfterMs = (Math.ceil(this.batchSize / this.concurrency) + 2) * this.leaseMs + ERROR_PAUSE_MS;
+    return { running: loop !== undefined && !loop.stopped, lastTurnAtMs: loop?.lastTurnAtMs ?? null, stalledAfterMs };
+  }
+
   /** Runs `runOnce` every pollMs, and again at once after a full batch, until stop(). */
   start(): void {
     if (this.loop !== undefined && !this.loop.stopped) return;
-    const loop: Loop = { stopped: false, wake: undefined, done: Promise.resolve() };
+    const loop: Loop = { stopped: false, wake: undefined, done: Promise.resolve(), lastTurnAtMs: Date.now() };
     loop.done = this.runLoop(loop);
     this.loop = loop;
   }
@@ -162,6 +190,7 @@ export class DeliveryWorker {
         failed = true;
         this.reportError(error);
       }
+      loop.lastTurnAtMs = Date.now();
       if (loop.stopped) return;
       if (failed || claimed < this.batchSize) await pause(loop, failed ? Math.max(this.pollMs, ERROR_PAUSE_MS) : this.pollMs);
     }

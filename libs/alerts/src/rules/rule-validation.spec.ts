@@ -1,3 +1,4 @@
+import { checkoutP95Rule } from '../testing/rule-definitions';
 import { AlertRuleError, parseAlertRule } from './rule-validation';
 
 /**
@@ -33,18 +34,7 @@ describe('parseAlertRule', () => {
       actions: [{ type: 'webhook', url: 'http://127.0.0.1:9999/hook', secret: 's3cret' }],
     };
     expect(parseAlertRule(issue)).toEqual({ ...issue, enabled: true });
-    const metric = {
-      name: 'checkout p95',
-      kind: 'metric',
-      aggregate: 'p95',
-      dataset: 'transactions',
-      filters: { transaction: 'GET /checkout' },
-      windowSeconds: 60,
-      evaluateEverySeconds: 10,
-      critical: { above: 500 },
-      resolve: { below: 300 },
-      actions: [{ type: 'webhook', url: 'http://127.0.0.1:9999/hook' }],
-    };
+    const metric = checkoutP95Rule({ url: 'http://127.0.0.1:9999/hook' });
     expect(parseAlertRule(metric)).toEqual({ ...metric, enabled: true, triggerAfter: 1, resolveAfter: 1, guardSeconds: 0 });
     expect(parseAlertRule({ ...issue, trigger: { type: 'regression' } })).toMatchObject({ trigger: { type: 'regression' } });
     const frequency = { type: 'event_frequency', count: 100, windowSeconds: 60 };

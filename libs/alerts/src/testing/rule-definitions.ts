@@ -11,3 +11,22 @@ export function releaseRuleDefinition(overrides: Partial<ReleaseRuleDefinition> 
   if (parsed.kind !== 'release') throw new Error('a release rule parsed as another kind');
   return { ...parsed, ...overrides };
 }
+
+/**
+ * The metric rule the specs and end-to-end tests use, as a user POSTs it: p95 of `GET /checkout`
+ * over a minute, every 10 s, critical above 500 ms, resolved below 300 ms, to one webhook.
+ */
+export function checkoutP95Rule(webhook: { url: string; secret?: string }) {
+  return {
+    name: 'checkout p95',
+    kind: 'metric',
+    aggregate: 'p95',
+    dataset: 'transactions',
+    filters: { transaction: 'GET /checkout' },
+    windowSeconds: 60,
+    evaluateEverySeconds: 10,
+    critical: { above: 500 },
+    resolve: { below: 300 },
+    actions: [{ type: 'webhook', ...webhook }],
+  };
+}
